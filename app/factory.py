@@ -1,0 +1,82 @@
+"""The one factory that builds the bot, used by bot.py and by the end-to-end tests alike."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from app.config import Config
+from cogs import extension_names
+from cogs.errors import on_app_command_error
+from db.connection import Database
+from scheduling.clock import Clock, SystemClock
+from study.content import Content
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Slash commands, buttons and DMs need no privileged intent: only guild events for the channel cache."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class StudyBot(commands.Bot):
+    def __init__(self, config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=bot_intents(), help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.config = config
+        self.content = content
+        self.clock: Clock = clock or SystemClock()
+        self._db: Database | None = None
+        self.tree.on_error = on_app_command_error
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is opened in setup_hook, before any command runs")
+        return self._db
+
+    async def setup_hook(self) -> None:
+        self._db = await Database.open(self.config.database_path)
+        for name in extension_names():
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        if self.config.dev_guild_id:
+            guild = discord.Object(id=self.config.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development guild %s", len(synced), guild.id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+        return synced
+
+    def command_sections(self) -> dict[str, list[tuple[str, str]]]:
+        """Every runnable slash command (leaf), grouped by its cog's help section."""
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for cog in self.cogs.values():
+            section = getattr(cog, "help_section", cog.qualified_name)
+            for command in cog.walk_app_commands():
+                if isinstance(command, app_commands.Command):
+                    sections.setdefault(section, []).append((command.qualified_name, command.description))
+        return sections
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._db is not None:
+                await self._db.close()
+                self._db = None
+
+
+def create_bot(config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> StudyBot:
+    return StudyBot(config, content, clock=clock, **options)

@@ -1,0 +1,59 @@
+"""The tree-wide error handler: a short, friendly ephemeral answer for the member, the traceback for the log."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from study.errors import UserInputError
+
+log = logging.getLogger(__name__)
+
+
+def describe_error(error: app_commands.AppCommandError) -> tuple[str, bool]:
+    """The message for the member and whether it is an internal fault (to be logged with a reference)."""
+    original = getattr(error, "original", error)
+    if isinstance(original, UserInputError):
+        return str(original), False
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"You need the **{needed}** permission to use this command. Nothing was changed.", False
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I am missing the **{needed}** permission here; ask an admin to grant it.", False
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server, not in DMs.", False
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s.", False
+    if isinstance(error, app_commands.TransformerError):
+        return f"'{error.value}' is not a valid value for that option.", False
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You cannot use this command here.", False
+    if isinstance(error, app_commands.CommandNotFound):
+        return "That command is no longer available; it may have been renamed. Try /help.", False
+    return "", True
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    if interaction.response.is_done():
+        await interaction.followup.send(message, ephemeral=True)
+    else:
+        await interaction.response.send_message(message, ephemeral=True)
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    message, internal = describe_error(error)
+    if internal:
+        reference = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("command /%s failed (reference %s)", command, reference,
+                  exc_info=(type(error), error, error.__traceback__))
+        message = (f"Something went wrong on my side (reference `{reference}`). Nothing you typed caused it; "
+                   "please try again, and give the reference to an admin if it keeps happening.")
+    try:
+        await send_ephemeral(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not tell the member about an error", exc_info=True)

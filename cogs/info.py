@@ -1,0 +1,79 @@
+"""/cpim, /modules, /fees and /help: what the certification is and what it costs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui import embeds
+from cogs.ui.autocomplete import module_autocomplete
+from db import fees as fee_records
+from study.errors import UserInputError
+from study.fees import entry_in_effect, path_cost
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+Membership = Literal["both", "member", "non-member"]
+
+
+class Info(commands.Cog):
+    help_section = "CPIM information"
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="cpim", description="What CPIM is, who runs it, its modules and how the exam changed")
+    async def cpim(self, interaction: discord.Interaction) -> None:
+        content = self.bot.content
+        await interaction.response.send_message(embed=embeds.cpim_embed(content.facts, content.syllabus))
+
+    @app_commands.command(name="modules", description="The five CPIM modules, or one module's topics")
+    @app_commands.describe(module="A module to list the topics of")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def modules(self, interaction: discord.Interaction, module: str | None = None) -> None:
+        syllabus = self.bot.content.syllabus
+        if module is None:
+            await interaction.response.send_message(embed=embeds.modules_overview_embed(syllabus))
+            return
+        found = syllabus.module(module)
+        if found is None:
+            raise UserInputError(f"I don't know a module called '{module}'. "
+                                 f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+        await interaction.response.send_message(embed=embeds.module_embed(found, syllabus))
+
+    @app_commands.command(name="fees", description="Exam fees per module and for the whole certification")
+    @app_commands.describe(module="Show the fee for one module", membership="Member, non-member or both")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def fees(self, interaction: discord.Interaction, module: str | None = None,
+                   membership: Membership = "both") -> None:
+        syllabus = self.bot.content.syllabus
+        found = None
+        if module is not None:
+            found = syllabus.module(module)
+            if found is None:
+                raise UserInputError(f"I don't know a module called '{module}'. "
+                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+        today = self.bot.clock.now().date()
+        entries = list(self.bot.content.fees)
+        if interaction.guild_id:
+            entries += await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id)
+        entry = entry_in_effect(entries, today)
+        if entry is None:
+            raise UserInputError("No fee table is in effect yet; an admin can add one with /admin fees add.")
+        cost = path_cost(entry, len(syllabus.modules))
+        await interaction.response.send_message(
+            embed=embeds.fees_embed(cost, membership, found, today, self.bot.content.facts.confirm_prices_at)
+        )
+
+    @app_commands.command(name="help", description="Every command with one line each, grouped by feature")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=embeds.help_embed(self.bot.command_sections()),
+                                                ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Info(bot))

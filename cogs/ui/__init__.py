@@ -1,0 +1,1 @@
+"""Shared renderers: embeds, views and autocomplete used by every cog."""

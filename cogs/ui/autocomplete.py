@@ -1,0 +1,36 @@
+"""Autocomplete callbacks shared by every command that asks for a module or a time zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import discord
+from discord import app_commands
+
+_ZONES = sorted(zoneinfo.available_timezones())
+
+
+async def module_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    syllabus = interaction.client.content.syllabus  # type: ignore[attr-defined]
+    return [app_commands.Choice(name=module.label[:100], value=module.key) for module in syllabus.search(current)]
+
+
+async def topic_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Topics of the module already chosen in the same command, or of every module."""
+    syllabus = interaction.client.content.syllabus  # type: ignore[attr-defined]
+    chosen = getattr(interaction.namespace, "module", None)
+    modules = [syllabus.module(chosen)] if chosen and syllabus.module(chosen) else list(syllabus.modules)
+    wanted = current.strip().lower()
+    choices = []
+    for module in modules:
+        for topic in module.topics:
+            if wanted in topic.key or wanted in topic.name.lower():
+                choices.append(app_commands.Choice(name=f"{module.code} · {topic.name}"[:100], value=topic.key))
+    return choices[:25]
+
+
+async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    wanted = current.strip().lower().replace(" ", "_")
+    hits = [zone for zone in _ZONES if wanted in zone.lower()] if wanted else ["UTC", "Europe/London",
+                                                                               "America/New_York", "Asia/Singapore"]
+    return [app_commands.Choice(name=zone, value=zone) for zone in hits[:25]]

@@ -1,0 +1,114 @@
+"""Embed builders for the information commands. Text comes from content data, never from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+
+from study.facts import CertificationFacts
+from study.fees import FeeEntry, PathCost
+from study.syllabus import Module, Syllabus
+
+BRAND = discord.Colour.from_rgb(31, 111, 139)
+WARNING = discord.Colour.from_rgb(214, 137, 16)
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d %b %Y").lstrip("0")
+
+
+def money(amount: int, currency: str) -> str:
+    return f"${amount:,}" if currency == "USD" else f"{amount:,} {currency}"
+
+
+def cpim_embed(facts: CertificationFacts, syllabus: Syllabus) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"{facts.name}: {facts.long_name_2017}",
+        colour=BRAND,
+        description=(
+            f"⚠️ **Today's exam differs from what this bot's syllabus follows.** {facts.current_format} "
+            f"(as of {_date(facts.current_format_as_of)}; since 2021 the name is *{facts.long_name_current}*). "
+            f"This bot drills the knowledge of the five 2017 modules, which the current exam still covers."
+        ),
+    )
+    for fact in facts.facts:
+        label = f"{fact.topic} (2017 exam)" if fact.is_historical else fact.topic
+        embed.add_field(name=label, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
+    modules = "\n".join(f"**{m.code}** {m.name}: {m.summary}" for m in syllabus.modules)
+    embed.add_field(name=f"The five modules (as of {_date(syllabus.as_of)})", value=modules[:1024], inline=False)
+    embed.set_footer(text=f"Sources: content/cpim.toml. Confirm current details on {facts.confirm_prices_at}")
+    return embed
+
+
+def modules_overview_embed(syllabus: Syllabus) -> discord.Embed:
+    embed = discord.Embed(title="CPIM modules", colour=BRAND,
+                          description=f"The five-module structure as of {_date(syllabus.as_of)}. {syllabus.note}")
+    for module in syllabus.modules:
+        embed.add_field(name=module.label, value=f"{module.summary}\n{len(module.topics)} topics", inline=False)
+    embed.set_footer(text="/modules module:<name> lists a module's topics")
+    return embed
+
+
+def module_embed(module: Module, syllabus: Syllabus) -> discord.Embed:
+    embed = discord.Embed(title=module.label, description=module.summary, colour=BRAND)
+    for topic in module.topics:
+        embed.add_field(name=topic.name, value=topic.covers or "—", inline=False)
+    embed.set_footer(text=f"Topics paraphrase the exam content outlines; as of {_date(syllabus.as_of)}")
+    return embed
+
+
+def fees_embed(cost: PathCost, membership: str, module: Module | None, today: dt.date,
+               confirm_at: str) -> discord.Embed:
+    entry: FeeEntry = cost.entry
+    heading = f"CPIM exam fees: {module.code}" if module else "CPIM exam fees"
+    embed = discord.Embed(title=heading, colour=BRAND)
+    rows = []
+    if membership in ("member", "both"):
+        rows.append(f"ASCM member: **{money(entry.member, entry.currency)}** per module")
+    if membership in ("non-member", "both"):
+        rows.append(f"Non-member: **{money(entry.non_member, entry.currency)}** per module")
+    embed.description = "\n".join(rows)
+    remaining = cost.modules_remaining
+    passed = cost.modules_total - remaining
+    label = (f"All {cost.modules_total} modules" if passed == 0
+             else f"The {remaining} module{'s' if remaining != 1 else ''} you have left")
+    totals = []
+    if membership in ("member", "both"):
+        totals.append(f"member {money(cost.member_total, entry.currency)}")
+    if membership in ("non-member", "both"):
+        totals.append(f"non-member {money(cost.non_member_total, entry.currency)}")
+    embed.add_field(name=label, value=", ".join(totals), inline=False)
+    embed.add_field(name="Member saving",
+                    value=f"{money(entry.saving_per_module, entry.currency)} per module, "
+                          f"{money(cost.member_saving, entry.currency)} in all", inline=False)
+    origin = "added by this server's admins" if entry.added_by_guild else f"confidence: {entry.confidence}"
+    source = entry.source or "no source given"
+    embed.add_field(name="As of", value=f"in effect since {_date(entry.effective)} ({origin})\n{source}"[:1024],
+                    inline=False)
+    if entry.note:
+        embed.add_field(name="Note", value=entry.note[:1024], inline=False)
+    embed.add_field(name="Check before you pay",
+                    value=f"These are historical figures. Confirm current prices on {confirm_at}; "
+                          f"CPIM is a single exam since 2023.", inline=False)
+    embed.set_footer(text=f"Fee table in effect on {_date(today)}")
+    if (today - entry.effective).days > 365:
+        embed.colour = WARNING
+    return embed
+
+
+def help_embed(sections: dict[str, list[tuple[str, str]]]) -> discord.Embed:
+    embed = discord.Embed(title="What I can do", colour=BRAND,
+                          description="Slash commands, grouped by feature. Admin commands need Manage Server.")
+    for section, commands in sections.items():
+        lines = [f"`/{name}`: {description}" for name, description in commands]
+        value = "\n".join(lines)
+        # a field holds 1,024 characters: split long sections into continued fields
+        part = 0
+        while value:
+            cut = value[:1024].rfind("\n") if len(value) > 1024 else len(value)
+            cut = cut if cut > 0 else min(len(value), 1024)
+            embed.add_field(name=section if part == 0 else f"{section} (cont.)", value=value[:cut], inline=False)
+            value = value[cut:].lstrip("\n")
+            part += 1
+    return embed

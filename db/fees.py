@@ -1,0 +1,52 @@
+"""Fee entries a guild's admins added on top of content/fees.toml."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db.connection import Database
+from study.fees import FeeEntry
+
+
+class DuplicateFeeDateError(Exception):
+    """The guild already has a fee entry with that effective date."""
+
+
+async def add_fee_entry(db: Database, guild_id: int, entry: FeeEntry, added_by: int, now: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT 1 FROM fee_entries WHERE guild_id = ? AND effective = ?",
+            (guild_id, entry.effective.isoformat()),
+        ) as cursor:
+            if await cursor.fetchone():
+                raise DuplicateFeeDateError(entry.effective.isoformat())
+        await conn.execute(
+            "INSERT INTO fee_entries (guild_id, effective, currency, member, non_member, source, note,"
+            " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, entry.effective.isoformat(), entry.currency, entry.member, entry.non_member,
+             entry.source, entry.note, added_by, now.isoformat()),
+        )
+
+
+async def remove_fee_entry(db: Database, guild_id: int, effective: dt.date) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM fee_entries WHERE guild_id = ? AND effective = ?", (guild_id, effective.isoformat())
+        )
+        return cursor.rowcount > 0
+
+
+async def guild_fee_entries(db: Database, guild_id: int) -> list[FeeEntry]:
+    rows = await db.fetch_all(
+        "SELECT effective, currency, member, non_member, source, note FROM fee_entries"
+        " WHERE guild_id = ? ORDER BY effective",
+        (guild_id,),
+    )
+    return [
+        FeeEntry(
+            effective=dt.date.fromisoformat(row["effective"]), member=row["member"],
+            non_member=row["non_member"], currency=row["currency"], source=row["source"],
+            note=row["note"], confidence="added by this server's admins", added_by_guild=True,
+        )
+        for row in rows
+    ]

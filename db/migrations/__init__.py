@@ -1,0 +1,88 @@
+"""Numbered schema migrations: NNNN_name.sql files applied in order, each in one transaction.
+
+The version of every applied migration is recorded in schema_migrations. A database that records a
+version this code does not know was written by a newer release and is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class SchemaTooNewError(Exception):
+    """The database was written by a newer version of the bot."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file {path.name} is not named NNNN_name.sql")
+        migrations.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return migrations
+
+
+async def current_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return 0
+    async with connection.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0])
+
+
+async def apply_migrations(connection: aiosqlite.Connection, *, target: int | None = None,
+                           directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Apply every migration above the current version (up to target); return what was applied."""
+    migrations = available_migrations(directory)
+    newest_known = migrations[-1].version if migrations else 0
+    version = await current_version(connection)
+    if version > newest_known:
+        raise SchemaTooNewError(
+            f"the database is at schema version {version}, but this version of the bot only knows up to "
+            f"{newest_known}: it was written by a newer release. Upgrade the bot; the database was not changed."
+        )
+    await connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for migration in migrations:
+        if migration.version <= version or (target is not None and migration.version > target):
+            continue
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        script = (
+            "BEGIN IMMEDIATE;\n" + migration.sql + "\n;"
+            f"INSERT INTO schema_migrations (version, name, applied_at) "
+            f"VALUES ({migration.version}, '{migration.name}', '{stamp}');\nCOMMIT;"
+        )
+        try:
+            await connection.executescript(script)
+        except sqlite3.Error:
+            if connection.in_transaction:
+                await connection.execute("ROLLBACK")
+            raise
+        applied.append(migration)
+    return applied
