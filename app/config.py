@@ -110,10 +110,15 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def parse_config(table: Mapping[str, Any], *, name: str = "config.toml", base_dir: Path | None = None,
-                 environ: Mapping[str, str] | None = None) -> Config:
-    """Turn a parsed TOML table into a Config; paths are relative to base_dir (the file's folder)."""
+                 environ: Mapping[str, str] | None = None, app_root: Path | None = None) -> Config:
+    """Turn a parsed TOML table into a Config.
+
+    Paths in the file are relative to base_dir (the file's folder); the shipped content folder is found
+    beside the code (app_root) unless the file names another.
+    """
     environ = os.environ if environ is None else environ
     base_dir = base_dir or Path.cwd()
+    app_root = app_root or base_dir
     values: dict[str, Any] = {}
     for key, value in _flatten(table).items():
         if key not in _KEYS:
@@ -135,7 +140,7 @@ def parse_config(table: Mapping[str, Any], *, name: str = "config.toml", base_di
     if "database_path" not in values:
         values["database_path"] = base_dir / Config.database_path
     if "content_dir" not in values:
-        values["content_dir"] = base_dir / Config.content_dir
+        values["content_dir"] = app_root / Config.content_dir
     token = environ.get(TOKEN_ENV) or values.get("token") or None
     values["token"] = token.strip() if token else None
     values["source"] = name
@@ -150,7 +155,7 @@ def load_config(path: Path | None, *, default_dir: Path, environ: Mapping[str, s
     if not path.exists():
         if explicit:
             raise ConfigError(f"{path}: no such file (copy config.example.toml to start one)")
-        return parse_config({}, name="defaults", base_dir=default_dir, environ=environ)
+        return parse_config({}, name="defaults", base_dir=default_dir, environ=environ, app_root=default_dir)
     try:
         with path.open("rb") as handle:
             table = tomllib.load(handle)
@@ -158,4 +163,5 @@ def load_config(path: Path | None, *, default_dir: Path, environ: Mapping[str, s
         raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path.name}: cannot be read: {error.strerror}") from None
-    return parse_config(table, name=path.name, base_dir=path.resolve().parent, environ=environ)
+    return parse_config(table, name=path.name, base_dir=path.resolve().parent, environ=environ,
+                        app_root=default_dir)
