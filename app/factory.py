@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -14,6 +15,8 @@ from cogs import extension_names
 from cogs.errors import on_app_command_error
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
+from services.catalog import QuestionCatalog
+from services.quiz import QuizService
 from study.content import Content
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ class StudyBot(commands.Bot):
         self.content = content
         self.clock: Clock = clock or SystemClock()
         self._db: Database | None = None
+        self.catalog: QuestionCatalog | None = None
+        self.quiz: QuizService | None = None
         self.tree.on_error = on_app_command_error
 
     @property
@@ -44,6 +49,9 @@ class StudyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self._db = await Database.open(self.config.database_path)
+        self.catalog = QuestionCatalog(self.content, self._db)
+        self.quiz = QuizService(self._db, self.catalog,
+                                idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands()

@@ -4,8 +4,16 @@ from pathlib import Path
 import pytest
 
 from study.content_errors import ContentError
-from study.fees import FeeEntry, FeeInputError, entry_in_effect, load_fees, parse_date, parse_fees, path_cost, \
-    validate_fee_input
+from study.fees import (
+    FeeEntry,
+    FeeInputError,
+    entry_in_effect,
+    load_fees,
+    parse_date,
+    parse_fees,
+    path_cost,
+    validate_fee_input,
+)
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -38,14 +38,18 @@ def test_a_good_file_becomes_questions():
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("topic: mrp-logic", "topic: forecasting"), "dsp.yaml:10: dsp-test-002: topic 'forecasting' is not a topic of DSP"),
+        (("topic: mrp-logic", "topic: forecasting"),
+         "dsp.yaml:10: dsp-test-002: topic 'forecasting' is not a topic of DSP"),
         (("id: dsp-test-002", "id: dsp-test-001"), "dsp.yaml:10: dsp-test-001: duplicate id 'dsp-test-001'"),
-        (("Doubles it for safety", "nets it against on hand and scheduled receipts"), "dsp.yaml:10: dsp-test-002: two choices are the same"),
-        (("    answer: A\n    explanation: Gross", "    answer: C\n    explanation: Gross"), "dsp.yaml:10: dsp-test-002: answer C but only 2 choices"),
+        (("Doubles it for safety", "nets it against on hand and scheduled receipts"),
+         "dsp.yaml:10: dsp-test-002: two choices are the same"),
+        (("    answer: A\n    explanation: Gross", "    answer: C\n    explanation: Gross"),
+         "dsp.yaml:10: dsp-test-002: answer C but only 2 choices"),
         (("difficulty: easy", "difficulty: trivial"), "dsp.yaml:3: dsp-test-001: difficulty: 'trivial' is not one of"),
         (("Lot-for-lot,", "'" + "x" * 81 + "',"), "dsp.yaml:3: dsp-test-001: choices.0: "),
         (("module: dsp", "module: xyz"), "dsp.yaml: unknown module 'xyz'"),
-        (("    answer: A\n    explanation: Lot", "    explanation: Lot"), "dsp.yaml:3: dsp-test-001: question: 'answer' is a required property"),
+        (("    answer: A\n    explanation: Lot", "    explanation: Lot"),
+         "dsp.yaml:3: dsp-test-001: question: 'answer' is a required property"),
     ],
 )
 def test_each_problem_names_file_line_and_id(change, expected):

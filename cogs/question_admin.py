@@ -1,0 +1,123 @@
+"""/questions: a chapter's own question bank, members' flags, retiring and restoring questions (admins)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.checks import admin_only
+from cogs.ui.embeds import BRAND
+from db import question_admin
+from study.content_errors import ContentError
+from study.errors import UserInputError
+from study.question_import import MAX_IMPORT_BYTES, export_csv, export_yaml, parse_import
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+
+class QuestionAdmin(commands.Cog):
+    help_section = "Admins (Manage Server)"
+
+    questions = app_commands.Group(
+        name="questions", description="This server's question bank and flagged questions (Manage Server)",
+        default_permissions=discord.Permissions(manage_guild=True), guild_only=True,
+    )
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    async def _known_question(self, guild_id: int, question_id: str) -> str:
+        question = await self.bot.catalog.get(guild_id, question_id.strip())
+        if question is None and not question_id.startswith("gen:"):
+            raise UserInputError(f"There is no question `{question_id}`; ids look like `dsp-lot-004`.")
+        return question_id.strip()
+
+    @questions.command(name="flagged", description="Questions members flagged, most flagged first")
+    @admin_only()
+    async def flagged(self, interaction: discord.Interaction) -> None:
+        flags = await question_admin.flagged_questions(self.bot.db, interaction.guild_id)
+        if not flags:
+            await interaction.response.send_message("No flagged questions. 🎉", ephemeral=True)
+            return
+        embed = discord.Embed(title="Flagged questions", colour=BRAND,
+                              description="Retire one with `/questions retire`, bring it back with "
+                                          "`/questions restore`.")
+        for flag in flags[:10]:
+            question = await self.bot.catalog.get(interaction.guild_id, flag.question_id)
+            stem = question.stem.replace("\n", " ")[:120] if question else "(no longer in the bank)"
+            reasons = "\n".join(f"• {reason[:150]}" for reason in flag.reasons[:3])
+            state = " · retired" if flag.retired else ""
+            embed.add_field(name=f"{flag.question_id} · {flag.count} flag(s){state}",
+                            value=f"{stem}\n{reasons}"[:1024], inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @questions.command(name="retire", description="Stop asking a question in this server")
+    @app_commands.describe(question_id="The question's id, e.g. dsp-lot-004 (or gen:<family> for a generator)")
+    @admin_only()
+    async def retire(self, interaction: discord.Interaction, question_id: str) -> None:
+        question_id = await self._known_question(interaction.guild_id, question_id)
+        changed = await question_admin.retire(self.bot.db, interaction.guild_id, question_id, interaction.user.id,
+                                              self.bot.clock.now())
+        self.bot.catalog.invalidate(interaction.guild_id)
+        text = (f"`{question_id}` is retired: quizzes in this server no longer ask it." if changed
+                else f"`{question_id}` was already retired.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @questions.command(name="restore", description="Ask a retired question again")
+    @app_commands.describe(question_id="The retired question's id")
+    @admin_only()
+    async def restore(self, interaction: discord.Interaction, question_id: str) -> None:
+        changed = await question_admin.restore(self.bot.db, interaction.guild_id, question_id.strip())
+        self.bot.catalog.invalidate(interaction.guild_id)
+        if not changed:
+            raise UserInputError(f"`{question_id}` is not retired in this server.")
+        await interaction.response.send_message(f"`{question_id}` is back in the quizzes.", ephemeral=True)
+
+    @questions.command(name="import", description="Add this server's own questions from a YAML or CSV file")
+    @app_commands.describe(file="A .yaml file in the bank's format or a .csv (see content/questions/FORMAT.md)")
+    @admin_only()
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserInputError(f"{file.filename} is {file.size:,} bytes; the limit is "
+                                 f"{MAX_IMPORT_BYTES // 1024} KiB. Nothing was imported.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        try:
+            questions = parse_import(data, file.filename, self.bot.content.syllabus,
+                                     frozenset(self.bot.content.bank.questions))
+        except ContentError as error:
+            lines = "\n".join(f"• {problem}" for problem in error.problems[:15])
+            more = f"\n…and {len(error.problems) - 15} more" if len(error.problems) > 15 else ""
+            await interaction.followup.send(
+                f"Nothing was imported: {len(error.problems)} problem(s) in {file.filename}.\n{lines}{more}"[:2000],
+                ephemeral=True)
+            return
+        added, updated = await question_admin.import_questions(self.bot.db, interaction.guild_id, questions,
+                                                               interaction.user.id, self.bot.clock.now())
+        self.bot.catalog.invalidate(interaction.guild_id)
+        await interaction.followup.send(
+            f"Imported {len(questions)} question(s) from {file.filename}: {added} new, {updated} updated. "
+            f"They are asked in this server only.", ephemeral=True)
+
+    @questions.command(name="export", description="Download this server's own questions")
+    @app_commands.describe(format="csv (one file) or yaml (one file per module)")
+    @admin_only()
+    async def export(self, interaction: discord.Interaction, format: Literal["csv", "yaml"] = "csv") -> None:
+        questions = await question_admin.guild_questions(self.bot.db, interaction.guild_id)
+        if not questions:
+            raise UserInputError("This server has no questions of its own yet; add some with /questions import.")
+        if format == "csv":
+            files = [discord.File(io.BytesIO(export_csv(questions).encode()), filename="questions.csv")]
+        else:
+            files = [discord.File(io.BytesIO(text.encode()), filename=f"{module}.yaml")
+                     for module, text in export_yaml(questions).items()]
+        await interaction.response.send_message(f"{len(questions)} question(s).", files=files, ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(QuestionAdmin(bot))

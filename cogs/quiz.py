@@ -1,0 +1,209 @@
+"""/quiz and /practice-exam: questions with buttons, instant feedback, spaced repetition, mock exams."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from cogs.errors import send_ephemeral
+from cogs.ui import quiz_views
+from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
+from db import question_admin
+from services.quiz import QuizService, SessionClosed
+from study.errors import UserInputError
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+log = logging.getLogger(__name__)
+Mode = Literal["mixed", "new", "review", "weakest"]
+
+
+def _remaining(deadline: dt.datetime | None, now: dt.datetime) -> str | None:
+    if deadline is None:
+        return None
+    seconds = max(int((deadline - now).total_seconds()), 0)
+    return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+class Quiz(commands.Cog):
+    help_section = "Quizzes"
+
+    practice = app_commands.Group(name="practice-exam", description="Timed mock exams", guild_only=True)
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> QuizService:
+        return self.bot.quiz
+
+    def _now(self) -> dt.datetime:
+        return self.bot.clock.now()
+
+    def _resolve_scope(self, module: str | None, topic: str | None) -> tuple[str | None, str | None]:
+        syllabus = self.bot.content.syllabus
+        found = None
+        if module:
+            found = syllabus.module(module)
+            if found is None:
+                raise UserInputError(f"I don't know a module called '{module}'. "
+                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+        if topic:
+            modules = [found] if found else list(syllabus.modules)
+            owner = next((m for m in modules if m.topic(topic)), None)
+            if owner is None:
+                where = f"in {found.code}" if found else "in any module"
+                raise UserInputError(f"There is no topic '{topic}' {where}; pick one from the list.")
+            found = owner
+        return (found.key if found else None), topic
+
+    async def cog_load(self) -> None:
+        self.housekeeping.start()
+
+    async def cog_unload(self) -> None:
+        self.housekeeping.cancel()
+
+    @tasks.loop(seconds=60)
+    async def housekeeping(self) -> None:
+        """Close idle quizzes and hand in exams whose time ran out, so history is complete."""
+        now = self._now()
+        try:
+            from db import quiz as records
+
+            await records.expire_idle_sessions(self.bot.db, now - self.service.idle, now)
+            await self.service.finish_overdue_exams(now)
+        except Exception:
+            log.exception("quiz housekeeping failed; it runs again in a minute")
+
+    @app_commands.command(name="quiz", description="Practice questions with instant feedback")
+    @app_commands.describe(module="Only this module", topic="Only this topic", count="How many questions (1-20)",
+                           mode="new, review (due cards), weakest (your weakest topic) or mixed")
+    @app_commands.autocomplete(module=module_autocomplete, topic=topic_autocomplete)
+    @app_commands.guild_only()
+    async def quiz(self, interaction: discord.Interaction, module: str | None = None, topic: str | None = None,
+                   count: app_commands.Range[int, 1, 20] = 5, mode: Mode = "mixed") -> None:
+        module_key, topic_key = self._resolve_scope(module, topic)
+        step = await self.service.start(interaction.guild_id, interaction.user.id, kind="quiz", module=module_key,
+                                        topic=topic_key, count=count, mode=mode, now=self._now())
+        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    async def on_answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
+        try:
+            result = await self.service.answer(session_id, position, choice, interaction.user.id, self._now())
+        except SessionClosed as closed:
+            await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            return
+        if not result.outcome.first:
+            letter = quiz_views.LETTERS[result.outcome.chosen] if result.outcome.chosen >= 0 else "?"
+            await send_ephemeral(interaction, f"You already answered this one ({letter}); it counted once.")
+            return
+        embed, view = quiz_views.feedback_message(result, self.bot.content.syllabus)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def on_next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
+        now = self._now()
+        try:
+            current = await self.service.step(session_id, position, interaction.user.id, now)
+            if position + 1 >= current.session.size:
+                _, summary = await self.service.finish(session_id, now)
+                embed = quiz_views.summary_embed("Quiz finished", summary, self.bot.content.syllabus)
+                await interaction.response.edit_message(embed=embed, view=None)
+                return
+            step = await self.service.step(session_id, position + 1, interaction.user.id, now)
+        except SessionClosed as closed:
+            await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            return
+        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def on_flag(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
+        await interaction.response.send_modal(quiz_views.FlagModal(session_id, position))
+
+    async def on_flag_submit(self, interaction: discord.Interaction, session_id: str, position: int,
+                             reason: str) -> None:
+        step = await self.service.step(session_id, position, interaction.user.id, self._now())
+        await question_admin.add_flag(self.bot.db, step.session.guild_id, step.question.id, interaction.user.id,
+                                      reason.strip(), self._now())
+        await interaction.response.send_message(
+            f"Thanks: question `{step.question.id}` is flagged for the admins to review.", ephemeral=True)
+
+    @practice.command(name="start", description="A timed mock exam: answers are revealed at the end")
+    @app_commands.describe(module="A module, or leave empty for all five", questions="How many questions (1-100)",
+                           minutes="Time allowed (1-240)")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def exam_start(self, interaction: discord.Interaction, module: str | None = None,
+                         questions: app_commands.Range[int, 1, 100] = 20,
+                         minutes: app_commands.Range[int, 1, 240] = 30) -> None:
+        module_key, _ = self._resolve_scope(module if module and module.lower() != "all" else None, None)
+        now = self._now()
+        step = await self.service.start(interaction.guild_id, interaction.user.id, kind="exam", module=module_key,
+                                        topic=None, count=questions, mode="mixed", now=now, minutes=minutes)
+        embed, view = quiz_views.question_message(step, self.bot.content.syllabus,
+                                                  now_remaining=_remaining(step.session.deadline_at, now))
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    async def _exam_report(self, interaction: discord.Interaction, session_id: str, note: str | None) -> None:
+        now = self._now()
+        session, summary = await self.service.finish(session_id, now)
+        if session.deadline_at and now >= session.deadline_at and note is None:
+            note = "⏰ Time ran out: unanswered questions count as wrong."
+        embed = quiz_views.summary_embed("Practice exam report", summary, self.bot.content.syllabus, note=note)
+        await interaction.response.edit_message(embed=embed, view=None)
+
+    async def on_exam_answer(self, interaction: discord.Interaction, session_id: str, position: int,
+                             choice: int) -> None:
+        now = self._now()
+        try:
+            result = await self.service.answer(session_id, position, choice, interaction.user.id, now)
+        except SessionClosed as closed:
+            if "Time is up" in str(closed):
+                await self._exam_report(interaction, session_id, None)
+            else:
+                await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            return
+        if result.is_last:
+            await self._exam_report(interaction, session_id, "All questions answered.")
+            return
+        step = await self.service.step(session_id, position + 1, interaction.user.id, now)
+        embed, view = quiz_views.question_message(step, self.bot.content.syllabus,
+                                                  now_remaining=_remaining(step.session.deadline_at, now))
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def on_exam_finish(self, interaction: discord.Interaction, session_id: str) -> None:
+        session = await self.service.step(session_id, 0, interaction.user.id, self._now())
+        await self._exam_report(interaction, session.session.id, "Handed in early.")
+
+    @practice.command(name="history", description="Your past practice exams")
+    async def exam_history(self, interaction: discord.Interaction) -> None:
+        history = await self.service.exam_history(interaction.guild_id, interaction.user.id, self._now())
+        if not history:
+            await interaction.response.send_message("No practice exams yet: try /practice-exam start.",
+                                                    ephemeral=True)
+            return
+        embed = discord.Embed(title="Your practice exams", colour=quiz_views.BRAND)
+        syllabus = self.bot.content.syllabus
+        for session, summary in history:
+            module = syllabus.module(session.module) if session.module else None
+            scope = module.code if module else "All modules"
+            worst = sorted(summary.by_topic.items(), key=lambda pair: pair[1].percent)[:2]
+            weak = ", ".join(syllabus.module(m).topic(t).name for (m, t), _ in worst
+                             if syllabus.module(m) and syllabus.module(m).topic(t))
+            embed.add_field(
+                name=f"{session.started_at:%d %b %Y %H:%M} UTC · {scope}",
+                value=f"{summary.overall.right}/{summary.overall.asked} ({summary.overall.percent}%)"
+                      + (f" · weakest: {weak}" if weak else ""),
+                inline=False,
+            )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    bot.add_dynamic_items(*quiz_views.DYNAMIC_ITEMS)
+    await bot.add_cog(Quiz(bot))

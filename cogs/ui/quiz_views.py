@@ -1,0 +1,212 @@
+"""Embeds and persistent buttons for quiz sessions and practice exams.
+
+Buttons are DynamicItems whose custom id carries everything needed (session, position, choice), so
+they keep working after a restart: the state is in SQLite, not in the view.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.ui.embeds import BRAND
+from study.questions import LETTERS, Question
+from study.scoring import Summary, weakest_first
+
+if TYPE_CHECKING:
+    from services.quiz import AnswerResult, Step
+
+RIGHT = discord.Colour.from_rgb(46, 160, 67)
+WRONG = discord.Colour.from_rgb(207, 34, 46)
+
+
+def _cog(interaction: discord.Interaction):
+    return interaction.client.get_cog("Quiz")
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"quiz:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
+    def __init__(self, session_id: str, position: int, choice: int, *, exam: bool = False) -> None:
+        prefix = "exam" if exam else "quiz"
+        super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
+                                           custom_id=f"{prefix}:{session_id}:{position}:{choice}"))
+        self.session_id, self.position, self.choice, self.exam = session_id, position, choice, exam
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> AnswerButton:
+        return cls(match["session"], int(match["position"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_answer(interaction, self.session_id, self.position, self.choice)
+
+
+class ExamAnswerButton(AnswerButton, template=r"exam:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> ExamAnswerButton:
+        return cls(match["session"], int(match["position"]), int(match["choice"]), exam=True)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_exam_answer(interaction, self.session_id, self.position, self.choice)
+
+
+class NextButton(discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"quiz-next:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+    def __init__(self, session_id: str, position: int, *, last: bool = False) -> None:
+        super().__init__(discord.ui.Button(label="See my score" if last else "Next question",
+                                           style=discord.ButtonStyle.primary,
+                                           custom_id=f"quiz-next:{session_id}:{position}"))
+        self.session_id, self.position = session_id, position
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> NextButton:
+        return cls(match["session"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_next(interaction, self.session_id, self.position)
+
+
+class FlagButton(discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"quiz-flag:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+    def __init__(self, session_id: str, position: int) -> None:
+        super().__init__(discord.ui.Button(label="Flag this question", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"quiz-flag:{session_id}:{position}"))
+        self.session_id, self.position = session_id, position
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> FlagButton:
+        return cls(match["session"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_flag(interaction, self.session_id, self.position)
+
+
+class ExamFinishButton(discord.ui.DynamicItem[discord.ui.Button], template=r"exam-end:(?P<session>[0-9a-f]+)"):
+    def __init__(self, session_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Hand in now", style=discord.ButtonStyle.danger,
+                                           custom_id=f"exam-end:{session_id}"))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> ExamFinishButton:
+        return cls(match["session"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_exam_finish(interaction, self.session_id)
+
+
+DYNAMIC_ITEMS = (AnswerButton, ExamAnswerButton, NextButton, FlagButton, ExamFinishButton)
+
+
+class FlagModal(discord.ui.Modal, title="Flag this question"):
+    reason: discord.ui.TextInput = discord.ui.TextInput(
+        label="What is wrong with it?", style=discord.TextStyle.paragraph, min_length=5, max_length=500,
+        placeholder="e.g. the answer should be C because…", custom_id="reason",
+    )
+
+    def __init__(self, session_id: str, position: int) -> None:
+        super().__init__(custom_id=f"quiz-flag-modal:{session_id}:{position}")
+        self.session_id, self.position = session_id, position
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_flag_submit(interaction, self.session_id, self.position, self.reason.value)
+
+
+def _stem_block(question: Question) -> str:
+    choices = "\n".join(f"**{LETTERS[i]}.** {choice}" for i, choice in enumerate(question.choices))
+    return f"{question.stem}\n\n{choices}"
+
+
+def _topic_line(step: Step, syllabus) -> str:
+    module = syllabus.module(step.question.module)
+    topic = module.topic(step.question.topic) if module else None
+    label = f"{module.code} · {topic.name}" if module and topic else step.question.module
+    kind = "Calculation" if step.question.is_generated else step.question.difficulty.capitalize()
+    return f"{label} · {kind}"
+
+
+def question_message(step: Step, syllabus, *, now_remaining: str | None = None) -> tuple[discord.Embed,
+                                                                                         discord.ui.View]:
+    session = step.session
+    exam = session.kind == "exam"
+    title = f"{'Practice exam' if exam else 'Quiz'}: question {step.position + 1} of {session.size}"
+    embed = discord.Embed(title=title, description=_stem_block(step.question), colour=BRAND)
+    footer = _topic_line(step, syllabus)
+    if now_remaining:
+        footer += f" · {now_remaining} left"
+    embed.set_footer(text=footer)
+    view = discord.ui.View(timeout=None)
+    for index in range(len(step.question.choices)):
+        button_type = ExamAnswerButton if exam else AnswerButton
+        view.add_item(button_type(session.id, step.position, index, exam=exam))
+    if exam:
+        view.add_item(ExamFinishButton(session.id))
+    return embed, view
+
+
+def feedback_message(result: AnswerResult, syllabus) -> tuple[discord.Embed, discord.ui.View]:
+    step, outcome, question = result.step, result.outcome, result.step.question
+    right = outcome.correct
+    verdict = ("✅ Right!" if right
+               else f"❌ Not quite: the answer is **{question.answer_letter}. {question.correct_choice}**")
+    body = f"{_stem_block(question)}\n\n{verdict}\n\n**Why:** {question.explanation}"
+    if question.reference:
+        body += f"\n-# Read more: {question.reference}"
+    if len(body) > 4096:
+        body = body[:4093] + "…"
+    embed = discord.Embed(title=f"Quiz: question {step.position + 1} of {step.session.size}", description=body,
+                          colour=RIGHT if right else WRONG)
+    footer = _topic_line(step, syllabus)
+    if question.is_generated:
+        footer += f" · id {question.id}"
+    if outcome.card is not None:
+        footer += f" · box {outcome.card.box} of 5"
+    embed.set_footer(text=footer)
+    view = discord.ui.View(timeout=None)
+    for index in range(len(question.choices)):
+        button = AnswerButton(step.session.id, step.position, index)
+        button.item.disabled = True
+        if index == question.answer_index:
+            button.item.style = discord.ButtonStyle.success
+        elif index == outcome.chosen:
+            button.item.style = discord.ButtonStyle.danger
+        view.add_item(button)
+    view.add_item(NextButton(step.session.id, step.position, last=result.is_last))
+    view.add_item(FlagButton(step.session.id, step.position))
+    return embed, view
+
+
+def summary_embed(title: str, summary: Summary, syllabus, *, note: str | None = None) -> discord.Embed:
+    overall = summary.overall
+    embed = discord.Embed(title=title, colour=BRAND,
+                          description=f"**{overall.right} of {overall.asked}** right ({overall.percent}%)"
+                                      + (f"\n{note}" if note else ""))
+    if len(summary.by_module) > 1:
+        lines = []
+        for key, tally in summary.by_module.items():
+            module = syllabus.module(key)
+            lines.append(f"{module.code if module else key}: {tally.right}/{tally.asked} ({tally.percent}%)")
+        embed.add_field(name="By module", value="\n".join(lines)[:1024], inline=False)
+    lines = []
+    for (module_key, topic_key), tally in weakest_first(summary.by_topic):
+        module = syllabus.module(module_key)
+        topic = module.topic(topic_key) if module else None
+        name = f"{module.code} · {topic.name}" if module and topic else topic_key
+        lines.append(f"{name}: {tally.right}/{tally.asked}")
+    embed.add_field(name="By topic (weakest first)", value="\n".join(lines)[:1024] or "—", inline=False)
+    if summary.to_review:
+        review = []
+        for question in summary.to_review[:8]:
+            stem = question.stem.replace("\n", " ")
+            review.append(f"• {stem[:90]}{'…' if len(stem) > 90 else ''} → **{question.answer_letter}**")
+        embed.add_field(name="To review (they come back soon in /quiz)", value="\n".join(review)[:1024],
+                        inline=False)
+    else:
+        embed.add_field(name="To review", value="Nothing: every answer was right.", inline=False)
+    return embed

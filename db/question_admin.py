@@ -1,0 +1,107 @@
+"""A guild's own questions, members' flags on questions, and questions the guild's admins retired."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from db.connection import Database
+from study.questions import Question
+
+
+def _ts(instant: dt.datetime) -> int:
+    return int(instant.timestamp())
+
+
+@dataclass(frozen=True)
+class FlagSummary:
+    question_id: str
+    count: int
+    reasons: list[str]
+    last_flagged_at: dt.datetime
+    retired: bool
+
+
+async def guild_questions(db: Database, guild_id: int) -> list[Question]:
+    rows = await db.fetch_all("SELECT * FROM guild_questions WHERE guild_id = ? ORDER BY module, id", (guild_id,))
+    return [
+        Question(id=row["id"], module=row["module"], topic=row["topic"], difficulty=row["difficulty"],
+                 stem=row["stem"], choices=tuple(json.loads(row["choices"])), answer_index=row["answer_index"],
+                 explanation=row["explanation"], reference=row["reference"])
+        for row in rows
+    ]
+
+
+async def import_questions(db: Database, guild_id: int, questions: Sequence[Question], imported_by: int,
+                           now: dt.datetime) -> tuple[int, int]:
+    """Insert or replace the guild's questions in one transaction; return (added, updated)."""
+    async with db.transaction() as conn:
+        existing: set[str] = set()
+        async with conn.execute("SELECT id FROM guild_questions WHERE guild_id = ?", (guild_id,)) as cursor:
+            existing = {row[0] async for row in cursor}
+        await conn.executemany(
+            "INSERT INTO guild_questions (guild_id, id, module, topic, difficulty, stem, choices, answer_index,"
+            " explanation, reference, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, id) DO UPDATE SET module = excluded.module, topic = excluded.topic,"
+            " difficulty = excluded.difficulty, stem = excluded.stem, choices = excluded.choices,"
+            " answer_index = excluded.answer_index, explanation = excluded.explanation,"
+            " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at",
+            [(guild_id, q.id, q.module, q.topic, q.difficulty, q.stem, json.dumps(list(q.choices)), q.answer_index,
+              q.explanation, q.reference, imported_by, _ts(now)) for q in questions],
+        )
+    updated = sum(1 for q in questions if q.id in existing)
+    return len(questions) - updated, updated
+
+
+async def add_flag(db: Database, guild_id: int, question_id: str, user_id: int, reason: str,
+                   now: dt.datetime) -> bool:
+    """Record a member's flag; a second flag by the same member replaces the reason. True if new."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT 1 FROM question_flags WHERE guild_id = ? AND question_id = ? AND user_id = ?",
+            (guild_id, question_id, user_id),
+        ) as cursor:
+            existed = await cursor.fetchone() is not None
+        await conn.execute(
+            "INSERT INTO question_flags (guild_id, question_id, user_id, reason, flagged_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, question_id, user_id) DO UPDATE SET reason = excluded.reason,"
+            " flagged_at = excluded.flagged_at",
+            (guild_id, question_id, user_id, reason, _ts(now)),
+        )
+        return not existed
+
+
+async def flagged_questions(db: Database, guild_id: int, limit: int = 25) -> list[FlagSummary]:
+    rows = await db.fetch_all(
+        "SELECT f.question_id, COUNT(*) AS n, json_group_array(f.reason) AS reasons, MAX(f.flagged_at) AS last,"
+        " EXISTS (SELECT 1 FROM question_retirements r WHERE r.guild_id = f.guild_id"
+        "         AND r.question_id = f.question_id) AS retired"
+        " FROM question_flags f WHERE f.guild_id = ? GROUP BY f.question_id ORDER BY n DESC, last DESC LIMIT ?",
+        (guild_id, limit),
+    )
+    return [FlagSummary(row["question_id"], row["n"], json.loads(row["reasons"]),
+                        dt.datetime.fromtimestamp(row["last"], dt.UTC), bool(row["retired"])) for row in rows]
+
+
+async def retire(db: Database, guild_id: int, question_id: str, user_id: int, now: dt.datetime) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO question_retirements (guild_id, question_id, retired_by, retired_at)"
+            " VALUES (?, ?, ?, ?)", (guild_id, question_id, user_id, _ts(now)),
+        )
+        return cursor.rowcount > 0
+
+
+async def restore(db: Database, guild_id: int, question_id: str) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM question_retirements WHERE guild_id = ? AND question_id = ?", (guild_id, question_id)
+        )
+        return cursor.rowcount > 0
+
+
+async def retired_ids(db: Database, guild_id: int) -> set[str]:
+    rows = await db.fetch_all("SELECT question_id FROM question_retirements WHERE guild_id = ?", (guild_id,))
+    return {row[0] for row in rows}

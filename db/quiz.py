@@ -1,0 +1,252 @@
+"""Quiz sessions, their items, answers, spaced-repetition cards and topic tallies.
+
+The guarantee that matters: an item of a session is answered once. `record_answer` claims the item with
+`UPDATE … WHERE chosen IS NULL` inside the same transaction that writes the answer, the card and the
+tallies, so a double click or a click racing a restart changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from db.connection import Database
+from study.selection import TopicScore
+from study.srs import Card, review
+
+
+def _ts(instant: dt.datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _instant(seconds: int | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    session_id: str
+    position: int
+    question_id: str
+    module: str
+    topic: str
+    chosen: int | None
+    correct: bool | None
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    guild_id: int
+    user_id: int
+    kind: str
+    mode: str | None
+    module: str | None
+    topic: str | None
+    size: int
+    state: str
+    started_at: dt.datetime
+    last_activity_at: dt.datetime
+    deadline_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    question_id: str
+    module: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    first: bool  # False when the item had already been answered (double click)
+    chosen: int
+    correct: bool
+    card: Card | None
+
+
+def _session(row: sqlite3.Row) -> Session:
+    return Session(
+        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=row["kind"], mode=row["mode"],
+        module=row["module"], topic=row["topic"], size=row["size"], state=row["state"],
+        started_at=_instant(row["started_at"]), last_activity_at=_instant(row["last_activity_at"]),
+        deadline_at=_instant(row["deadline_at"]), finished_at=_instant(row["finished_at"]),
+    )
+
+
+def _item(row: sqlite3.Row) -> SessionItem:
+    correct = None if row["correct"] is None else bool(row["correct"])
+    return SessionItem(row["session_id"], row["position"], row["question_id"], row["module"], row["topic"],
+                       row["chosen"], correct)
+
+
+async def create_session(db: Database, *, session_id: str, guild_id: int, user_id: int, kind: str,
+                         mode: str | None, module: str | None, topic: str | None, items: Sequence[PlannedItem],
+                         now: dt.datetime, deadline: dt.datetime | None = None) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO quiz_sessions (id, guild_id, user_id, kind, mode, module, topic, size, started_at,"
+            " last_activity_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, guild_id, user_id, kind, mode, module, topic, len(items), _ts(now), _ts(now),
+             _ts(deadline) if deadline else None),
+        )
+        await conn.executemany(
+            "INSERT INTO session_items (session_id, position, question_id, module, topic) VALUES (?, ?, ?, ?, ?)",
+            [(session_id, position, item.question_id, item.module, item.topic)
+             for position, item in enumerate(items)],
+        )
+
+
+async def get_session(db: Database, session_id: str) -> Session | None:
+    row = await db.fetch_one("SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+    return _session(row) if row else None
+
+
+async def session_items(db: Database, session_id: str) -> list[SessionItem]:
+    rows = await db.fetch_all("SELECT * FROM session_items WHERE session_id = ? ORDER BY position", (session_id,))
+    return [_item(row) for row in rows]
+
+
+async def get_item(db: Database, session_id: str, position: int) -> SessionItem | None:
+    row = await db.fetch_one("SELECT * FROM session_items WHERE session_id = ? AND position = ?",
+                             (session_id, position))
+    return _item(row) if row else None
+
+
+def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem, item_key: str, chosen: int,
+                   correct: bool, now: dt.datetime, source: str) -> AnswerOutcome:
+    claimed = raw.execute(
+        "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
+        " WHERE session_id = ? AND position = ? AND chosen IS NULL",
+        (chosen, int(correct), _ts(now), item.session_id, item.position),
+    ).rowcount
+    if not claimed:
+        row = raw.execute("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
+                          (item.session_id, item.position)).fetchone()
+        return AnswerOutcome(first=False, chosen=row[0], correct=bool(row[1]), card=None)
+    guild_id, user_id = session.guild_id, session.user_id
+    raw.execute(
+        "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, session_id,"
+        " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (guild_id, user_id, item.question_id, item.module, item.topic, int(correct), source, session.id, _ts(now)),
+    )
+    row = raw.execute(
+        "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
+        " WHERE guild_id = ? AND user_id = ? AND item = ?", (guild_id, user_id, item_key),
+    ).fetchone()
+    card = Card(item_key) if row is None else Card(item_key, row[0], _instant(row[1]), row[2], row[3],
+                                                  _instant(row[4]))
+    card = review(card, correct, now)
+    raw.execute(
+        "INSERT INTO cards (guild_id, user_id, item, module, topic, box, due_at, right_count, wrong_count,"
+        " last_answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (guild_id, user_id, item) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
+        " right_count = excluded.right_count, wrong_count = excluded.wrong_count,"
+        " last_answered_at = excluded.last_answered_at",
+        (guild_id, user_id, item_key, item.module, item.topic, card.box, _ts(card.due_at), card.right, card.wrong,
+         _ts(now)),
+    )
+    raw.execute(
+        "INSERT INTO topic_stats (guild_id, user_id, module, topic, answered, right_count) VALUES (?, ?, ?, ?, 1, ?)"
+        " ON CONFLICT (guild_id, user_id, module, topic) DO UPDATE SET answered = answered + 1,"
+        " right_count = right_count + excluded.right_count",
+        (guild_id, user_id, item.module, item.topic, int(correct)),
+    )
+    raw.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (_ts(now), session.id))
+    return AnswerOutcome(first=True, chosen=chosen, correct=correct, card=card)
+
+
+async def record_answer(db: Database, session: Session, item: SessionItem, *, item_key: str, chosen: int,
+                        correct: bool, now: dt.datetime, source: str = "quiz") -> AnswerOutcome:
+    """Record the member's first answer to a session item; later calls return the first answer unchanged."""
+    return await db.run_in_transaction(
+        lambda raw: _record_answer(raw, session, item, item_key, chosen, correct, now, source)
+    )
+
+
+async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (_ts(now), session_id))
+
+
+async def close_session(db: Database, session_id: str, state: str, now: dt.datetime) -> bool:
+    """Mark an active session finished or expired; False if it was already closed."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE quiz_sessions SET state = ?, finished_at = ? WHERE id = ? AND state = 'active'",
+            (state, _ts(now), session_id),
+        )
+        return cursor.rowcount > 0
+
+
+async def expire_idle_sessions(db: Database, idle_before: dt.datetime, now: dt.datetime) -> int:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE quiz_sessions SET state = 'expired', finished_at = ? WHERE state = 'active' AND kind = 'quiz'"
+            " AND last_activity_at < ?", (_ts(now), _ts(idle_before)),
+        )
+        return cursor.rowcount
+
+
+async def overdue_exams(db: Database, now: dt.datetime) -> list[Session]:
+    rows = await db.fetch_all(
+        "SELECT * FROM quiz_sessions WHERE state = 'active' AND kind = 'exam' AND deadline_at <= ?", (_ts(now),)
+    )
+    return [_session(row) for row in rows]
+
+
+async def exam_history(db: Database, guild_id: int, user_id: int, limit: int = 10) -> list[Session]:
+    rows = await db.fetch_all(
+        "SELECT * FROM quiz_sessions WHERE guild_id = ? AND user_id = ? AND kind = 'exam' AND state = 'finished'"
+        " ORDER BY started_at DESC LIMIT ?", (guild_id, user_id, limit),
+    )
+    return [_session(row) for row in rows]
+
+
+async def due_items(db: Database, guild_id: int, user_id: int, now: dt.datetime, *, module: str | None,
+                    topic: str | None, limit: int) -> list[str]:
+    """The member's due cards in scope, most overdue first (uses the cards_due index)."""
+    sql = "SELECT item FROM cards WHERE guild_id = ? AND user_id = ? AND due_at <= ?"
+    parameters: list[object] = [guild_id, user_id, _ts(now)]
+    if module:
+        sql += " AND module = ?"
+        parameters.append(module)
+    if topic:
+        sql += " AND topic = ?"
+        parameters.append(topic)
+    sql += " ORDER BY due_at LIMIT ?"
+    parameters.append(limit)
+    return [row[0] for row in await db.fetch_all(sql, parameters)]
+
+
+async def seen_among(db: Database, guild_id: int, user_id: int, items: Sequence[str]) -> set[str]:
+    """Which of these item keys the member already has a card for."""
+    if not items:
+        return set()
+    marks = ",".join("?" * len(items))
+    rows = await db.fetch_all(
+        f"SELECT item FROM cards WHERE guild_id = ? AND user_id = ? AND item IN ({marks})",
+        (guild_id, user_id, *items),
+    )
+    return {row[0] for row in rows}
+
+
+async def topic_scores(db: Database, guild_id: int, user_id: int) -> list[TopicScore]:
+    rows = await db.fetch_all(
+        "SELECT module, topic, answered, right_count FROM topic_stats WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return [TopicScore(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def get_card(db: Database, guild_id: int, user_id: int, item: str) -> Card | None:
+    row = await db.fetch_one(
+        "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
+        " WHERE guild_id = ? AND user_id = ? AND item = ?", (guild_id, user_id, item),
+    )
+    if row is None:
+        return None
+    return Card(item, row[0], _instant(row[1]), row[2], row[3], _instant(row[4]))

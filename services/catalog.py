@@ -1,0 +1,64 @@
+"""Where a question id leads: the shipped bank, this guild's own bank, or a calculation generator."""
+
+from __future__ import annotations
+
+from db import question_admin
+from db.connection import Database
+from study.content import Content
+from study.generated_ids import parse_generated_id
+from study.generators import FAMILIES, generate
+from study.questions import Question
+from study.selection import FamilyRef
+
+
+class QuestionCatalog:
+    """The questions a guild can be asked. Guild banks are cached and reloaded after an import."""
+
+    def __init__(self, content: Content, db: Database) -> None:
+        self.content = content
+        self.db = db
+        self._guild_questions: dict[int, dict[str, Question]] = {}
+        self._retired: dict[int, set[str]] = {}
+
+    async def _load(self, guild_id: int) -> None:
+        if guild_id not in self._guild_questions:
+            questions = await question_admin.guild_questions(self.db, guild_id)
+            self._guild_questions[guild_id] = {q.id: q for q in questions}
+            self._retired[guild_id] = await question_admin.retired_ids(self.db, guild_id)
+
+    def invalidate(self, guild_id: int) -> None:
+        self._guild_questions.pop(guild_id, None)
+        self._retired.pop(guild_id, None)
+
+    async def get(self, guild_id: int | None, question_id: str) -> Question | None:
+        """Any question ever shown, retired ones included (an open session must still render)."""
+        generated = parse_generated_id(question_id)
+        if generated:
+            family, seed = generated
+            return generate(family, seed) if family in FAMILIES else None
+        question = self.content.bank.get(question_id)
+        if question is None and guild_id is not None:
+            await self._load(guild_id)
+            question = self._guild_questions[guild_id].get(question_id)
+        return question
+
+    async def pool(self, guild_id: int | None, module: str | None = None, topic: str | None = None) -> list[Question]:
+        """Written questions in scope that the guild has not retired."""
+        questions = self.content.bank.for_module(module, topic)
+        if guild_id is None:
+            return questions
+        await self._load(guild_id)
+        questions += [q for q in self._guild_questions[guild_id].values()
+                      if (module is None or q.module == module) and (topic is None or q.topic == topic)]
+        retired = self._retired[guild_id]
+        return [q for q in questions if q.id not in retired]
+
+    async def families(self, guild_id: int | None, module: str | None = None,
+                       topic: str | None = None) -> list[FamilyRef]:
+        retired = set()
+        if guild_id is not None:
+            await self._load(guild_id)
+            retired = self._retired[guild_id]
+        return [FamilyRef(f.name, f.module, f.topic) for f in FAMILIES.values()
+                if (module is None or f.module == module) and (topic is None or f.topic == topic)
+                and f"gen:{f.name}" not in retired]

@@ -1,0 +1,179 @@
+"""Quiz sessions and practice exams: start, answer, finish, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+
+from db import quiz as records
+from db.connection import Database
+from services.catalog import QuestionCatalog
+from study.errors import UserInputError
+from study.questions import Question
+from study.scoring import AnsweredItem, Summary, summarize
+from study.selection import candidate_sample, plan_session, weakest_topics
+from study.srs import item_key
+
+MAX_QUIZ = 20
+MAX_EXAM_QUESTIONS = 100
+MAX_EXAM_MINUTES = 240
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a member sees next: the question at a position of their session."""
+
+    session: records.Session
+    position: int
+    question: Question
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    step: Step
+    outcome: records.AnswerOutcome
+    is_last: bool
+
+
+class SessionClosed(UserInputError):
+    """The session expired or finished; clicks on it change nothing."""
+
+
+def new_session_id() -> str:
+    return secrets.token_hex(5)
+
+
+class QuizService:
+    def __init__(self, db: Database, catalog: QuestionCatalog, *, idle: dt.timedelta,
+                 rng: random.Random | None = None) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.idle = idle
+        self.rng = rng or random.SystemRandom()
+
+    async def plan(self, guild_id: int, user_id: int, *, module: str | None, topic: str | None, count: int,
+                   mode: str, now: dt.datetime) -> list[Question]:
+        """Pick the questions of a new session: the same code path the benchmark measures."""
+        scope_module, scope_topic = module, topic
+        if mode == "weakest" and topic is None:
+            weak = weakest_topics(await records.topic_scores(self.db, guild_id, user_id))
+            weak = [w for w in weak if module is None or w.module == module]
+            if not weak:
+                raise UserInputError("I don't know your weak spots yet: answer a few more questions "
+                                     "(at least 3 in a topic) and try mode *weakest* again.")
+            scope_module, scope_topic = weak[0].module, weak[0].topic
+        due = await records.due_items(self.db, guild_id, user_id, now, module=scope_module, topic=scope_topic,
+                                      limit=count)
+        pool = await self.catalog.pool(guild_id, scope_module, scope_topic)
+        sample = candidate_sample(pool, self.rng, count * 4)
+        seen = await records.seen_among(self.db, guild_id, user_id, [q.id for q in sample])
+        families = await self.catalog.families(guild_id, scope_module, scope_topic)
+        ids = plan_session(mode, count, due=due, sample=sample, seen=seen, families=families, rng=self.rng)
+        questions = [q for q in [await self.catalog.get(guild_id, qid) for qid in ids] if q is not None]
+        if not questions:
+            if mode == "review":
+                raise UserInputError("Nothing is due for review right now. Try mode *new* or *mixed*.")
+            if mode == "new":
+                raise UserInputError("You have answered every written question in that scope. "
+                                     "Try mode *mixed* or *review*.")
+            raise UserInputError("There are no questions in that scope yet.")
+        return questions
+
+    async def start(self, guild_id: int, user_id: int, *, kind: str, module: str | None, topic: str | None,
+                    count: int, mode: str, now: dt.datetime, minutes: int | None = None) -> Step:
+        if kind == "quiz" and not 1 <= count <= MAX_QUIZ:
+            raise UserInputError(f"A quiz has 1 to {MAX_QUIZ} questions.")
+        if kind == "exam":
+            if not 1 <= count <= MAX_EXAM_QUESTIONS:
+                raise UserInputError(f"A practice exam has 1 to {MAX_EXAM_QUESTIONS} questions.")
+            if minutes is None or not 1 <= minutes <= MAX_EXAM_MINUTES:
+                raise UserInputError(f"A practice exam lasts 1 to {MAX_EXAM_MINUTES} minutes.")
+        await records.expire_idle_sessions(self.db, now - self.idle, now)
+        questions = await self.plan(guild_id, user_id, module=module, topic=topic, count=count, mode=mode, now=now)
+        session_id = new_session_id()
+        deadline = now + dt.timedelta(minutes=minutes) if kind == "exam" and minutes else None
+        await records.create_session(
+            self.db, session_id=session_id, guild_id=guild_id, user_id=user_id, kind=kind, mode=mode, module=module,
+            topic=topic, items=[records.PlannedItem(q.id, q.module, q.topic) for q in questions], now=now,
+            deadline=deadline,
+        )
+        session = await records.get_session(self.db, session_id)
+        return Step(session, 0, questions[0])
+
+    async def _open_session(self, session_id: str, user_id: int, now: dt.datetime) -> records.Session:
+        session = await records.get_session(self.db, session_id)
+        if session is None:
+            raise SessionClosed("That session no longer exists; start a new one with /quiz.")
+        if session.user_id != user_id:
+            raise UserInputError("This is someone else's session; start your own with /quiz.")
+        if session.state == "active" and session.kind == "quiz" and now - session.last_activity_at > self.idle:
+            await records.close_session(self.db, session.id, "expired", now)
+            minutes = int(self.idle.total_seconds() // 60)
+            raise SessionClosed(f"This quiz expired after {minutes} minutes without a click. "
+                                f"Your answers so far are saved; start a new one with /quiz.")
+        if session.state == "expired":
+            raise SessionClosed("This quiz has expired. Your answers are saved; start a new one with /quiz.")
+        return session
+
+    async def step(self, session_id: str, position: int, user_id: int, now: dt.datetime) -> Step:
+        session = await self._open_session(session_id, user_id, now)
+        item = await records.get_item(self.db, session_id, position)
+        if item is None:
+            raise SessionClosed("That question is not part of this session.")
+        question = await self.catalog.get(session.guild_id, item.question_id)
+        if question is None:
+            raise SessionClosed("That question has been removed from the bank; start a new session.")
+        if session.state == "active":
+            await records.touch_session(self.db, session_id, now)
+        return Step(session, position, question)
+
+    async def answer(self, session_id: str, position: int, choice: int, user_id: int,
+                     now: dt.datetime) -> AnswerResult:
+        """Record the first answer to a session item; repeated clicks return that first answer."""
+        session = await self._open_session(session_id, user_id, now)
+        if session.kind == "exam" and session.deadline_at and now >= session.deadline_at:
+            raise SessionClosed("Time is up for this practice exam.")
+        item = await records.get_item(self.db, session_id, position)
+        if item is None:
+            raise SessionClosed("That question is not part of this session.")
+        question = await self.catalog.get(session.guild_id, item.question_id)
+        if question is None or not 0 <= choice < len(question.choices):
+            raise SessionClosed("That question has changed since it was shown; start a new session.")
+        if item.chosen is not None or session.state != "active":
+            outcome = records.AnswerOutcome(False, item.chosen if item.chosen is not None else -1,
+                                            bool(item.correct), None)
+        else:
+            outcome = await records.record_answer(
+                self.db, session, item, item_key=item_key(question.id, question.family), chosen=choice,
+                correct=choice == question.answer_index, now=now, source=session.kind,
+            )
+        return AnswerResult(Step(session, position, question), outcome, position == session.size - 1)
+
+    async def finish(self, session_id: str, now: dt.datetime) -> tuple[records.Session, Summary]:
+        """Close the session (if still open) and score it; unanswered items count as not right."""
+        await records.close_session(self.db, session_id, "finished", now)
+        session = await records.get_session(self.db, session_id)
+        items = await records.session_items(self.db, session_id)
+        answered = []
+        for item in items:
+            question = await self.catalog.get(session.guild_id, item.question_id)
+            if question is not None:
+                answered.append(AnsweredItem(question, item.chosen))
+        return session, summarize(answered)
+
+    async def finish_overdue_exams(self, now: dt.datetime) -> list[str]:
+        finished = []
+        for session in await records.overdue_exams(self.db, now):
+            await self.finish(session.id, session.deadline_at or now)
+            finished.append(session.id)
+        return finished
+
+    async def exam_history(self, guild_id: int, user_id: int, now: dt.datetime) -> list[tuple[records.Session,
+                                                                                                Summary]]:
+        await self.finish_overdue_exams(now)
+        history = []
+        for session in await records.exam_history(self.db, guild_id, user_id):
+            history.append(await self.finish(session.id, now))
+        return history
