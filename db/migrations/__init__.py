@@ -1,7 +1,8 @@
 """Numbered schema migrations: NNNN_name.sql files applied in order, each in one transaction.
 
-The version of every applied migration is recorded in schema_migrations. A database that records a
-version this code does not know was written by a newer release and is refused, never touched.
+The version of every applied migration is recorded in schema_migrations; every known migration not yet
+recorded is applied. A database that records a version this code does not know was written by a newer
+release and is refused, never touched.
 """
 
 from __future__ import annotations
@@ -37,32 +38,37 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise RuntimeError(f"migration file {path.name} is not named NNNN_name.sql")
         migrations.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
     versions = [m.version for m in migrations]
-    if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migration files share a number: {versions}")
     return migrations
 
 
-async def current_version(connection: aiosqlite.Connection) -> int:
+async def applied_versions(connection: aiosqlite.Connection) -> set[int]:
     async with connection.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
     ) as cursor:
         if await cursor.fetchone() is None:
-            return 0
-    async with connection.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0])
+            return set()
+    async with connection.execute("SELECT version FROM schema_migrations") as cursor:
+        return {int(row[0]) for row in await cursor.fetchall()}
+
+
+async def current_version(connection: aiosqlite.Connection) -> int:
+    return max(await applied_versions(connection), default=0)
 
 
 async def apply_migrations(connection: aiosqlite.Connection, *, target: int | None = None,
                            directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Apply every migration above the current version (up to target); return what was applied."""
     migrations = available_migrations(directory)
-    newest_known = migrations[-1].version if migrations else 0
-    version = await current_version(connection)
-    if version > newest_known:
+    known = {m.version for m in migrations}
+    applied_before = await applied_versions(connection)
+    unknown = applied_before - known
+    if unknown:
         raise SchemaTooNewError(
-            f"the database is at schema version {version}, but this version of the bot only knows up to "
-            f"{newest_known}: it was written by a newer release. Upgrade the bot; the database was not changed."
+            f"the database has schema version {max(unknown)}, which this version of the bot does not know "
+            f"(it knows up to {max(known, default=0)}): it was written by a newer release. Upgrade the bot; "
+            f"the database was not changed."
         )
     await connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -70,7 +76,8 @@ async def apply_migrations(connection: aiosqlite.Connection, *, target: int | No
     )
     applied = []
     for migration in migrations:
-        if migration.version <= version or (target is not None and migration.version > target):
+        # every known migration not yet applied, in order: branches that each added one merge cleanly
+        if migration.version in applied_before or (target is not None and migration.version > target):
             continue
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         script = (
