@@ -1,0 +1,748 @@
+"""Calculation-question generators: every family's marked answer checked against an independent
+re-derivation from the question's parameters, plus limits, determinism, conventions and hand-worked cases."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from study.generators import FAMILIES, Family, family_names, from_parameters, generate
+from study.generators._core import Draft, Wrong, pick_wrong
+from study.questions import DIFFICULTIES, MAX_CHOICE, MAX_EXPLANATION, MAX_STEM, Question
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- independent arithmetic ----------------------------------------------------------------------
+
+
+def half_up(x: float, places: int = 0) -> float:
+    return float(Decimal(str(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def numbers(text: str) -> list[float]:
+    """Every number shown in a choice: '$1,234' -> [1234.0], 'Period 2: 40 units' -> [2.0, 40.0]."""
+    found = re.findall(r"[−-]?\d[\d,]*(?:\.\d+)?", text)
+    return [float(n.replace("−", "-").replace(",", "")) for n in found]
+
+
+def mrp_first_release(p: dict[str, Any]) -> list[float]:
+    gross, receipts = p["gross_requirements"], p["scheduled_receipts"]
+    balance, releases = p["on_hand"], {}
+    for t in range(1, len(gross) + 1):
+        available = balance + receipts[t - 1]
+        planned = max(0, gross[t - 1] + p["safety_stock"] - available)
+        if planned:
+            releases[t - p["lead_time"]] = planned
+        balance = available + planned - gross[t - 1]
+    first = min(releases)
+    return [first, releases[first]]
+
+
+def atp_of(on_hand: int, mps: list[int], orders: list[int], period: int) -> int:
+    n = len(mps)
+    starts = [t for t in range(1, n + 1) if t == 1 or mps[t - 1]]
+    values = []
+    for i, t in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else n + 1
+        values.append((on_hand if t == 1 else 0) + mps[t - 1] - sum(orders[t - 1 : stop - 1]))
+    carry = 0
+    for i in reversed(range(len(values))):
+        value = values[i] + carry
+        carry = value if value < 0 and i > 0 else 0
+        values[i] = 0 if carry else value
+    return values[starts.index(period)]
+
+
+def expect_eoq(p):
+    annual = p["demand"] * {"annual": 1, "monthly": 12, "weekly": 52}[p["demand_basis"]]
+    h = p["unit_cost"] * p["carrying_rate_pct"] / 100 if p["holding_basis"] == "rate" else p["holding_cost"]
+    return [half_up(math.sqrt(2 * annual * p["order_cost"] / h))]
+
+
+def expect_epq(p):
+    d, prod = p["daily_demand"], p["production_rate"]
+    annual = d * p["working_days"]
+    return [half_up(math.sqrt(2 * annual * p["setup_cost"] / (p["holding_cost"] * (1 - d / prod))))]
+
+
+def expect_lot_cost(p):
+    q = p["order_quantity"]
+    return [half_up(p["annual_demand"] / q * p["order_cost"] + q / 2 * p["holding_cost"])]
+
+
+def expect_rop(p):
+    if p["variant"] == "given-ss":
+        return [half_up(p["weekly_demand"] / 5 * p["lead_time_days"] + p["safety_stock"])]
+    lt = p["lead_time_weeks"]
+    return [half_up(p["weekly_demand"] * lt + p["z"] * p["sigma_weekly"] * math.sqrt(lt))]
+
+
+def expect_ss(p):
+    per = {("week", "working days"): 5, ("month", "weeks"): 4, ("week", "weeks"): 1}[
+        (p["sigma_period"], p["lead_time_unit"])
+    ]
+    return [half_up(p["z"] * p["sigma"] * math.sqrt(p["lead_time"] / per))]
+
+
+def expect_ss_mad(p):
+    return [half_up(p["z"] * 1.25 * p["mad"] * math.sqrt(p["lead_time_weeks"]))]
+
+
+def expect_order_up_to(p):
+    interval = p["review_weeks"] + p["lead_time_weeks"]
+    target = half_up(p["weekly_demand"] * interval + p["z"] * p["sigma_weekly"] * math.sqrt(interval))
+    return [target] if p["ask"] == "target" else [target - p["on_hand"] - p["on_order"]]
+
+
+def expect_turns(p):
+    average = (p["beginning_inventory"] + p["ending_inventory"]) / 2
+    if p["ask"] == "turns":
+        return [half_up(p["cogs"] / average, 1)]
+    return [half_up(average / (p["cogs"] / 365))]
+
+
+def expect_atp(p):
+    return [atp_of(p["on_hand"], p["mps_receipts"], p["customer_orders"], p["ask_period"])]
+
+
+def expect_pab(p):
+    balance = p["on_hand"]
+    for t in range(1, p["ask_period"] + 1):
+        f, o = p["forecast"][t - 1], p["customer_orders"][t - 1]
+        balance += p["mps_receipts"][t - 1] - (o if t <= p["demand_time_fence"] else max(f, o))
+    return [balance]
+
+
+def expect_capacity(p):
+    util = p["hours_worked"] / p["hours_available"]
+    eff = p["standard_hours"] / p["hours_worked"]
+    if p["ask"] == "utilization":
+        return [half_up(100 * util, 1)]
+    if p["ask"] == "efficiency":
+        return [half_up(100 * eff, 1)]
+    hours = p["machines"] * p["hours_per_shift"] * p["shifts_per_day"] * p["days_per_week"]
+    return [half_up(hours * util * eff, 1)]
+
+
+def expect_smoothing(p):
+    forecast = p["forecast"]
+    for actual in p["actuals"]:
+        forecast = p["alpha"] * actual + (1 - p["alpha"]) * forecast
+    return [half_up(forecast, 2)]
+
+
+def expect_moving_average(p):
+    recent = p["actuals"][len(p["actuals"]) - p["periods"] :]
+    return [half_up(sum(recent) / len(recent), 1)]
+
+
+def expect_weighted(p):
+    weights, actuals = p["weights"], p["actuals"]
+    total = sum(w * actuals[len(actuals) - 1 - i] for i, w in enumerate(weights))
+    return [half_up(total / sum(weights), 1)]
+
+
+def expect_tracking(p):
+    errors = [a - f for a, f in zip(p["actual"], p["forecast"], strict=True)]
+    mad = sum(map(abs, errors)) / len(errors)
+    value = {"mad": mad, "rsfe": sum(errors), "bias": sum(errors) / len(errors), "ts": sum(errors) / mad}[
+        p["ask"]
+    ]
+    return [half_up(value, 2)]
+
+
+def expect_mape(p):
+    terms = [abs(a - f) / a for a, f in zip(p["actual"], p["forecast"], strict=True)]
+    return [half_up(100 * sum(terms) / len(terms), 1)]
+
+
+def expect_kanban(p):
+    return [math.ceil(p["demand"] * p["lead_time"] * (1 + p["safety_pct"] / 100) / p["container"])]
+
+
+def expect_takt(p):
+    seconds = p["shifts"] * (p["shift_minutes"] - p["breaks"] * p["break_minutes"]) * 60
+    takt = seconds / p["daily_demand"]
+    return [half_up(takt, 1)] if p["ask"] == "takt" else [math.ceil(p["work_content_seconds"] / takt)]
+
+
+def expect_little(p):
+    if p["ask"] == "wip":
+        days = p["flow_time_weeks"] * 5 if "flow_time_weeks" in p else p["flow_time_hours"] / 8
+        return [half_up(p["throughput_per_day"] * days)]
+    if p["ask"] == "throughput":
+        return [half_up(p["wip"] / (p["flow_time_weeks"] * 5), 1)]
+    return [half_up(p["wip"] / p["throughput_per_day"], 1)]
+
+
+def expect_oee(p):
+    planned = p["shift_minutes"] - p["planned_break_minutes"]
+    run = planned - p["downtime_minutes"]
+    performance = p["total_count"] * p["ideal_cycle_seconds"] / 60 / run
+    quality = 1 - p["reject_count"] / p["total_count"]
+    return [half_up(100 * run / planned * performance * quality, 1)]
+
+
+def expect_cr(p):
+    crs = [(d - p["today"]) / w for d, w in zip(p["due_days"], p["work_days"], strict=True)]
+    if p["ask"] == "first":
+        return f"Job {'ABCDE'[crs.index(min(crs))]}"
+    return [half_up(crs["ABCDE".index(p["job"])], 2)]
+
+
+def expect_break_even(p):
+    return [math.ceil(p["fixed_cost"] / (p["price"] - p["variable_cost"]))]
+
+
+EXPECT: dict[str, Callable[[dict[str, Any]], object]] = {
+    "eoq": expect_eoq,
+    "epq": expect_epq,
+    "lot-size-cost": expect_lot_cost,
+    "reorder-point": expect_rop,
+    "safety-stock": expect_ss,
+    "safety-stock-mad": expect_ss_mad,
+    "order-up-to": expect_order_up_to,
+    "inventory-turns": expect_turns,
+    "mrp-netting": mrp_first_release,
+    "atp-discrete": expect_atp,
+    "pab": expect_pab,
+    "rated-capacity": expect_capacity,
+    "exponential-smoothing": expect_smoothing,
+    "moving-average": expect_moving_average,
+    "weighted-moving-average": expect_weighted,
+    "tracking-signal": expect_tracking,
+    "mape": expect_mape,
+    "kanban": expect_kanban,
+    "takt-time": expect_takt,
+    "littles-law": expect_little,
+    "oee": expect_oee,
+    "critical-ratio": expect_cr,
+    "break-even": expect_break_even,
+}
+
+# Phrases each stem must contain: the convention the answer depends on.
+CONVENTIONS: dict[str, tuple[str, ...]] = {
+    "eoq": ("EOQ = √(2DS/H)", "nearest whole unit"),
+    "epq": ("EPQ = √(2DS / (H(1 − d/p)))", "nearest whole unit"),
+    "lot-size-cost": ("(D/Q)×S + (Q/2)×H", "excluding the purchase cost", "nearest dollar"),
+    "reorder-point": ("safety stock", "nearest whole unit"),
+    "safety-stock": ("√(lead time / period of σ)", "nearest whole unit"),
+    "safety-stock-mad": ("σ ≈ 1.25 × MAD", "√(lead time in weeks)", "nearest whole unit"),
+    "order-up-to": ("R + L", "z × σ × √(R + L)", "nearest whole unit"),
+    "inventory-turns": ("average inventory = (beginning + ending) / 2", "at cost"),
+    "mrp-netting": ("lot-for-lot", "offset planned orders by the lead time"),
+    "atp-discrete": (
+        "APICS discrete ATP",
+        "on hand counts only in period 1",
+        "a negative ATP is subtracted from the previous ATP",
+    ),
+    "pab": ("customer orders only inside the demand time fence", "greater of forecast and customer orders"),
+    "rated-capacity": (
+        "available time × utilization × efficiency",
+        "hours actually worked / hours available",
+    ),
+    "exponential-smoothing": ("old forecast + α × (actual − old forecast)",),
+    "moving-average": ("simple moving average", "one decimal"),
+    "weighted-moving-average": ("divide by the sum of the weights", "one decimal"),
+    "tracking-signal": ("Forecast error = actual − forecast", "tracking signal = RSFE / MAD"),
+    "mape": ("/ actual × 100",),
+    "kanban": ("D × L × (1 + α) / C", "Round up"),
+    "takt-time": ("Takt time = available production time / customer demand",),
+    "littles-law": ("WIP = throughput × flow time",),
+    "oee": ("OEE = availability × performance × quality", "planned production time"),
+    "critical-ratio": ("(due date − today) / work remaining", "lowest CR first"),
+    "break-even": ("fixed costs / (price − variable cost per unit)", "Round up"),
+}
+
+# Scalar inputs that must appear in the stem exactly as used (formatted), and tabled list inputs.
+SCALARS: dict[str, tuple[str, ...]] = {
+    "eoq": ("demand", "order_cost", "unit_cost", "carrying_rate_pct", "holding_cost"),
+    "epq": ("daily_demand", "working_days", "production_rate", "setup_cost", "holding_cost"),
+    "lot-size-cost": ("annual_demand", "order_cost", "holding_cost", "order_quantity"),
+    "reorder-point": ("weekly_demand", "lead_time_days", "safety_stock", "sigma_weekly", "lead_time_weeks"),
+    "safety-stock": ("sigma", "lead_time"),
+    "safety-stock-mad": ("mad", "lead_time_weeks"),
+    "order-up-to": (
+        "weekly_demand",
+        "sigma_weekly",
+        "review_weeks",
+        "lead_time_weeks",
+        "on_hand",
+        "on_order",
+    ),
+    "inventory-turns": ("cogs", "beginning_inventory", "ending_inventory"),
+    "mrp-netting": ("on_hand", "lead_time"),
+    "atp-discrete": ("on_hand", "ask_period"),
+    "pab": ("on_hand", "demand_time_fence", "ask_period"),
+    "rated-capacity": ("hours_available", "hours_worked", "standard_hours"),
+    "exponential-smoothing": ("alpha", "forecast", "actuals"),
+    "moving-average": ("periods",),
+    "tracking-signal": (),
+    "mape": (),
+    "weighted-moving-average": (),
+    "kanban": ("demand", "lead_time", "safety_pct", "container"),
+    "takt-time": ("shift_minutes", "break_minutes", "daily_demand", "work_content_seconds"),
+    "littles-law": ("throughput_per_day", "flow_time_weeks", "flow_time_hours", "wip"),
+    "oee": (
+        "shift_minutes",
+        "planned_break_minutes",
+        "downtime_minutes",
+        "ideal_cycle_seconds",
+        "total_count",
+        "reject_count",
+    ),
+    "critical-ratio": ("today", "due_days", "work_days"),
+    "break-even": ("fixed_cost", "price", "variable_cost"),
+}
+TABLES: dict[str, tuple[str, ...]] = {
+    "mrp-netting": ("gross_requirements", "scheduled_receipts"),
+    "atp-discrete": ("mps_receipts", "customer_orders"),
+    "pab": ("forecast", "customer_orders", "mps_receipts"),
+    "tracking-signal": ("forecast", "actual"),
+    "mape": ("forecast", "actual"),
+    "moving-average": ("actuals",),
+    "weighted-moving-average": ("actuals",),
+}
+
+
+def shown_forms(value: float) -> set[str]:
+    forms = {f"{value:,}", f"{value:,.2f}", str(value)}
+    if float(value).is_integer():
+        forms.add(f"{int(value):,}")
+    return forms
+
+
+def check_question(q: Question, family: str, seed: int | None) -> None:
+    fam = FAMILIES[family]
+    p = q.parameters
+    assert (q.family, q.seed, q.module, q.topic) == (family, seed, fam.module, fam.topic)
+    assert q.difficulty in DIFFICULTIES
+    # limits and shape
+    assert len(q.choices) == 4 and len(set(q.choices)) == 4
+    assert 0 <= q.answer_index < 4
+    assert 0 < len(q.stem) <= MAX_STEM
+    assert 0 < len(q.explanation) <= MAX_EXPLANATION
+    assert all(0 < len(c) <= MAX_CHOICE for c in q.choices)
+    # the marked answer is the independently recomputed one
+    expected = EXPECT[family](p)
+    if isinstance(expected, str):
+        assert q.correct_choice == expected
+        assert p["answer"] == expected[-1]
+    else:
+        assert numbers(q.correct_choice) == pytest.approx(expected, abs=1e-9)
+        answer = p["answer"] if isinstance(p["answer"], list) else [p["answer"]]
+        assert answer == pytest.approx(expected, abs=1e-9)
+    # distractors differ from the answer as displayed, and as numbers
+    for i, choice in enumerate(q.choices):
+        if i != q.answer_index:
+            assert choice != q.correct_choice
+            if not isinstance(expected, str):
+                assert numbers(choice) != numbers(q.correct_choice)
+    # the convention is stated, and the inputs used are the inputs shown
+    for phrase in CONVENTIONS[family]:
+        assert phrase in q.stem, phrase
+    if "z" in p:
+        assert f"z = {p['z']:.2f}" in q.stem
+    for key in SCALARS[family]:
+        for value in p[key] if isinstance(p.get(key), list) else [p[key]] if key in p else []:
+            assert any(form in q.stem for form in shown_forms(value)), (key, value)
+    for key in TABLES.get(family, ()):
+        assert re.search(r"\s+".join(re.escape(str(v)) for v in p[key]), q.stem), key
+    # the worked solution ends on the answer as displayed
+    for token in re.findall(r"[−-]?\d[\d,]*(?:\.\d+)?", q.correct_choice):
+        assert token in q.explanation, token
+    if isinstance(expected, str):
+        assert f"job {expected[-1]}" in q.explanation
+
+
+# --- properties, every family -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", family_names())
+@PROPERTY
+@given(seed=SEEDS)
+def test_generated_question_is_correct_and_within_limits(family: str, seed: int) -> None:
+    q = generate(family, seed)
+    assert q.id == f"gen:{family}:{seed}"
+    check_question(q, family, seed)
+
+
+@pytest.mark.parametrize("family", family_names())
+@settings(max_examples=25, deadline=None)
+@given(seed=SEEDS)
+def test_generation_is_deterministic(family: str, seed: int) -> None:
+    first, second = generate(family, seed), generate(family, seed)
+    assert first == second
+    assert first.parameters == second.parameters
+
+
+def test_seeds_give_varied_questions() -> None:
+    for family in family_names():
+        stems = {generate(family, seed).stem for seed in range(30)}
+        positions = {generate(family, seed).answer_index for seed in range(30)}
+        assert len(stems) >= 20, family
+        assert len(positions) >= 3, family
+
+
+# --- registry --------------------------------------------------------------------------------------
+
+
+def test_registry_covers_enough_families_and_real_syllabus_topics() -> None:
+    syllabus = tomllib.loads((ROOT / "content" / "syllabus.toml").read_text(encoding="utf-8"))
+    topics = {(m["key"], t["key"]) for m in syllabus["modules"] for t in m["topics"]}
+    assert len(FAMILIES) >= 17
+    assert set(EXPECT) == set(FAMILIES) == set(CONVENTIONS)
+    assert family_names() == list(FAMILIES)
+    for name, fam in FAMILIES.items():
+        assert isinstance(fam, Family) and fam.name == name and fam.title
+        assert (fam.module, fam.topic) in topics, name
+
+
+@pytest.mark.parametrize(
+    ("family", "where"),
+    [
+        ("eoq", ("dsp", "lot-sizing")),
+        ("atp-discrete", ("mpr", "customer-interface")),
+        ("pab", ("mpr", "master-scheduling")),
+        ("kanban", ("eco", "lean-pull")),
+        ("takt-time", ("eco", "lean-pull")),
+        ("littles-law", ("eco", "control-of-operations")),
+        ("oee", ("eco", "control-of-operations")),
+        ("critical-ratio", ("eco", "dispatching-sequencing")),
+        ("tracking-signal", ("mpr", "forecasting")),
+        ("exponential-smoothing", ("mpr", "forecasting")),
+        ("rated-capacity", ("dsp", "capacity-requirements-planning")),
+        ("mrp-netting", ("dsp", "mrp-logic")),
+        ("reorder-point", ("dsp", "safety-stock-replenishment")),
+        ("safety-stock", ("dsp", "safety-stock-replenishment")),
+        ("order-up-to", ("dsp", "safety-stock-replenishment")),
+    ],
+)
+def test_family_is_filed_under_the_expected_topic(family: str, where: tuple[str, str]) -> None:
+    assert (FAMILIES[family].module, FAMILIES[family].topic) == where
+
+
+def test_bad_family_or_seed_is_refused() -> None:
+    with pytest.raises(KeyError, match="unknown generator family"):
+        generate("nope", 1)
+    with pytest.raises(ValueError):
+        generate("eoq", -1)
+    with pytest.raises(ValueError):
+        generate("eoq", True)
+
+
+def test_package_uses_only_the_standard_library() -> None:
+    allowed = {
+        "study",
+        "__future__",
+        "math",
+        "random",
+        "dataclasses",
+        "decimal",
+        "fractions",
+        "collections",
+        "typing",
+    }
+    for path in (ROOT / "study" / "generators").glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"\s*(?:from|import)\s+([\w.]+)", line)
+            if match:
+                assert match.group(1).split(".")[0] in allowed, (path.name, line)
+
+
+def test_wrong_choices_fall_back_when_every_mistake_matches_the_answer() -> None:
+    draft = Draft(
+        stem="s",
+        answer="10 units",
+        solution="x",
+        wrong=(Wrong("10 units", "a"), Wrong("10 units", "b"), Wrong("11 units", "c")),
+        fallbacks=("11 units", "10 units", "12 units", "9 units"),
+        parameters={},
+    )
+    picked = pick_wrong(draft)
+    assert [w.text for w in picked] == ["11 units", "12 units", "9 units"]
+    assert picked[0].why == "c"
+
+
+# --- hand-worked cases -----------------------------------------------------------------------------
+
+
+def test_eoq_textbook_case() -> None:
+    q = from_parameters(
+        "eoq",
+        {
+            "demand_basis": "annual",
+            "demand": 1200,
+            "order_cost": 50,
+            "holding_basis": "dollar",
+            "holding_cost": 2,
+        },
+    )
+    assert q.correct_choice == "245 units"
+    assert "173 units" in q.choices  # √(DS/H): the forgotten 2
+    assert q.id == "gen:eoq:custom" and q.seed is None
+    check_question(q, "eoq", None)
+
+
+def test_eoq_with_a_carrying_rate_and_monthly_demand() -> None:
+    # D = 100 × 12 = 1,200; H = 20% × $10 = $2 -> 245. Rate used as H: √(2·1200·50/0.2) = 775.
+    q = from_parameters(
+        "eoq",
+        {
+            "demand_basis": "monthly",
+            "demand": 100,
+            "order_cost": 50,
+            "holding_basis": "rate",
+            "unit_cost": 10.0,
+            "carrying_rate_pct": 20,
+        },
+    )
+    assert q.correct_choice == "245 units"
+    assert "775 units" in q.choices or "71 units" in q.choices
+
+
+def test_atp_nets_a_negative_later_atp_back() -> None:
+    # Period 1: 10 + 50 − (20 + 15) = 25; period 3: 50 − (60 + 10) = −20, netted back: 25 − 20 = 5.
+    q = from_parameters(
+        "atp-discrete",
+        {"on_hand": 10, "mps_receipts": [50, 0, 50, 0], "customer_orders": [20, 15, 60, 10], "ask_period": 1},
+    )
+    assert q.correct_choice == "5 units"
+    assert "25 units" in q.choices
+    assert "25 units" in q.explanation and "does not net" in q.explanation
+    check_question(q, "atp-discrete", None)
+
+
+def test_atp_later_period_does_not_add_on_hand() -> None:
+    q = from_parameters(
+        "atp-discrete",
+        {
+            "on_hand": 30,
+            "mps_receipts": [100, 0, 100, 0, 100],
+            "customer_orders": [40, 20, 35, 25, 10],
+            "ask_period": 3,
+        },
+    )
+    assert q.correct_choice == "40 units"  # 100 − (35 + 25); on hand belongs to period 1 only
+    assert "70 units" in q.choices
+
+
+def test_mrp_release_is_offset_and_net() -> None:
+    # POH: P1 30, P2 30 + 25 − 30 = 25, P3 25 − 40 = −15 -> net 15 in P3, released 2 periods earlier.
+    q = from_parameters(
+        "mrp-netting",
+        {
+            "gross_requirements": [20, 30, 40, 10, 0, 30, 0, 0],
+            "scheduled_receipts": [0, 25, 0, 0, 0, 0, 0, 0],
+            "on_hand": 50,
+            "safety_stock": 0,
+            "lead_time": 2,
+            "lot_sizing": "lot-for-lot",
+        },
+    )
+    assert q.correct_choice == "Period 1: 15 units"
+    assert "Period 3: 15 units" in q.choices  # no lead-time offset
+    check_question(q, "mrp-netting", None)
+
+
+def test_pab_uses_orders_inside_and_greater_of_beyond_the_fence() -> None:
+    # P1 20 + 100 − 60 = 60; P2 60 − 30 = 30; P3 30 − max(50, 70) = −40; P4 −40 + 100 − max(50, 30) = 10.
+    q = from_parameters(
+        "pab",
+        {
+            "on_hand": 20,
+            "forecast": [50, 50, 50, 50],
+            "customer_orders": [60, 30, 70, 30],
+            "mps_receipts": [100, 0, 0, 100],
+            "demand_time_fence": 2,
+            "ask_period": 4,
+        },
+    )
+    assert q.correct_choice == "10 units"
+    assert "0 units" in q.choices  # forecast used inside the fence
+
+
+def test_kanban_rounds_up() -> None:
+    q = from_parameters(
+        "kanban", {"time_unit": "hour", "demand": 100, "lead_time": 2, "safety_pct": 10, "container": 25}
+    )
+    assert q.correct_choice == "9 kanbans"  # 8.8 rounded up
+    assert "8 kanbans" in q.choices
+
+
+def test_critical_ratio_runs_the_lowest_ratio_first() -> None:
+    # CRs: A 10/5 = 2.00, B 6/8 = 0.75, C 3/2 = 1.50, D 13/20 = 0.65 -> D, B, C, A.
+    params = {"ask": "first", "today": 100, "due_days": [110, 106, 103, 113], "work_days": [5, 8, 2, 20]}
+    q = from_parameters("critical-ratio", params)
+    assert q.correct_choice == "Job D"
+    assert q.parameters["sequence"] == ["D", "B", "C", "A"]
+    assert "Job A" in q.choices and "Job C" in q.choices  # highest CR first; earliest due date
+    ratio = from_parameters("critical-ratio", {**params, "ask": "ratio", "job": "B"})
+    assert ratio.correct_choice == "0.75" and "1.33" in ratio.choices
+
+
+def test_tracking_signal_case() -> None:
+    # errors 10, −5, 20, 5: RSFE 30, MAD 10, TS 3.00; the reversed sign gives −3.00.
+    q = from_parameters(
+        "tracking-signal", {"ask": "ts", "forecast": [100, 100, 100, 100], "actual": [110, 95, 120, 105]}
+    )
+    assert q.correct_choice == "3.00"
+    assert "−3.00" in q.choices
+
+
+def test_safety_stock_scales_sigma_by_root_lead_time_ratio() -> None:
+    # 1.65 × 40 × √(15/5) = 114.3 -> 114; unscaled 66.
+    q = from_parameters(
+        "safety-stock",
+        {
+            "sigma": 40,
+            "sigma_period": "week",
+            "lead_time": 15,
+            "lead_time_unit": "working days",
+            "units_per_period": 5,
+            "z": 1.65,
+            "service_level_pct": 95,
+        },
+    )
+    assert q.correct_choice == "114 units"
+    assert "66 units" in q.choices
+
+
+def test_safety_stock_from_mad_uses_the_1_25_factor() -> None:
+    q = from_parameters(
+        "safety-stock-mad", {"mad": 100, "lead_time_weeks": 4, "z": 2.0, "service_level_pct": 98}
+    )
+    assert q.correct_choice == "500 units"  # 2 × 1.25 × 100 × √4
+    assert "400 units" in q.choices  # MAD used as σ
+
+
+def test_order_up_to_protects_review_plus_lead_time() -> None:
+    # 100 × 4 + 1.65 × 20 × √4 = 466; L only: 100 × 2 + 1.65 × 20 × √2 = 246.7 -> 247.
+    q = from_parameters(
+        "order-up-to",
+        {
+            "weekly_demand": 100,
+            "sigma_weekly": 20,
+            "review_weeks": 2,
+            "lead_time_weeks": 2,
+            "z": 1.65,
+            "service_level_pct": 95,
+            "ask": "target",
+        },
+    )
+    assert q.correct_choice == "466 units"
+    assert "247 units" in q.choices
+
+
+def test_rated_capacity_case() -> None:
+    # utilization 340/400 = 0.85, efficiency 357/340 = 1.05; 160 h × 0.85 × 1.05 = 142.8.
+    q = from_parameters(
+        "rated-capacity",
+        {
+            "ask": "rated",
+            "machines": 2,
+            "hours_per_shift": 8,
+            "shifts_per_day": 2,
+            "days_per_week": 5,
+            "history_weeks": 4,
+            "hours_available": 400,
+            "hours_worked": 340,
+            "standard_hours": 357,
+        },
+    )
+    assert q.correct_choice == "142.8 standard hours"
+    swapped = from_parameters("rated-capacity", {**q.parameters, "ask": "efficiency"})
+    assert swapped.correct_choice == "105.0%" and "85.0%" in swapped.choices
+
+
+def test_small_cases_of_the_other_families() -> None:
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        ("exponential-smoothing", {"alpha": 0.2, "forecast": 100, "actuals": [120]}, "104.00 units"),
+        (
+            "takt-time",
+            {
+                "ask": "takt",
+                "shift_minutes": 480,
+                "breaks": 2,
+                "break_minutes": 15,
+                "shifts": 1,
+                "daily_demand": 450,
+            },
+            "60.0 seconds",
+        ),
+        ("littles-law", {"ask": "wip", "throughput_per_day": 50, "flow_time_weeks": 2}, "500 units"),
+        (
+            "oee",
+            {
+                "shift_minutes": 480,
+                "planned_break_minutes": 30,
+                "downtime_minutes": 45,
+                "ideal_cycle_seconds": 60,
+                "total_count": 300,
+                "reject_count": 15,
+            },
+            "63.3%",
+        ),
+        ("break-even", {"fixed_cost": 100000, "price": 25.0, "variable_cost": 10.0}, "6,667 units"),
+        (
+            "inventory-turns",
+            {
+                "ask": "turns",
+                "sales": 15000000,
+                "cogs": 10000000,
+                "beginning_inventory": 1800000,
+                "ending_inventory": 2200000,
+            },
+            "5.0 turns",
+        ),
+        (
+            "epq",
+            {
+                "daily_demand": 100,
+                "working_days": 250,
+                "production_rate": 400,
+                "setup_cost": 100,
+                "holding_cost": 5.0,
+            },
+            "1,155 units",
+        ),
+        ("moving-average", {"actuals": [10, 20, 30, 40, 50, 60], "periods": 3}, "50.0 units"),
+        (
+            "weighted-moving-average",
+            {"actuals": [10, 20, 30, 40, 50, 60], "weights": [3, 2, 1]},
+            "53.3 units",
+        ),
+        ("mape", {"forecast": [90, 110], "actual": [100, 100]}, "10.0%"),
+        (
+            "lot-size-cost",
+            {
+                "annual_demand": 1200,
+                "order_cost": 50,
+                "holding_cost": 2.0,
+                "unit_cost": 10.0,
+                "order_quantity": 200,
+            },
+            "$500",
+        ),
+        (
+            "reorder-point",
+            {"variant": "given-ss", "weekly_demand": 100, "lead_time_days": 10, "safety_stock": 50},
+            "250 units",
+        ),
+    ]
+    for family, params, answer in cases:
+        q = from_parameters(family, params)
+        assert q.correct_choice == answer, family
+        check_question(q, family, None)
