@@ -1,0 +1,479 @@
+"""Reminders, their delivered occurrences and members' DM channels. The rows are the only source of truth.
+
+Life of a row: `pending` → (claim_due) `in_flight` → one of
+  delivered → `sent` (one-shot) or `pending` at the next occurrence (recurring), plus a reminder_deliveries row;
+  retry     → `pending` at retry_at, attempts + 1;
+  missed    → `missed` (one-shot) or `pending` at the next occurrence, missed_count + n;
+  DMs closed→ `paused` (with every other pending DM reminder of that user) until reopen_dms();
+  gone      → `cancelled`; given up → `failed`.
+A member may cancel at any time (`cancelled`); snooze moves a row's occurrence and makes it `pending` again.
+
+Guarantees:
+- claim_due is one transaction: a row is handed out by at most one claim until it is recorded or recovered.
+- An occurrence is delivered at most once as far as the database can know: record_delivered inserts
+  (reminder_id, occurrence) into reminder_deliveries (UNIQUE) in the same transaction that finishes the row,
+  and recover_in_flight finalizes, never requeues, an in-flight row whose occurrence has that row. The only
+  window for a duplicate is a crash between Discord accepting a message and that commit.
+- Every outcome update only touches rows still `in_flight`, so a cancel during a send wins.
+- All instants are aware datetimes at the API and unix seconds UTC in the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.connection import Database
+from study.errors import UserInputError
+from study.recurrence import next_occurrence_json
+
+MAX_ACTIVE = 25
+ACTIVE_STATES = ("pending", "in_flight", "paused")
+KINDS = ("once", "study", "exam_nudge", "window_nudge", "other")
+_ACTIVE_SQL = "('pending', 'in_flight', 'paused')"
+
+
+class TooManyRemindersError(UserInputError):
+    """The member already has the maximum number of active reminders in this guild."""
+
+
+def to_ts(instant: dt.datetime) -> int:
+    if instant.tzinfo is None:
+        raise ValueError("instants must be aware datetimes")
+    return int(instant.timestamp() // 1)
+
+
+def from_ts(seconds: int | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class MissedNotice:
+    """A one-shot reminder that was missed while the bot was down, to be mentioned in the member's next DM."""
+
+    id: int
+    text: str
+    occurrence_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    id: int
+    guild_id: int
+    user_id: int
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    module: str | None
+    channel_id: int | None
+    due_at: dt.datetime
+    occurrence_at: dt.datetime
+    timezone: str
+    recurrence: str | None
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    missed_count: int
+    missed: tuple[MissedNotice, ...] = field(default=())
+
+    @property
+    def is_dm(self) -> bool:
+        return self.channel_id is None
+
+    @property
+    def total_missed(self) -> int:
+        """Missed occurrences to mention in this delivery: this reminder's own plus the member's missed one-shots."""
+        return self.missed_count + len(self.missed)
+
+
+def _reminder(row: Any, missed: tuple[MissedNotice, ...] = ()) -> Reminder:
+    return Reminder(
+        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=row["kind"], text=row["text"],
+        payload={} if row["payload"] == "{}" else json.loads(row["payload"]), module=row["module"],
+        channel_id=row["channel_id"],
+        due_at=from_ts(row["due_at"]), occurrence_at=from_ts(row["occurrence_at"]), timezone=row["timezone"],
+        recurrence=row["recurrence"], state=row["state"], attempts=row["attempts"], last_error=row["last_error"],
+        created_at=from_ts(row["created_at"]), sent_at=from_ts(row["sent_at"]), missed_count=row["missed_count"],
+        missed=missed,
+    )
+
+
+# ---- members' side: add, list, cancel, snooze ---------------------------------------------------------------
+
+async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str, due_at: dt.datetime,
+              now: dt.datetime, timezone: str = "UTC", recurrence: str | None = None,
+              payload: dict[str, Any] | None = None, module: str | None = None, channel_id: int | None = None,
+              cap: int | None = MAX_ACTIVE) -> Reminder:
+    """Store a pending reminder first due at `due_at`; raises TooManyRemindersError past `cap` active ones.
+
+    The cap counts the member's pending, in-flight and paused reminders in this guild (pass cap=None for
+    system-made rows such as a batch of exam nudges). `recurrence` is WeeklySchedule.to_json(); `due_at` is
+    its first occurrence. Call dispatcher.wake() afterwards so an earlier timer is noticed.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown reminder kind {kind!r}")
+    async with db.transaction() as conn:
+        if cap is not None:
+            async with conn.execute(
+                f"SELECT COUNT(*) FROM reminders WHERE guild_id = ? AND user_id = ? AND state IN {_ACTIVE_SQL}",
+                (guild_id, user_id),
+            ) as cursor:
+                (count,) = await cursor.fetchone()
+            if count >= cap:
+                raise TooManyRemindersError(
+                    f"You already have {count} active reminders here, the most allowed is {cap}. "
+                    "Cancel one with /remind cancel first."
+                )
+        due = to_ts(due_at)
+        async with conn.execute(
+            "INSERT INTO reminders (guild_id, user_id, kind, text, payload, module, channel_id, due_at,"
+            " occurrence_at, timezone, recurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING *",
+            (guild_id, user_id, kind, text, json.dumps(payload or {}), module, channel_id, due, due, timezone,
+             recurrence, to_ts(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+    return _reminder(row)
+
+
+async def get(db: Database, reminder_id: int) -> Reminder | None:
+    row = await db.fetch_one("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
+    return None if row is None else _reminder(row)
+
+
+async def list_active(db: Database, guild_id: int, user_id: int) -> list[Reminder]:
+    """The member's pending, in-flight and paused reminders in this guild, soonest first."""
+    rows = await db.fetch_all(
+        f"SELECT * FROM reminders WHERE guild_id = ? AND user_id = ? AND state IN {_ACTIVE_SQL}"
+        " ORDER BY due_at, id",
+        (guild_id, user_id),
+    )
+    return [_reminder(row) for row in rows]
+
+
+async def cancel(db: Database, guild_id: int, user_id: int, reminder_id: int) -> bool:
+    """Cancel the member's own active reminder; False if it is not theirs, not in this guild or not active."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE id = ? AND guild_id = ?"
+            f" AND user_id = ? AND state IN {_ACTIVE_SQL}",
+            (reminder_id, guild_id, user_id),
+        )
+        return cursor.rowcount > 0
+
+
+async def snooze(db: Database, guild_id: int, user_id: int, reminder_id: int, new_due: dt.datetime) -> bool:
+    """Move the member's own reminder's current occurrence to `new_due` and make it pending again.
+
+    Works on pending, sent, missed, failed and paused rows (a delivered one-shot comes back once more);
+    False for another member's row, a cancelled one, or one being sent right now. Call dispatcher.wake().
+    """
+    due = to_ts(new_due)
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE reminders SET state = 'pending', due_at = ?, occurrence_at = ?, attempts = 0,"
+            " last_error = NULL, claimed_at = NULL WHERE id = ? AND guild_id = ? AND user_id = ?"
+            " AND state IN ('pending', 'sent', 'missed', 'failed', 'paused')",
+            (due, due, reminder_id, guild_id, user_id),
+        )
+        return cursor.rowcount > 0
+
+
+# ---- the dispatcher's side ----------------------------------------------------------------------------------
+
+async def next_due_at(db: Database) -> dt.datetime | None:
+    """The earliest due_at of any pending reminder (one index probe), or None if nothing is pending."""
+    return from_ts(await db.fetch_value("SELECT MIN(due_at) FROM reminders WHERE state = 'pending'"))
+
+
+async def claim_due(db: Database, now: dt.datetime, limit: int) -> list[Reminder]:
+    """Atomically move up to `limit` pending rows with due_at ≤ now to in_flight and return them, earliest first.
+
+    Each DM reminder carries the member's unmentioned missed one-shot reminders in this guild (`missed`),
+    attached to only one reminder per member per claim.
+    """
+    stamp = to_ts(now)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "UPDATE reminders SET state = 'in_flight', claimed_at = ? WHERE id IN ("
+            " SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?)"
+            " RETURNING *",
+            (stamp, stamp, limit),
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        if not rows:
+            return []
+        users = sorted({row["user_id"] for row in rows if row["channel_id"] is None})
+        notices: dict[tuple[int, int], list[MissedNotice]] = {}
+        if users:
+            async with conn.execute(
+                "SELECT id, guild_id, user_id, text, occurrence_at FROM reminders"
+                " WHERE state = 'missed' AND missed_count > 0 AND user_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY occurrence_at",
+                (json.dumps(users),),
+            ) as cursor:
+                for n in await cursor.fetchall():
+                    notices.setdefault((n["guild_id"], n["user_id"]), []).append(
+                        MissedNotice(n["id"], n["text"], from_ts(n["occurrence_at"]))
+                    )
+    rows.sort(key=lambda r: (r["due_at"], r["id"]))
+    claimed = []
+    for row in rows:
+        key = (row["guild_id"], row["user_id"])
+        missed = tuple(notices.pop(key, ())) if row["channel_id"] is None else ()
+        claimed.append(_reminder(row, missed))
+    return claimed
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """The sender delivered `occurrence_at`; next_due_at is the next occurrence (None for a one-shot)."""
+
+    reminder_id: int
+    occurrence_at: dt.datetime
+    next_due_at: dt.datetime | None
+    missed_ids: tuple[int, ...] = ()  # the MissedNotice ids this delivery mentioned
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The send failed; try again at retry_at, or give up the reminder (state failed) if retry_at is None."""
+
+    reminder_id: int
+    error: str
+    retry_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """`count` occurrences up to `occurrence_at` were not sent; next_due_at None ends a one-shot as missed."""
+
+    reminder_id: int
+    occurrence_at: dt.datetime
+    next_due_at: dt.datetime | None
+    count: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DmsClosed:
+    """Discord refused a DM to this user (50007): pause every DM reminder of theirs."""
+
+    reminder_id: int
+    user_id: int
+    error: str = "the member does not accept DMs (Discord error 50007)"
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """The member, guild or channel no longer exists: cancel the reminder."""
+
+    reminder_id: int
+    error: str
+
+
+Outcome = Delivered | Failed | Missed | DmsClosed | Gone
+
+
+async def record_outcomes(db: Database, outcomes: Sequence[Outcome], now: dt.datetime) -> None:
+    """Record a batch of outcomes of claimed rows in one transaction (the dispatcher's fast path).
+
+    Only rows still in_flight change state; reminder_deliveries rows are inserted regardless, since the
+    message did go out.
+    """
+    if not outcomes:
+        return
+    stamp = to_ts(now)
+    delivered = [o for o in outcomes if isinstance(o, Delivered)]
+    failed = [o for o in outcomes if isinstance(o, Failed)]
+    missed = [o for o in outcomes if isinstance(o, Missed)]
+    closed = [o for o in outcomes if isinstance(o, DmsClosed)]
+    gone = [o for o in outcomes if isinstance(o, Gone)]
+    async with db.transaction() as conn:
+        if delivered:
+            await conn.executemany(
+                "INSERT INTO reminder_deliveries (reminder_id, due_at, delivered_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [(o.reminder_id, to_ts(o.occurrence_at), stamp) for o in delivered],
+            )
+            await conn.executemany(
+                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'sent' ELSE 'pending' END,"
+                " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
+                " last_error = NULL, claimed_at = NULL, sent_at = ?2, missed_count = 0"
+                " WHERE id = ?3 AND state = 'in_flight'",
+                [(None if o.next_due_at is None else to_ts(o.next_due_at), stamp, o.reminder_id)
+                 for o in delivered],
+            )
+            mentioned = [i for o in delivered for i in o.missed_ids]
+            if mentioned:
+                await conn.executemany(
+                    "UPDATE reminders SET missed_count = 0 WHERE id = ? AND state = 'missed'",
+                    [(i,) for i in mentioned],
+                )
+        if failed:
+            await conn.executemany(
+                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'pending' END,"
+                " due_at = COALESCE(?1, due_at), attempts = attempts + 1, last_error = ?2, claimed_at = NULL"
+                " WHERE id = ?3 AND state = 'in_flight'",
+                [(None if o.retry_at is None else to_ts(o.retry_at), o.error[:500], o.reminder_id) for o in failed],
+            )
+        if missed:
+            await conn.executemany(
+                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'missed' ELSE 'pending' END,"
+                " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
+                " last_error = COALESCE(?4, last_error), claimed_at = NULL, missed_count = missed_count + ?2"
+                " WHERE id = ?3 AND state = 'in_flight'",
+                [(None if o.next_due_at is None else to_ts(o.next_due_at), o.count, o.reminder_id, o.error)
+                 for o in missed],
+            )
+        for o in closed:
+            await _pause_dms(conn, o.user_id, stamp, o.reminder_id, o.error)
+        if gone:
+            await conn.executemany(
+                "UPDATE reminders SET state = 'cancelled', last_error = ?, claimed_at = NULL"
+                " WHERE id = ? AND state = 'in_flight'",
+                [(o.error[:500], o.reminder_id) for o in gone],
+            )
+
+
+async def record_delivered(db: Database, reminder_id: int, occurrence_at: dt.datetime,
+                           next_due_at: dt.datetime | None, now: dt.datetime,
+                           missed_ids: Iterable[int] = ()) -> None:
+    """Record one delivered occurrence (see record_outcomes and the module's guarantees)."""
+    await record_outcomes(db, [Delivered(reminder_id, occurrence_at, next_due_at, tuple(missed_ids))], now)
+
+
+async def record_failed(db: Database, reminder_id: int, error: str, retry_at: dt.datetime | None,
+                        now: dt.datetime) -> None:
+    """A failed send: pending again at retry_at with attempts + 1, or `failed` for good if retry_at is None."""
+    await record_outcomes(db, [Failed(reminder_id, error, retry_at)], now)
+
+
+async def record_missed(db: Database, reminder_id: int, occurrence_at: dt.datetime,
+                        next_due_at: dt.datetime | None, now: dt.datetime, count: int = 1) -> None:
+    """Occurrences that were too late to send: counted in missed_count, mentioned in the member's next DM."""
+    await record_outcomes(db, [Missed(reminder_id, occurrence_at, next_due_at, count)], now)
+
+
+async def was_delivered(db: Database, reminder_id: int, occurrence_at: dt.datetime) -> bool:
+    return await db.fetch_value(
+        "SELECT 1 FROM reminder_deliveries WHERE reminder_id = ? AND due_at = ?", (reminder_id, to_ts(occurrence_at))
+    ) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    requeued: int
+    finalized: int
+
+
+async def recover_in_flight(db: Database, now: dt.datetime) -> Recovery:
+    """At start: settle rows a previous run left in flight (it crashed or stopped mid-send).
+
+    A row whose occurrence is in reminder_deliveries was sent: it is finalized (one-shot → sent, recurring →
+    pending at its next occurrence), never resent. Every other in-flight row goes back to pending with its
+    due_at unchanged; the dispatcher then applies the grace window to it like to any overdue row. Reads only
+    the in-flight rows (partial index), so it costs nothing at a million pending rows.
+    """
+    stamp = to_ts(now)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT r.id, r.occurrence_at, r.timezone, r.recurrence FROM reminders r JOIN reminder_deliveries d"
+            " ON d.reminder_id = r.id AND d.due_at = r.occurrence_at WHERE r.state = 'in_flight'"
+        ) as cursor:
+            done = list(await cursor.fetchall())
+        for row in done:
+            nxt = None
+            if row["recurrence"]:
+                nxt = to_ts(next_occurrence_json(row["recurrence"], row["timezone"], from_ts(row["occurrence_at"])))
+            await conn.execute(
+                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'sent' ELSE 'pending' END,"
+                " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
+                " claimed_at = NULL, sent_at = COALESCE(sent_at, ?2), missed_count = 0 WHERE id = ?3",
+                (nxt, stamp, row["id"]),
+            )
+        cursor = await conn.execute(
+            "UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE state = 'in_flight'"
+        )
+        return Recovery(requeued=cursor.rowcount, finalized=len(done))
+
+
+# ---- DM channels and closed DMs -----------------------------------------------------------------------------
+
+async def get_dm_channel(db: Database, user_id: int) -> int | None:
+    """The stored DM channel id for a user, so a DM costs one request (None: create it and set_dm_channel)."""
+    return await db.fetch_value("SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,))
+
+
+async def set_dm_channel(db: Database, user_id: int, channel_id: int, now: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id, updated_at = excluded.updated_at",
+            (user_id, channel_id, to_ts(now)),
+        )
+
+
+async def _pause_dms(conn: Any, user_id: int, stamp: int, reminder_id: int | None, error: str) -> int:
+    await conn.execute(
+        "INSERT INTO dm_channels (user_id, dms_closed_at, closed_notice_pending, updated_at) VALUES (?, ?, 1, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET dms_closed_at = excluded.dms_closed_at, closed_notice_pending = 1,"
+        " updated_at = excluded.updated_at",
+        (user_id, stamp, stamp),
+    )
+    cursor = await conn.execute(
+        "UPDATE reminders SET state = 'paused', claimed_at = NULL, last_error = ? WHERE user_id = ?"
+        " AND channel_id IS NULL AND (state = 'pending' OR (state = 'in_flight' AND id = ?))",
+        (error, user_id, reminder_id),
+    )
+    return cursor.rowcount
+
+
+async def pause_dms(db: Database, user_id: int, now: dt.datetime, reminder_id: int | None = None) -> int:
+    """Mark the user's DMs closed and pause their pending DM reminders (and `reminder_id` if in flight).
+
+    Returns how many reminders were paused. Channel reminders are not affected. Sets closed_notice_pending so
+    the bot can tell the member once (take_closed_notice) the next time they use a command.
+    """
+    async with db.transaction() as conn:
+        return await _pause_dms(conn, user_id, to_ts(now), reminder_id, DmsClosed(0, user_id).error)
+
+
+async def reopen_dms(db: Database, user_id: int, now: dt.datetime) -> int:
+    """The member opened their DMs again: clear the flag and make their paused reminders pending again.
+
+    Returns how many were resumed; overdue ones then go through the grace window (sent late or counted
+    missed). Call dispatcher.wake() afterwards.
+    """
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE dm_channels SET dms_closed_at = NULL, closed_notice_pending = 0, updated_at = ?"
+            " WHERE user_id = ?",
+            (to_ts(now), user_id),
+        )
+        cursor = await conn.execute(
+            "UPDATE reminders SET state = 'pending', last_error = NULL WHERE user_id = ? AND state = 'paused'",
+            (user_id,),
+        )
+        return cursor.rowcount
+
+
+async def dms_closed(db: Database, user_id: int) -> bool:
+    return bool(await db.fetch_value(
+        "SELECT dms_closed_at IS NOT NULL FROM dm_channels WHERE user_id = ?", (user_id,)
+    ))
+
+
+async def take_closed_notice(db: Database, user_id: int) -> bool:
+    """True once after DMs were found closed: the bot should tell the member their DM reminders are paused."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE dm_channels SET closed_notice_pending = 0 WHERE user_id = ? AND closed_notice_pending = 1",
+            (user_id,),
+        )
+        return cursor.rowcount > 0
