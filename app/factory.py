@@ -15,7 +15,9 @@ from cogs import extension_names
 from cogs.errors import on_app_command_error
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
+from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
+from services.planning import PlanningService
 from services.quiz import QuizService
 from study.content import Content
 
@@ -39,6 +41,8 @@ class StudyBot(commands.Bot):
         self._db: Database | None = None
         self.catalog: QuestionCatalog | None = None
         self.quiz: QuizService | None = None
+        self.planning: PlanningService | None = None
+        self.dispatcher: ReminderDispatcher | None = None
         self.tree.on_error = on_app_command_error
 
     @property
@@ -52,9 +56,15 @@ class StudyBot(commands.Bot):
         self.catalog = QuestionCatalog(self.content, self._db)
         self.quiz = QuizService(self._db, self.catalog,
                                 idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
+        self.planning = PlanningService(self._db, self.content, self.config.default_timezone, self.wake_reminders)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands()
+
+    def wake_reminders(self) -> None:
+        """Tell the reminder dispatcher (started by the reminders cog) that an earlier reminder may exist."""
+        if self.dispatcher is not None:
+            self.dispatcher.wake()
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         if self.config.dev_guild_id:

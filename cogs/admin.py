@@ -9,10 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.checks import admin_only
+from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
 from db import fees as fee_records
+from db import planning as planning_records
 from study.errors import UserInputError
 from study.fees import FeeEntry, parse_date, validate_fee_input
+from study.nudges import parse_offsets
+from study.timeparse import validate_timezone
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -26,6 +30,8 @@ class Admin(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True), guild_only=True,
     )
     fees = app_commands.Group(name="fees", description="This server's exam fee entries", parent=admin)
+    window = app_commands.Group(name="window", description="Chapter exam windows", parent=admin)
+    settings = app_commands.Group(name="settings", description="Server defaults for reminders", parent=admin)
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
@@ -78,6 +84,57 @@ class Admin(commands.Cog):
         if not removed:
             raise UserInputError(f"This server has no fee entry from {day.isoformat()}; see /admin fees list.")
         await interaction.response.send_message(f"Removed the fee entry from {day.isoformat()}.", ephemeral=True)
+
+
+    @settings.command(name="timezone", description="The server's default time zone for members who set none")
+    @app_commands.autocomplete(zone=timezone_autocomplete)
+    @admin_only()
+    async def settings_timezone(self, interaction: discord.Interaction, zone: str) -> None:
+        zone = validate_timezone(zone)
+        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
+                                                  timezone=zone)
+        await interaction.response.send_message(f"The server's default time zone is now **{zone}**.", ephemeral=True)
+
+    @settings.command(name="nudges", description="Default days before an exam to DM members, e.g. 30,14,7,3,1,0")
+    @admin_only()
+    async def settings_nudges(self, interaction: discord.Interaction, days: str) -> None:
+        offsets = parse_offsets(days)
+        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
+                                                  nudge_offsets=offsets)
+        await interaction.response.send_message(
+            f"Default nudge days: {', '.join(map(str, offsets)) or 'none'}. Members can set their own with "
+            f"/exam nudges; new exam dates use this.", ephemeral=True)
+
+    @settings.command(name="announcements", description="Channel for exam-window announcements, and notice days")
+    @app_commands.describe(channel="Where windows are announced", notice_days="DM members this many days before "
+                                                                              "a window closes (default 7)")
+    @admin_only()
+    async def settings_announcements(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                                     notice_days: app_commands.Range[int, 1, 60] = 7) -> None:
+        permissions = channel.permissions_for(channel.guild.me)
+        if not (permissions.view_channel and permissions.send_messages):
+            raise UserInputError(f"I cannot post in {channel.mention}: give me View Channel and Send Messages there.")
+        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
+                                                  announce_channel_id=channel.id, window_notice_days=notice_days)
+        await interaction.response.send_message(
+            f"Exam windows are announced in {channel.mention}; members who join one get a DM {notice_days} days "
+            f"before it closes.", ephemeral=True)
+
+    @window.command(name="add", description="Add an exam window (dates YYYY-MM-DD, modules e.g. 'bscm,mpr' or all)")
+    @admin_only()
+    async def window_add(self, interaction: discord.Interaction, name: str, start: str, end: str,
+                         modules: str = "all") -> None:
+        window = await self.bot.planning.add_window(interaction.guild_id, interaction.user.id, name, start, end,
+                                                    modules, self.bot.clock.now())
+        await interaction.response.send_message(
+            f"Added exam window **{window.name}**: {window.starts_on} to {window.ends_on}. Members join it with "
+            f"/window join.", ephemeral=True)
+
+    @window.command(name="remove", description="Remove an exam window and its reminders")
+    @admin_only()
+    async def window_remove(self, interaction: discord.Interaction, name: str) -> None:
+        window = await self.bot.planning.remove_window(interaction.guild_id, name)
+        await interaction.response.send_message(f"Removed exam window **{window.name}**.", ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

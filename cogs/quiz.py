@@ -94,6 +94,13 @@ class Quiz(commands.Cog):
         embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
+    async def start_from_button(self, interaction: discord.Interaction, guild_id: int, module: str | None) -> None:
+        """The "Start a quiz" button on a reminder DM: a quiz on that module, in that server's records."""
+        step = await self.service.start(guild_id, interaction.user.id, kind="quiz", module=module, topic=None,
+                                        count=5, mode="mixed", now=self._now())
+        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
     async def on_answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
         try:
             result = await self.service.answer(session_id, position, choice, interaction.user.id, self._now())

@@ -116,6 +116,30 @@ async def get_item(db: Database, session_id: str, position: int) -> SessionItem 
     return _item(row) if row else None
 
 
+async def get_session_and_item(db: Database, session_id: str,
+                               position: int) -> tuple[Session | None, SessionItem | None]:
+    """A session and one of its items in a single trip to the database thread.
+
+    Why not get_session + get_item: each of those is three hops (execute, fetch, close) through aiosqlite's
+    queue, and on the answer button's hot path those hops, not SQLite, were the cost (bench/quiz_bench.py).
+    """
+    rows = await db.connection.execute_fetchall(
+        "SELECT s.*, i.position AS item_position, i.question_id, i.module AS item_module,"
+        " i.topic AS item_topic, i.chosen, i.correct FROM quiz_sessions s"
+        " LEFT JOIN session_items i ON i.session_id = s.id AND i.position = ? WHERE s.id = ?",
+        (position, session_id),
+    )
+    if not rows:
+        return None, None
+    row = rows[0]
+    item = None
+    if row["item_position"] is not None:
+        correct = None if row["correct"] is None else bool(row["correct"])
+        item = SessionItem(session_id, row["item_position"], row["question_id"], row["item_module"],
+                           row["item_topic"], row["chosen"], correct)
+    return _session(row), item
+
+
 def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem, item_key: str, chosen: int,
                    correct: bool, now: dt.datetime, source: str) -> AnswerOutcome:
     claimed = raw.execute(
@@ -250,3 +274,18 @@ async def get_card(db: Database, guild_id: int, user_id: int, item: str) -> Card
     if row is None:
         return None
     return Card(item, row[0], _instant(row[1]), row[2], row[3], _instant(row[4]))
+
+
+async def due_count(db: Database, guild_id: int, user_id: int, now: dt.datetime, module: str | None = None) -> int:
+    sql = "SELECT COUNT(*) FROM cards WHERE guild_id = ? AND user_id = ? AND due_at <= ?"
+    parameters: list[object] = [guild_id, user_id, _ts(now)]
+    if module:
+        sql += " AND module = ?"
+        parameters.append(module)
+    return await db.fetch_value(sql, parameters)
+
+
+async def known_count(db: Database, guild_id: int, user_id: int, module: str, known_box: int) -> int:
+    return await db.fetch_value(
+        "SELECT COUNT(*) FROM cards WHERE guild_id = ? AND user_id = ? AND module = ? AND box >= ?",
+        (guild_id, user_id, module, known_box))

@@ -1,0 +1,95 @@
+"""Delivers due reminders through Discord for the dispatcher: one request per DM, errors sorted for retry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.ui.reminder_views import reminder_view
+from db import planning, reminders
+from db.reminders import Reminder
+from scheduling.dispatcher import DeliveryOutcome
+from study.nudges import nudge_text
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+log = logging.getLogger(__name__)
+CANNOT_DM = 50007
+UNKNOWN_CHANNEL = 10003
+
+
+class DiscordSender:
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
+        """The stored DM channel (no request), or one created once and stored."""
+        channel_id = await reminders.get_dm_channel(self.bot.db, user_id)
+        if not channel_id:
+            channel = await self.bot.create_dm(discord.Object(id=user_id))
+            await reminders.set_dm_channel(self.bot.db, user_id, channel.id, self.bot.clock.now())
+            return channel
+        return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+
+    async def _content(self, reminder: Reminder) -> tuple[str, discord.ui.View | None]:
+        syllabus = self.bot.content.syllabus
+        module = syllabus.module(reminder.module) if reminder.module else None
+        code = module.code if module else None
+        if reminder.kind == "exam_nudge":
+            exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
+            facts = await self.bot.planning.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
+                                                        exam_date, self.bot.clock.now(), reminder.timezone)
+            text = nudge_text(facts)
+        elif reminder.kind == "study":
+            scope = f" for **{code}** ({module.name})" if module else ""
+            text = f"📚 Study time{scope}! A short quiz keeps your reviews on schedule."
+        elif reminder.kind == "window_nudge":
+            text = (f"🗓️ The exam window **{reminder.payload.get('name', '')}** closes in "
+                    f"{reminder.payload.get('days_left', '?')} days ({reminder.payload.get('ends_on', '')}). "
+                    f"Book your exam if you have not yet.")
+        elif reminder.payload.get("announce") == "opening":
+            window = reminder.payload.get("window_id")
+            found = next((w for w in await planning.windows(self.bot.db, reminder.guild_id) if w.id == window), None)
+            if found is None:
+                return "", None
+            text = (f"📣 The exam window **{found.name}** is open: {found.starts_on:%d %b} to "
+                    f"{found.ends_on:%d %b %Y}. Join it with `/window join` to get a reminder before it closes.")
+            return text, None
+        else:
+            text = f"⏰ Reminder: {reminder.text}"
+        if reminder.total_missed:
+            text += (f"\n-# While I was offline you missed {reminder.total_missed} reminder"
+                     f"{'s' if reminder.total_missed != 1 else ''}"
+                     + (": " + "; ".join(m.text for m in reminder.missed[:3] if m.text) if reminder.missed else "")
+                     + ".")
+        return text[:2000], reminder_view(reminder.id, reminder.guild_id, reminder.module, code)
+
+    async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
+        text, view = await self._content(reminder)
+        if not text:
+            return DeliveryOutcome.gone("the exam window no longer exists")
+        try:
+            if reminder.is_dm:
+                channel = await self._dm_channel(reminder.user_id)
+            else:
+                channel = self.bot.get_partial_messageable(reminder.channel_id)
+            await channel.send(text, view=view) if view else await channel.send(text)
+        except discord.Forbidden as error:
+            if error.code == CANNOT_DM:
+                return DeliveryOutcome.dms_closed()
+            return DeliveryOutcome.gone(f"missing access: {error.text}")
+        except discord.NotFound as error:
+            if error.code == UNKNOWN_CHANNEL and reminder.is_dm:
+                await reminders.set_dm_channel(self.bot.db, reminder.user_id, 0, self.bot.clock.now())
+                return DeliveryOutcome.retry_later("the stored DM channel is gone")
+            return DeliveryOutcome.gone(f"not found: {error.text}")
+        except discord.HTTPException as error:
+            retry = dt.timedelta(seconds=float(error.response.headers.get("Retry-After", 0) or 0) or 30)
+            return DeliveryOutcome.retry_later(f"HTTP {error.status}: {error.text}", retry)
+        except (OSError, TimeoutError) as error:
+            return DeliveryOutcome.retry_later(f"network: {error}")
+        return DeliveryOutcome.delivered()

@@ -1,0 +1,238 @@
+"""/timezone, /exam, /remind and /window: DMs that keep members on track, on the durable dispatcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.errors import send_ephemeral
+from cogs.reminder_sender import DiscordSender
+from cogs.ui import reminder_views
+from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
+from cogs.ui.embeds import BRAND
+from db import planning as planning_records
+from db import reminders
+from scheduling.dispatcher import ReminderDispatcher
+from study.errors import UserInputError
+from study.nudges import parse_offsets
+from study.recurrence import WeeklySchedule
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+log = logging.getLogger(__name__)
+
+
+def _local(instant: dt.datetime, zone: str) -> str:
+    return instant.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M")
+
+
+class Reminders(commands.Cog):
+    help_section = "Reminders and exams"
+
+    timezone = app_commands.Group(name="timezone", description="Your time zone for reminders", guild_only=True)
+    exam = app_commands.Group(name="exam", description="Your exam dates and the nudges before them", guild_only=True)
+    remind = app_commands.Group(name="remind", description="Study reminders and one-off reminders by DM",
+                                guild_only=True)
+    window = app_commands.Group(name="window", description="The chapter's exam windows", guild_only=True)
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        grace = dt.timedelta(hours=self.bot.config.reminder_grace_hours)
+        self.bot.dispatcher = ReminderDispatcher(self.bot.db, self.bot.clock, DiscordSender(self.bot), grace=grace)
+        await self.bot.dispatcher.start()
+
+    async def cog_unload(self) -> None:
+        if self.bot.dispatcher is not None:
+            await self.bot.dispatcher.stop()
+            self.bot.dispatcher = None
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: app_commands.Command) -> None:
+        """Tell a member once, after their next command, that their DMs are closed and reminders paused."""
+        if await reminders.take_closed_notice(self.bot.db, interaction.user.id):
+            try:
+                await interaction.followup.send(
+                    "📪 I could not DM you, so your reminders are paused. Allow direct messages from server "
+                    "members (Privacy settings) and run `/remind resume` to get them again.", ephemeral=True)
+            except discord.HTTPException:
+                log.warning("could not tell member %s that their DMs are closed", interaction.user.id)
+
+    @property
+    def planning(self):
+        return self.bot.planning
+
+    def _now(self) -> dt.datetime:
+        return self.bot.clock.now()
+
+    # ---- /timezone ----------------------------------------------------------------------------------------
+
+    @timezone.command(name="set", description="Set your time zone (IANA name, e.g. Europe/Berlin)")
+    @app_commands.autocomplete(zone=timezone_autocomplete)
+    @app_commands.describe(zone="Your IANA time zone")
+    async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
+        saved = await self.planning.set_timezone(interaction.guild_id, interaction.user.id, zone, self._now())
+        local = self._now().astimezone(ZoneInfo(saved)).strftime("%H:%M")
+        await interaction.response.send_message(f"Your time zone is now **{saved}** (it is {local} there). "
+                                                "New reminders use it.", ephemeral=True)
+
+    @timezone.command(name="show", description="Your time zone")
+    async def timezone_show(self, interaction: discord.Interaction) -> None:
+        own = await planning_records.member_timezone(self.bot.db, interaction.guild_id, interaction.user.id)
+        zone = await self.planning.timezone_for(interaction.guild_id, interaction.user.id)
+        note = "" if own else " (the server's default; set yours with /timezone set)"
+        await interaction.response.send_message(f"Your time zone: **{zone}**{note}.", ephemeral=True)
+
+    # ---- /exam ----------------------------------------------------------------------------------------------
+
+    @exam.command(name="set", description="Your exam date for a module; I DM you before it")
+    @app_commands.describe(module="The module", date="Exam date, YYYY-MM-DD", time="Start time HH:MM (optional)")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def exam_set(self, interaction: discord.Interaction, module: str, date: str, time: str | None = None) -> None:
+        plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now())
+        code = self.bot.content.syllabus.module(plan.exam.module).code
+        when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
+                                                              if plan.exam.exam_time else "")
+        nudges = ", ".join(_local(n, plan.exam.timezone) for n in plan.nudges[:6]) or "none left before the exam"
+        await interaction.response.send_message(
+            f"Your **{code}** exam is on {when} ({plan.exam.timezone}). I'll DM you on: {nudges}.", ephemeral=True)
+
+    @exam.command(name="list", description="Your exam dates")
+    async def exam_list(self, interaction: discord.Interaction) -> None:
+        exams = await planning_records.member_exams(self.bot.db, interaction.guild_id, interaction.user.id)
+        if not exams:
+            await interaction.response.send_message("No exams set. Add one with /exam set.", ephemeral=True)
+            return
+        today = self._now().date()
+        lines = []
+        for exam in exams:
+            module = self.bot.content.syllabus.module(exam.module)
+            days = (exam.exam_date - today).days
+            lines.append(f"**{module.code}** {exam.exam_date:%a %d %b %Y}"
+                         + (f" {exam.exam_time:%H:%M}" if exam.exam_time else "") + f" · in {days} days")
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @exam.command(name="cancel", description="Remove an exam date and its nudges")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def exam_cancel(self, interaction: discord.Interaction, module: str) -> None:
+        exam = await self.planning.cancel_exam(interaction.guild_id, interaction.user.id, module)
+        code = self.bot.content.syllabus.module(exam.module).code
+        await interaction.response.send_message(f"Removed your {code} exam and its nudges.", ephemeral=True)
+
+    @exam.command(name="nudges", description="Which days before an exam I DM you, e.g. 30,14,7,3,1,0")
+    @app_commands.describe(days="Days before the exam (0 = exam morning), 'default' or 'off'")
+    async def exam_nudges(self, interaction: discord.Interaction, days: str) -> None:
+        offsets = parse_offsets(days)
+        count = await self.planning.set_member_offsets(interaction.guild_id, interaction.user.id, offsets,
+                                                       self._now())
+        shown = ", ".join(map(str, offsets)) or "none"
+        await interaction.response.send_message(f"Nudge days: {shown}. {count} nudge(s) now scheduled.",
+                                                ephemeral=True)
+
+    # ---- /remind ------------------------------------------------------------------------------------------
+
+    @remind.command(name="study", description="A weekly study reminder, e.g. 19:30 on mon-fri")
+    @app_commands.describe(at="Time of day, e.g. 19:30 or 7pm", days="daily, weekdays, mon-fri, mon,wed,fri…",
+                           module="Suggest this module")
+    @app_commands.autocomplete(module=module_autocomplete)
+    async def remind_study(self, interaction: discord.Interaction, at: str, days: str = "daily",
+                           module: str | None = None) -> None:
+        row, schedule = await self.planning.remind_study(interaction.guild_id, interaction.user.id, at, days, module,
+                                                         self._now())
+        await interaction.response.send_message(
+            f"Study reminder #{row.id}: {schedule.describe()} ({row.timezone}). First one: "
+            f"{_local(row.due_at, row.timezone)}.", ephemeral=True)
+
+    @remind.command(name="me", description="A one-off reminder: 'tomorrow 7pm', 'in 2 hours', '2027-03-01 18:00'")
+    @app_commands.describe(when="When, in your time zone", text="What to remind you of")
+    async def remind_me(self, interaction: discord.Interaction, when: str, text: str) -> None:
+        row = await self.planning.remind_once(interaction.guild_id, interaction.user.id, when, text, self._now())
+        await interaction.response.send_message(
+            f"Reminder #{row.id} set for {_local(row.due_at, row.timezone)} ({row.timezone}).", ephemeral=True)
+
+    @remind.command(name="list", description="Your active reminders")
+    async def remind_list(self, interaction: discord.Interaction) -> None:
+        rows = await reminders.list_active(self.bot.db, interaction.guild_id, interaction.user.id)
+        if not rows:
+            await interaction.response.send_message("No active reminders. Try /remind study or /remind me.",
+                                                    ephemeral=True)
+            return
+        embed = discord.Embed(title="Your reminders", colour=BRAND)
+        for row in rows[:25]:
+            if row.recurrence:
+                what = "Study " + WeeklySchedule.from_json(row.recurrence).describe()
+            elif row.kind == "exam_nudge":
+                what = f"Exam nudge ({row.payload.get('days_before')} days before)"
+            elif row.kind == "window_nudge":
+                what = f"Window closing: {row.payload.get('name', '')}"
+            else:
+                what = row.text[:80]
+            paused = " · ⏸ paused (DMs closed)" if row.state == "paused" else ""
+            embed.add_field(name=f"#{row.id} · next {_local(row.due_at, row.timezone)}", value=what + paused,
+                            inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @remind.command(name="cancel", description="Cancel one of your reminders by its number")
+    @app_commands.describe(reminder="The reminder's number from /remind list")
+    async def remind_cancel(self, interaction: discord.Interaction, reminder: int) -> None:
+        if not await reminders.cancel(self.bot.db, interaction.guild_id, interaction.user.id, reminder):
+            raise UserInputError(f"You have no active reminder #{reminder} here; see /remind list.")
+        await interaction.response.send_message(f"Cancelled reminder #{reminder}.", ephemeral=True)
+
+    @remind.command(name="resume", description="Resume reminders paused because I could not DM you")
+    async def remind_resume(self, interaction: discord.Interaction) -> None:
+        resumed = await reminders.reopen_dms(self.bot.db, interaction.user.id, self._now())
+        self.bot.wake_reminders()
+        await interaction.response.send_message(f"Resumed {resumed} reminder(s). Keep DMs open so I can reach you.",
+                                                ephemeral=True)
+
+    async def on_snooze(self, interaction: discord.Interaction, reminder_id: int, choice: str) -> None:
+        when = await self.planning.snooze(reminder_id, interaction.user.id, choice, self._now())
+        row = await reminders.get(self.bot.db, reminder_id)
+        zone = row.timezone if row else "UTC"
+        await send_ephemeral(interaction, f"Snoozed until {_local(when, zone)} ({zone}).")
+
+    # ---- /window (members) --------------------------------------------------------------------------------
+
+    @window.command(name="list", description="The chapter's exam windows")
+    async def window_list(self, interaction: discord.Interaction) -> None:
+        windows = await planning_records.windows(self.bot.db, interaction.guild_id)
+        if not windows:
+            await interaction.response.send_message("No exam windows yet; admins add them with /admin window add.",
+                                                    ephemeral=True)
+            return
+        mine = await planning_records.member_windows(self.bot.db, interaction.guild_id, interaction.user.id)
+        syllabus = self.bot.content.syllabus
+        embed = discord.Embed(title="Exam windows", colour=BRAND)
+        for window in windows:
+            codes = ", ".join(syllabus.module(m).code for m in window.modules if syllabus.module(m))
+            joined = " · ✅ you're in" if window.id in mine else ""
+            embed.add_field(name=f"{window.name}{joined}",
+                            value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes} · "
+                                  f"{window.members} member(s)", inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @window.command(name="join", description="Get a DM before an exam window closes")
+    async def window_join(self, interaction: discord.Interaction, name: str) -> None:
+        when = await self.planning.join_window(interaction.guild_id, interaction.user.id, name, self._now())
+        zone = await self.planning.timezone_for(interaction.guild_id, interaction.user.id)
+        detail = f" I'll DM you on {_local(when, zone)}." if when else " It closes soon, so no reminder is planned."
+        await interaction.response.send_message(f"You joined '{name}'.{detail}", ephemeral=True)
+
+    @window.command(name="leave", description="Stop reminders for an exam window")
+    async def window_leave(self, interaction: discord.Interaction, name: str) -> None:
+        window = await self.planning.leave_window(interaction.guild_id, interaction.user.id, name)
+        await interaction.response.send_message(f"You left '{window.name}'.", ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    bot.add_dynamic_items(*reminder_views.DYNAMIC_ITEMS)
+    await bot.add_cog(Reminders(bot))

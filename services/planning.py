@@ -1,0 +1,243 @@
+"""Members' time zones, exam appointments with their nudges, study reminders and chapter exam windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from db import planning as records
+from db import quiz as quiz_records
+from db import reminders
+from db.connection import Database
+from study.content import Content
+from study.errors import UserInputError
+from study.nudges import NudgeFacts, parse_exam_date
+from study.recurrence import DEFAULT_NUDGE_DAYS, WeeklySchedule, exam_nudges, local_instant, next_occurrence
+from study.selection import weakest_topics
+from study.srs import KNOWN_BOX
+from study.timeparse import parse_days, parse_time_of_day, parse_when, validate_timezone
+
+WINDOW_NOTICE_DAYS = 7
+ANNOUNCE_TIME = dt.time(9, 0)
+
+
+@dataclass(frozen=True)
+class ExamPlan:
+    exam: records.Exam
+    nudges: list[dt.datetime]
+
+
+class PlanningService:
+    def __init__(self, db: Database, content: Content, default_timezone: str, wake: Callable[[], None]) -> None:
+        self.db = db
+        self.content = content
+        self.default_timezone = default_timezone
+        self.wake = wake
+
+    # ---- time zones ---------------------------------------------------------------------------------------
+
+    async def timezone_for(self, guild_id: int, user_id: int) -> str:
+        """The member's zone, else the guild's, else the bot's default."""
+        return (await records.member_timezone(self.db, guild_id, user_id)
+                or (await records.guild_planning(self.db, guild_id)).timezone
+                or self.default_timezone)
+
+    async def set_timezone(self, guild_id: int, user_id: int, name: str, now: dt.datetime) -> str:
+        zone = validate_timezone(name)
+        await records.set_member_setting(self.db, guild_id, user_id, now, timezone=zone)
+        return zone
+
+    def module_key(self, text: str) -> str:
+        module = self.content.syllabus.module(text)
+        if module is None:
+            codes = ", ".join(m.code for m in self.content.syllabus.modules)
+            raise UserInputError(f"I don't know a module called '{text}'. Pick one of: {codes}.")
+        return module.key
+
+    # ---- exams and their nudges ---------------------------------------------------------------------------
+
+    async def offsets_for(self, guild_id: int, user_id: int) -> tuple[int, ...]:
+        member = await records.member_nudge_offsets(self.db, guild_id, user_id)
+        if member is not None:
+            return member
+        return (await records.guild_planning(self.db, guild_id)).nudge_offsets or DEFAULT_NUDGE_DAYS
+
+    async def set_exam(self, guild_id: int, user_id: int, module: str, date_text: str, time_text: str | None,
+                       now: dt.datetime) -> ExamPlan:
+        module_key = self.module_key(module)
+        zone = await self.timezone_for(guild_id, user_id)
+        today = now.astimezone(ZoneInfo(zone)).date()
+        exam_date = parse_exam_date(date_text, today)
+        exam_time = parse_time_of_day(time_text) if time_text else None
+        if exam_time and local_instant(exam_date, exam_time, ZoneInfo(zone)) <= now:
+            raise UserInputError("That exam time has already passed today; check the date and time.")
+        exam = await records.set_exam(self.db, guild_id, user_id, module_key, exam_date, exam_time, zone, now)
+        nudges = await self._schedule_nudges(exam, now)
+        return ExamPlan(exam, nudges)
+
+    async def _schedule_nudges(self, exam: records.Exam, now: dt.datetime) -> list[dt.datetime]:
+        await records.cancel_reminders_by_payload(self.db, exam.guild_id, exam.user_id, "exam_id", exam.id)
+        offsets = await self.offsets_for(exam.guild_id, exam.user_id)
+        planned = exam_nudges(exam.exam_date, exam.timezone, now, exam_time=exam.exam_time, offsets=offsets)
+        for nudge in planned:
+            await reminders.add(
+                self.db, guild_id=exam.guild_id, user_id=exam.user_id, kind="exam_nudge", text="", due_at=nudge.at,
+                now=now, timezone=exam.timezone, module=exam.module, cap=None,
+                payload={"exam_id": exam.id, "exam_date": exam.exam_date.isoformat(), "days_before": nudge.days_before},
+            )
+        self.wake()
+        return [nudge.at for nudge in planned]
+
+    async def cancel_exam(self, guild_id: int, user_id: int, module: str) -> records.Exam:
+        exam = await records.remove_exam(self.db, guild_id, user_id, self.module_key(module))
+        if exam is None:
+            raise UserInputError("You have no exam set for that module; see /exam list.")
+        await records.cancel_reminders_by_payload(self.db, guild_id, user_id, "exam_id", exam.id)
+        return exam
+
+    async def set_member_offsets(self, guild_id: int, user_id: int, offsets: tuple[int, ...],
+                                 now: dt.datetime) -> int:
+        """Store the member's nudge days and reschedule the nudges of every exam they have; returns nudges."""
+        await records.set_member_setting(self.db, guild_id, user_id, now, nudge_offsets=offsets)
+        total = 0
+        for exam in await records.member_exams(self.db, guild_id, user_id):
+            total += len(await self._schedule_nudges(exam, now))
+        return total
+
+    async def nudge_facts(self, guild_id: int, user_id: int, module_key: str, exam_date: dt.date,
+                          now: dt.datetime, timezone: str) -> NudgeFacts:
+        module = self.content.syllabus.module(module_key)
+        scores = [s for s in await quiz_records.topic_scores(self.db, guild_id, user_id) if s.module == module_key]
+        weak = [module.topic(s.topic).name for s in weakest_topics(scores) if module.topic(s.topic)]
+        due = await quiz_records.due_count(self.db, guild_id, user_id, now, module_key)
+        known = await quiz_records.known_count(self.db, guild_id, user_id, module_key, KNOWN_BOX)
+        in_bank = len(self.content.bank.for_module(module_key))
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        return NudgeFacts(module.code, module.name, exam_date, (exam_date - today).days, tuple(weak), due,
+                          max(in_bank - known, 0))
+
+    # ---- reminders ----------------------------------------------------------------------------------------
+
+    async def remind_once(self, guild_id: int, user_id: int, when_text: str, text: str,
+                          now: dt.datetime) -> reminders.Reminder:
+        zone = await self.timezone_for(guild_id, user_id)
+        when = parse_when(when_text, zone, now)
+        text = text.strip()
+        if not text:
+            raise UserInputError("What should I remind you of? Add a short text.")
+        row = await reminders.add(self.db, guild_id=guild_id, user_id=user_id, kind="once", text=text[:500],
+                                  due_at=when, now=now, timezone=zone)
+        self.wake()
+        return row
+
+    async def remind_study(self, guild_id: int, user_id: int, at_text: str, days_text: str, module: str | None,
+                           now: dt.datetime) -> tuple[reminders.Reminder, WeeklySchedule]:
+        zone = await self.timezone_for(guild_id, user_id)
+        schedule = WeeklySchedule(parse_time_of_day(at_text), parse_days(days_text))
+        module_key = self.module_key(module) if module else None
+        first = next_occurrence(schedule, zone, now)
+        row = await reminders.add(self.db, guild_id=guild_id, user_id=user_id, kind="study", text="", due_at=first,
+                                  now=now, timezone=zone, recurrence=schedule.to_json(), module=module_key)
+        self.wake()
+        return row, schedule
+
+    async def snooze(self, reminder_id: int, user_id: int, choice: str, now: dt.datetime) -> dt.datetime:
+        row = await reminders.get(self.db, reminder_id)
+        if row is None or row.user_id != user_id:
+            raise UserInputError("That reminder is gone.")
+        if choice == "10m":
+            when = now + dt.timedelta(minutes=10)
+        elif choice == "1h":
+            when = now + dt.timedelta(hours=1)
+        else:
+            zone = ZoneInfo(row.timezone)
+            local = row.occurrence_at.astimezone(zone)
+            when = local_instant(now.astimezone(zone).date() + dt.timedelta(days=1), local.time(), zone)
+        if row.recurrence:
+            # a recurring reminder keeps its schedule: the snooze is a one-off copy
+            await reminders.add(self.db, guild_id=row.guild_id, user_id=user_id, kind="once",
+                                text=row.text or "your study session", due_at=when, now=now, timezone=row.timezone,
+                                module=row.module, payload={"snoozed_from": row.id}, cap=None)
+        elif not await reminders.snooze(self.db, row.guild_id, user_id, reminder_id, when):
+            raise UserInputError("That reminder can no longer be snoozed.")
+        self.wake()
+        return when
+
+    # ---- exam windows -------------------------------------------------------------------------------------
+
+    async def guild_timezone(self, guild_id: int) -> str:
+        return (await records.guild_planning(self.db, guild_id)).timezone or self.default_timezone
+
+    async def add_window(self, guild_id: int, admin_id: int, name: str, start_text: str, end_text: str,
+                         modules_text: str | None, now: dt.datetime) -> records.ExamWindow:
+        name = name.strip()
+        if not 1 <= len(name) <= 60:
+            raise UserInputError("Give the window a name of 1 to 60 characters.")
+        zone = await self.guild_timezone(guild_id)
+        today = now.astimezone(ZoneInfo(zone)).date()
+        try:
+            starts, ends = dt.date.fromisoformat(start_text.strip()), dt.date.fromisoformat(end_text.strip())
+        except ValueError:
+            raise UserInputError("Dates must be YYYY-MM-DD, e.g. 2027-03-01.") from None
+        if ends < starts:
+            raise UserInputError("The window ends before it starts.")
+        if ends < today:
+            raise UserInputError("That window has already closed.")
+        if ends - starts > dt.timedelta(days=366):
+            raise UserInputError("A window can last at most a year.")
+        if modules_text and modules_text.strip().lower() != "all":
+            modules = tuple(self.module_key(part) for part in modules_text.replace(" ", ",").split(",") if part)
+        else:
+            modules = tuple(m.key for m in self.content.syllabus.modules)
+        window = await records.add_window(self.db, guild_id, name, starts, ends, modules, admin_id, now)
+        if window is None:
+            raise UserInputError(f"This server already has a window called '{name}'.")
+        settings = await records.guild_planning(self.db, guild_id)
+        if settings.announce_channel_id:
+            opening = local_instant(starts, ANNOUNCE_TIME, ZoneInfo(zone))
+            await reminders.add(self.db, guild_id=guild_id, user_id=admin_id, kind="other", text="",
+                                due_at=max(opening, now + dt.timedelta(seconds=1)), now=now, timezone=zone,
+                                channel_id=settings.announce_channel_id, cap=None,
+                                payload={"window_id": window.id, "announce": "opening"})
+            self.wake()
+        return window
+
+    async def remove_window(self, guild_id: int, name: str) -> records.ExamWindow:
+        window = await self._window(guild_id, name)
+        await records.cancel_reminders_by_payload(self.db, guild_id, None, "window_id", window.id)
+        await records.remove_window(self.db, guild_id, window.id)
+        return window
+
+    async def _window(self, guild_id: int, name: str) -> records.ExamWindow:
+        window = await records.window_by_name(self.db, guild_id, name)
+        if window is None:
+            raise UserInputError(f"There is no exam window called '{name}'; see /window list.")
+        return window
+
+    async def join_window(self, guild_id: int, user_id: int, name: str, now: dt.datetime) -> dt.datetime | None:
+        """Opt in; returns when the closing DM will come (None if the window closes too soon for one)."""
+        window = await self._window(guild_id, name)
+        zone = await self.timezone_for(guild_id, user_id)
+        if window.ends_on < now.astimezone(ZoneInfo(zone)).date():
+            raise UserInputError(f"'{window.name}' has already closed.")
+        if not await records.join_window(self.db, window, user_id, now):
+            raise UserInputError(f"You are already in '{window.name}'.")
+        notice_days = (await records.guild_planning(self.db, guild_id)).window_notice_days or WINDOW_NOTICE_DAYS
+        when = local_instant(window.ends_on - dt.timedelta(days=notice_days), ANNOUNCE_TIME, ZoneInfo(zone))
+        if when <= now:
+            return None
+        await reminders.add(self.db, guild_id=guild_id, user_id=user_id, kind="window_nudge", text="", due_at=when,
+                            now=now, timezone=zone, cap=None,
+                            payload={"window_id": window.id, "name": window.name, "ends_on": window.ends_on.isoformat(),
+                                     "days_left": notice_days})
+        self.wake()
+        return when
+
+    async def leave_window(self, guild_id: int, user_id: int, name: str) -> records.ExamWindow:
+        window = await self._window(guild_id, name)
+        if not await records.leave_window(self.db, window, user_id):
+            raise UserInputError(f"You are not in '{window.name}'.")
+        await records.cancel_reminders_by_payload(self.db, guild_id, user_id, "window_id", window.id)
+        return window
