@@ -12,6 +12,7 @@ from cogs.ui.reminder_views import reminder_view
 from db import planning, reminders
 from db.reminders import Reminder
 from scheduling.dispatcher import DeliveryOutcome
+from scheduling.pacing import RequestPacer
 from study.nudges import nudge_text
 
 if TYPE_CHECKING:
@@ -20,16 +21,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
 UNKNOWN_CHANNEL = 10003
+# Discord allows 50 requests/s per bot; reminders keep a margin for commands and daily posts.
+REMINDER_REQUESTS_PER_SECOND = 40
 
 
 class DiscordSender:
-    def __init__(self, bot: StudyBot) -> None:
+    def __init__(self, bot: StudyBot, pacer: RequestPacer | None = None) -> None:
         self.bot = bot
+        self.pacer = pacer or RequestPacer(REMINDER_REQUESTS_PER_SECOND, burst=5)
 
     async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
         """The stored DM channel (no request), or one created once and stored."""
         channel_id = await reminders.get_dm_channel(self.bot.db, user_id)
         if not channel_id:
+            await self.pacer.acquire()
             channel = await self.bot.create_dm(discord.Object(id=user_id))
             await reminders.set_dm_channel(self.bot.db, user_id, channel.id, self.bot.clock.now())
             return channel
@@ -77,7 +82,15 @@ class DiscordSender:
                 channel = await self._dm_channel(reminder.user_id)
             else:
                 channel = self.bot.get_partial_messageable(reminder.channel_id)
-            await channel.send(text, view=view) if view else await channel.send(text)
+            # The nonce is fixed per occurrence and discord.py sends it with enforce_nonce: if a crash came
+            # between Discord accepting the message and our commit, the resend after restart returns the
+            # first message instead of posting a second one.
+            nonce = f"r{reminder.id}.{int(reminder.occurrence_at.timestamp())}"
+            await self.pacer.acquire()
+            if view:
+                await channel.send(text, view=view, nonce=nonce)
+            else:
+                await channel.send(text, nonce=nonce)
         except discord.Forbidden as error:
             if error.code == CANNOT_DM:
                 return DeliveryOutcome.dms_closed()

@@ -1719,6 +1719,13 @@ class FakeDiscord:
         else:
             self._require(chan, SEND_MESSAGES | (ATTACH_FILES if files else 0))
         self._validate(body, files)
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            # Discord: with enforce_nonce, a nonce already used by the same author in this channel within the
+            # last few minutes returns that message instead of creating a second one.
+            for existing in reversed(list(self.messages.values())):
+                if (int(existing["channel_id"]) == chan.id and existing.get("nonce") == body["nonce"]
+                        and int(existing["author"]["id"]) == self.bot_user.id):
+                    return copy.deepcopy(existing)
         body = {**body, "flags": int(body.get("flags") or 0) & ~(EPHEMERAL | LOADING)}
         msg = self._make_message(chan, body, files)
         self._store_message(msg, chan)
