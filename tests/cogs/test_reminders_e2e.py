@@ -222,3 +222,24 @@ async def test_exam_windows_announced_joined_and_closing_dm(world: World):
     assert "**Spring 2027** closes in 3 days" in dm["content"]
     member_refused = await world.fake.slash(world.member, world.channel, "window leave", name="Spring 2027")
     assert "You left" in member_refused.content
+
+
+async def test_reminders_due_while_the_bot_was_down(world: World):
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="too late")
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 2 hours", text="late but in grace")
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 12 hours", text="after restart")
+    await world.stop()
+    world.clock.advance(dt.timedelta(hours=7, minutes=30))  # 6.5 h and 5.5 h late; the grace window is 6 h
+    await world.start()
+    await settle(world)
+    first = await dms(world, world.member, 1)
+    assert [m["content"] for m in first] == ["⏰ Reminder: late but in grace"]  # sent once at start
+    assert rows(world, "SELECT text, state FROM reminders ORDER BY id") == [
+        ("too late", "missed"), ("late but in grace", "sent"), ("after restart", "pending")]
+    await world.restart()
+    await settle(world)
+    assert len(world.fake.dm_messages(world.member)) == 1  # never twice
+    await advance_to(world, world.clock.now() + dt.timedelta(hours=5))
+    later = await dms(world, world.member, 2)
+    assert later[-1]["content"].startswith("⏰ Reminder: after restart")
+    assert "you missed 1 reminder: too late" in later[-1]["content"]
