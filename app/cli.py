@@ -1,22 +1,30 @@
-"""The command line: run the bot, check config and content, manage the database."""
+"""The command line: run the bot, check config and content, manage the database and the question banks."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
+import json
 import logging
+import os
+import random
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-
-import discord
+from typing import Any
 
 from app.config import TOKEN_ENV, Config, ConfigError, load_config
+from db import question_admin
 from db.backup import backup_database
 from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
 from study.content import Content, load_content
 from study.content_errors import ContentError
+from study.generators import FAMILIES, generate
+from study.question_import import export_csv, export_yaml, parse_import
+from study.questions import Question
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,6 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply pending migrations without starting the bot")
     backup = db_commands.add_parser("backup", help="make a consistent copy while the bot may be running")
     backup.add_argument("path", type=Path)
+    questions = commands.add_parser("questions", help="review the bank; validate, import, export a guild's own")
+    q_commands = questions.add_subparsers(dest="questions_command", required=True)
+    validate = q_commands.add_parser("validate", help="check a .yaml/.csv question file as /questions import would")
+    validate.add_argument("file", type=Path)
+    import_ = q_commands.add_parser("import", help="add a guild's own questions from a file, all or nothing")
+    import_.add_argument("file", type=Path)
+    import_.add_argument("--guild", type=int, required=True, help="the Discord server (guild) id")
+    export = q_commands.add_parser(
+        "export", help="without --guild: the shipped bank and generator samples as JSON (stdout or FILE); "
+                       "with --guild: that guild's own questions as csv (FILE) or yaml (one file per module "
+                       "in the directory FILE)")
+    export.add_argument("file", type=Path, nargs="?")
+    export.add_argument("--guild", type=int, help="export this guild's own questions instead of the shipped bank")
+    export.add_argument("--format", choices=("json", "csv", "yaml"),
+                        help="json for the shipped bank (default); csv (default) or yaml for --guild")
+    export.add_argument("--samples", type=int, default=3, help="generated questions per family (json; default 3)")
     return parser
 
 
@@ -64,16 +88,187 @@ def check(config: Config) -> int:
           f"(as of {syllabus.as_of.isoformat()})")
     by_module = content.bank.counts_by_module()
     by_topic = content.bank.counts_by_topic()
+    families_by_module = Counter(family.module for family in FAMILIES.values())
     for module in syllabus.modules:
-        print(f"  {module.code:5} {module.name}: {len(module.topics)} topics, {by_module.get(module.key, 0)} questions")
+        print(f"  {module.code:5} {module.name}: {len(module.topics)} topics, "
+              f"{by_module.get(module.key, 0)} questions, {families_by_module.get(module.key, 0)} generator families")
         for topic in module.topics:
             print(f"        {topic.key}: {by_topic.get((module.key, topic.key), 0)}")
     print(f"questions: {len(content.bank)} in all")
+    problems = _family_problems(content)
+    print(f"generators: {len(FAMILIES)} calculation families")
+    for family in FAMILIES.values():
+        module = syllabus.module(family.module)
+        code = module.code if module else family.module
+        print(f"  {family.name:24} {code}/{family.topic}: {family.title}")
+    if problems:
+        print(f"{len(problems)} problem(s) in the generator families:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILED
     for entry in sorted(content.fees, key=lambda e: e.effective):
         print(f"fees: from {entry.effective.isoformat()}: member {entry.member} / non-member {entry.non_member} "
               f"{entry.currency} per module ({entry.confidence})")
     print(f"facts: {len(content.facts.facts)} CPIM facts")
     print("all content is valid")
+    return EXIT_OK
+
+
+def _family_problems(content: Content) -> list[str]:
+    """Each family must belong to a syllabus topic and build a question (one seed is a smoke test;
+    tests/study/test_generators.py checks many)."""
+    problems = []
+    for family in FAMILIES.values():
+        module = content.syllabus.module(family.module)
+        if module is None or module.key != family.module or module.topic(family.topic) is None:
+            problems.append(f"generator {family.name}: {family.module}/{family.topic} is not a syllabus topic")
+        try:
+            generate(family.name, 1)
+        except Exception as error:  # report every broken family, not only the first
+            problems.append(f"generator {family.name}: seed 1 fails: {error}")
+    return problems
+
+
+def _question_json(question: Question) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": question.id, "module": question.module, "topic": question.topic, "difficulty": question.difficulty,
+        "stem": question.stem, "choices": list(question.choices), "answer": question.answer_letter,
+        "correct_choice": question.correct_choice, "explanation": question.explanation,
+    }
+    if question.reference:
+        item["reference"] = question.reference
+    return item
+
+
+def _sample_json(family_name: str, seed: int) -> dict[str, Any]:
+    family = FAMILIES[family_name]
+    question = generate(family_name, seed)
+    # the worked solution alone (the explanation adds the traps): the family's render of the same draw
+    # that generate() made from this seed
+    solution = family.render(family.draw(random.Random(seed))).solution
+    return {"family": family_name, "seed": seed, "id": question.id, "parameters": question.parameters,
+            **{k: v for k, v in _question_json(question).items() if k != "id"}, "solution": solution}
+
+
+def export_bank_json(content: Content, samples: int) -> str:
+    """The shipped bank and `samples` generated questions per family (seeds 1..samples), for review."""
+    document = {
+        "bank": {
+            "count": len(content.bank),
+            "questions": [_question_json(q) for q in sorted(content.bank.questions.values(),
+                                                             key=lambda q: (q.module, q.id))],
+        },
+        "generators": [
+            {"family": family.name, "title": family.title, "module": family.module, "topic": family.topic,
+             "samples": [_sample_json(family.name, seed) for seed in range(1, samples + 1)]}
+            for family in FAMILIES.values()
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+
+
+def _read_question_file(content: Content, path: Path, outcome: str) -> list[Question] | None:
+    """Parse like /questions import (same size, UTF-8 and safe-YAML rules); None after printing problems."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"{path}: cannot be read: {error.strerror}", file=sys.stderr)
+        return None
+    try:
+        return parse_import(data, str(path), content.syllabus, frozenset(content.bank.questions))
+    except ContentError as error:
+        print(f"{len(error.problems)} problem(s) in {path}{outcome}:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _by_module(questions: Sequence[Question]) -> str:
+    counts: dict[str, int] = {}
+    for question in questions:
+        counts[question.module] = counts.get(question.module, 0) + 1
+    return ", ".join(f"{module} {count}" for module, count in sorted(counts.items()))
+
+
+async def _import_questions(config: Config, guild_id: int, questions: list[Question]) -> tuple[int, int]:
+    database = await Database.open(config.database_path)
+    try:
+        # imported_by 0: no Discord member ran it (the command line)
+        return await question_admin.import_questions(database, guild_id, questions, 0, dt.datetime.now(dt.UTC))
+    finally:
+        await database.close()
+
+
+async def _guild_questions(config: Config, guild_id: int) -> list[Question]:
+    database = await Database.open(config.database_path)
+    try:
+        return await question_admin.guild_questions(database, guild_id)
+    finally:
+        await database.close()
+
+
+def _write_new(path: Path, text: str) -> None:
+    with path.open("x", encoding="utf-8", newline="") as handle:  # never overwrite: exports are often kept
+        handle.write(text)
+
+
+def questions_command(config: Config, args: argparse.Namespace) -> int:
+    content = _load_content_or_report(config)
+    if content is None:
+        return EXIT_FAILED
+    command = args.questions_command
+    if getattr(args, "guild", None) is not None and args.guild <= 0:
+        return _fail("--guild: a Discord server id is a positive number (Server Settings → Widget, or "
+                     "right-click the server with Developer Mode on → Copy Server ID)")
+    if command == "validate":
+        questions = _read_question_file(content, args.file, "")
+        if questions is None:
+            return EXIT_FAILED
+        print(f"{args.file}: {len(questions)} question(s) valid ({_by_module(questions)})")
+        return EXIT_OK
+    if command == "import":
+        questions = _read_question_file(content, args.file, "; nothing was imported")
+        if questions is None:
+            return EXIT_FAILED
+        added, updated = asyncio.run(_import_questions(config, args.guild, questions))
+        print(f"imported {len(questions)} question(s) from {args.file} into guild {args.guild}: {added} new, "
+              f"{updated} updated ({_by_module(questions)}); a running bot asks them after its next restart")
+        return EXIT_OK
+    # export
+    if args.guild is None:
+        if args.format not in (None, "json"):
+            return _fail("the shipped bank exports as --format json; csv and yaml are for a guild's own "
+                         "questions (add --guild ID FILE)")
+        if args.samples < 0:
+            return _fail("--samples: 0 or more")
+        text = export_bank_json(content, args.samples)
+        if args.file is None:
+            try:
+                print(text)
+                sys.stdout.flush()
+            except BrokenPipeError:  # piped into head or less and closed early: not an error
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, like stdout
+        else:
+            _write_new(args.file, text + "\n")
+            print(f"bank and generator samples written to {args.file}")
+        return EXIT_OK
+    if args.file is None:
+        return _fail("questions export --guild ID needs a FILE to write (a directory for --format yaml)")
+    if args.format == "json":
+        return _fail("a guild's questions export as --format csv (the default) or yaml")
+    questions = asyncio.run(_guild_questions(config, args.guild))
+    if not questions:
+        return _fail(f"guild {args.guild} has no questions of its own in {config.database_path}", EXIT_FAILED)
+    if args.format == "yaml":
+        args.file.mkdir(parents=True, exist_ok=True)
+        documents = export_yaml(questions)
+        for module, text in documents.items():
+            _write_new(args.file / f"{module}.yaml", text)
+        names = ", ".join(f"{module}.yaml" for module in documents)
+        print(f"{len(questions)} question(s) of guild {args.guild} written to {args.file}/: {names}")
+    else:
+        _write_new(args.file, export_csv(questions))
+        print(f"{len(questions)} question(s) of guild {args.guild} written to {args.file}")
     return EXIT_OK
 
 
@@ -91,6 +286,8 @@ def run(config: Config) -> int:
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_USAGE
+    import discord  # here, not at the top: the other commands start faster without it
+
     discord.utils.setup_logging(level=getattr(logging, config.log_level))
     from app.factory import create_bot
 
@@ -118,6 +315,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "check":
         return check(config)
+    if command == "questions":
+        try:
+            return questions_command(config, args)
+        except SchemaTooNewError as error:
+            return _fail(f"{config.database_path}: {error}")
+        except FileExistsError as error:
+            return _fail(f"{error.filename}: already exists; choose another name or move it away", EXIT_FAILED)
+        except (NotADirectoryError, IsADirectoryError, PermissionError) as error:
+            return _fail(f"{error.filename}: {error.strerror}", EXIT_FAILED)
     if command == "db":
         try:
             if args.db_command == "upgrade":

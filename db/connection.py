@@ -26,6 +26,8 @@ class Database:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._batch: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
+        self._batch_writer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> Database:
@@ -47,6 +49,8 @@ class Database:
         return database
 
     async def close(self) -> None:
+        if self._batch_writer is not None and not self._batch_writer.done():
+            await self._batch_writer  # acknowledged writes are committed before the connection goes
         await self.connection.close()
 
     @asynccontextmanager
@@ -84,9 +88,58 @@ class Database:
         async with self._write_lock:
             return await self.connection._execute(in_transaction, self.connection._conn)
 
+    async def run_batched(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Like run_in_transaction, but calls made while a batch is being written share the next transaction.
+
+        Why: group commit. Under a burst (50 members clicking answers) one hop and one COMMIT serve every
+        answer queued meanwhile, instead of one each. Each work runs inside its own SAVEPOINT, so one that
+        raises is rolled back alone and its caller gets the exception; the others still commit. A caller
+        is answered only after the COMMIT, so an acknowledged write is never lost.
+        """
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._batch.append((work, future))
+        if self._batch_writer is None or self._batch_writer.done():
+            self._batch_writer = asyncio.create_task(self._write_batches())
+        return await future
+
+    async def _write_batches(self) -> None:
+        while self._batch:
+            batch, self._batch = self._batch, []
+
+            def in_transaction(raw: sqlite3.Connection, works=tuple(work for work, _ in batch)) -> list:
+                outcomes: list[tuple[bool, Any]] = []
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    for work in works:
+                        raw.execute("SAVEPOINT batched_work")
+                        try:
+                            outcomes.append((True, work(raw)))
+                        except Exception as error:
+                            raw.execute("ROLLBACK TO batched_work")
+                            outcomes.append((False, error))
+                        raw.execute("RELEASE batched_work")
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
+                raw.execute("COMMIT")
+                return outcomes
+
+            try:
+                async with self._write_lock:
+                    outcomes = await self.connection._execute(in_transaction, self.connection._conn)
+            except Exception as error:  # the transaction failed as a whole: every caller in it learns why
+                outcomes = [(False, error)] * len(batch)
+            for (ok, value), (_, future) in zip(outcomes, batch, strict=True):
+                if future.done():  # the caller was cancelled; its write stands, like run_in_transaction's
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        # one hop to the database thread instead of three (execute, fetchall, close): same rows, less waiting
+        return list(await self.connection.execute_fetchall(sql, tuple(parameters)))
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self.connection.execute(sql, tuple(parameters)) as cursor:

@@ -186,7 +186,8 @@ def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem,
 async def record_answer(db: Database, session: Session, item: SessionItem, *, item_key: str, chosen: int,
                         correct: bool, now: dt.datetime, source: str = "quiz") -> AnswerOutcome:
     """Record the member's first answer to a session item; later calls return the first answer unchanged."""
-    return await db.run_in_transaction(
+    # batched: concurrent answers share one transaction (group commit); each still runs in its own savepoint
+    return await db.run_batched(
         lambda raw: _record_answer(raw, session, item, item_key, chosen, correct, now, source)
     )
 

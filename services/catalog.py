@@ -19,6 +19,9 @@ class QuestionCatalog:
         self.db = db
         self._guild_questions: dict[int, dict[str, Question]] = {}
         self._retired: dict[int, set[str]] = {}
+        # pool() per scope: filtering a 10,000-question bank in Python on every /quiz was most of the
+        # next-question pick's time (bench/quiz_bench.py); the bank is fixed, a guild's part is invalidated
+        self._pools: dict[tuple[int | None, str | None, str | None], tuple[Question, ...]] = {}
 
     async def _load(self, guild_id: int) -> None:
         if guild_id not in self._guild_questions:
@@ -29,6 +32,8 @@ class QuestionCatalog:
     def invalidate(self, guild_id: int) -> None:
         self._guild_questions.pop(guild_id, None)
         self._retired.pop(guild_id, None)
+        for key in [key for key in self._pools if key[0] == guild_id]:
+            del self._pools[key]
 
     async def get(self, guild_id: int | None, question_id: str) -> Question | None:
         """Any question ever shown, retired ones included (an open session must still render)."""
@@ -42,16 +47,22 @@ class QuestionCatalog:
             question = self._guild_questions[guild_id].get(question_id)
         return question
 
-    async def pool(self, guild_id: int | None, module: str | None = None, topic: str | None = None) -> list[Question]:
-        """Written questions in scope that the guild has not retired."""
+    async def pool(self, guild_id: int | None, module: str | None = None,
+                   topic: str | None = None) -> tuple[Question, ...]:
+        """Written questions in scope that the guild has not retired (cached until invalidate)."""
+        key = (guild_id, module, topic)
+        cached = self._pools.get(key)
+        if cached is not None and (guild_id is None or guild_id in self._guild_questions):
+            return cached
         questions = self.content.bank.for_module(module, topic)
-        if guild_id is None:
-            return questions
-        await self._load(guild_id)
-        questions += [q for q in self._guild_questions[guild_id].values()
-                      if (module is None or q.module == module) and (topic is None or q.topic == topic)]
-        retired = self._retired[guild_id]
-        return [q for q in questions if q.id not in retired]
+        if guild_id is not None:
+            await self._load(guild_id)
+            questions += [q for q in self._guild_questions[guild_id].values()
+                          if (module is None or q.module == module) and (topic is None or q.topic == topic)]
+            retired = self._retired[guild_id]
+            questions = [q for q in questions if q.id not in retired]
+        self._pools[key] = pool = tuple(questions)
+        return pool
 
     async def families(self, guild_id: int | None, module: str | None = None,
                        topic: str | None = None) -> list[FamilyRef]:

@@ -58,8 +58,9 @@ class QuizService:
         """Pick the questions of a new session: the same code path the benchmark measures."""
         scope_module, scope_topic = module, topic
         if mode == "weakest" and topic is None:
-            weak = weakest_topics(await records.topic_scores(self.db, guild_id, user_id))
-            weak = [w for w in weak if module is None or w.module == module]
+            # filter by module before ranking: the weakest three overall may all lie in other modules
+            scores = await records.topic_scores(self.db, guild_id, user_id)
+            weak = weakest_topics(s for s in scores if module is None or s.module == module)
             if not weak:
                 raise UserInputError("I don't know your weak spots yet: answer a few more questions "
                                      "(at least 3 in a topic) and try mode *weakest* again.")
@@ -103,7 +104,10 @@ class QuizService:
         return Step(session, 0, questions[0])
 
     async def _open_session(self, session_id: str, user_id: int, now: dt.datetime) -> records.Session:
-        session = await records.get_session(self.db, session_id)
+        return await self._check_open(await records.get_session(self.db, session_id), user_id, now)
+
+    async def _check_open(self, session: records.Session | None, user_id: int,
+                          now: dt.datetime) -> records.Session:
         if session is None:
             raise SessionClosed("That session no longer exists; start a new one with /quiz.")
         if session.user_id != user_id:
@@ -132,10 +136,11 @@ class QuizService:
     async def answer(self, session_id: str, position: int, choice: int, user_id: int,
                      now: dt.datetime) -> AnswerResult:
         """Record the first answer to a session item; repeated clicks return that first answer."""
-        session = await self._open_session(session_id, user_id, now)
+        # one read hop for session and item, one write hop for the answer: the button's hot path
+        session, item = await records.get_session_and_item(self.db, session_id, position)
+        session = await self._check_open(session, user_id, now)
         if session.kind == "exam" and session.deadline_at and now >= session.deadline_at:
             raise SessionClosed("Time is up for this practice exam.")
-        item = await records.get_item(self.db, session_id, position)
         if item is None:
             raise SessionClosed("That question is not part of this session.")
         question = await self.catalog.get(session.guild_id, item.question_id)

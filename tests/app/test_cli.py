@@ -1,11 +1,16 @@
-"""The command line as a newcomer runs it: python bot.py, check, db."""
+"""The command line as a newcomer runs it: python bot.py, check, db, questions."""
 
+import csv
+import io
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from study.generators import FAMILIES, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +52,9 @@ def test_check_passes_on_the_shipped_content(tmp_path):
     assert "syllabus: 5 modules" in result.stdout
     assert "fees: from 2017-01-01: member 120 / non-member 155 USD per module" in result.stdout
     assert "all content is valid" in result.stdout
+    assert f"generators: {len(FAMILIES)} calculation families" in result.stdout
+    assert "  eoq                      DSP/lot-sizing: Economic order quantity" in result.stdout
+    assert "DSP   Detailed Scheduling and Planning: 7 topics, " in result.stdout
     assert not (tmp_path / "bot.sqlite3").exists()  # check never touches the database
 
 
@@ -75,3 +83,127 @@ def test_db_upgrade_and_backup(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] >= 1
     again = run_bot("--config", config, "db", "backup", str(tmp_path / "copy.sqlite3"))
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+# ---- questions: review the shipped bank, validate / import / export a guild's own ---------------------------
+
+HEADER = "id,module,topic,difficulty,stem,choice_a,choice_b,choice_c,answer,explanation\n"
+GOOD_ROWS = (
+    "ch-eco-001,eco,lean-pull,easy,Our plant uses which signal to pull parts between cells?,"
+    "A kanban card,A weekly MRP run,A sales forecast,A,Pull systems replenish on a kanban signal.\n"
+    "ch-dsp-001,dsp,lot-sizing,medium,Which lot size balances ordering and holding cost?,"
+    "EOQ,Lot-for-lot,Fixed period,A,EOQ is where the two annual costs are equal.\n"
+)
+BAD_ROW = "ch-eco-003,eco,no-such-topic,easy,A question with a bad topic tag here?,x,y,z,D,explanation text\n"
+
+
+def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def guild_rows(tmp_path: Path) -> list[tuple]:
+    if not (tmp_path / "bot.sqlite3").exists():
+        return []
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
+        return conn.execute("SELECT guild_id, id, topic FROM guild_questions ORDER BY guild_id, id").fetchall()
+
+
+def test_export_json_prints_the_bank_and_reproducible_samples(tmp_path, content):
+    result = run_bot("--config", str(config_file(tmp_path)), "questions", "export", "--format", "json",
+                     "--samples", "2")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["bank"]["count"] == len(content.bank)
+    shipped = {q["id"]: q for q in document["bank"]["questions"]}
+    assert set(shipped) == set(content.bank.questions)
+    first = next(iter(content.bank.questions.values()))
+    assert shipped[first.id]["answer"] == first.answer_letter
+    assert shipped[first.id]["explanation"] == first.explanation
+    assert [f["family"] for f in document["generators"]] == list(FAMILIES)
+    for family in document["generators"]:
+        assert [s["seed"] for s in family["samples"]] == [1, 2]
+        for sample in family["samples"]:
+            again = generate(sample["family"], sample["seed"])  # an admin can rebuild exactly what was shown
+            assert sample["stem"] == again.stem and sample["choices"] == list(again.choices)
+            assert sample["correct_choice"] == again.correct_choice and sample["answer"] == again.answer_letter
+            assert sample["parameters"] and sample["solution"] and again.explanation.startswith(sample["solution"])
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+def test_export_of_the_bank_refuses_guild_formats_and_negative_samples(tmp_path):
+    config = str(config_file(tmp_path))
+    csv_bank = run_bot("--config", config, "questions", "export", "--format", "csv")
+    assert csv_bank.returncode == 2 and "--guild" in csv_bank.stderr and csv_bank.stdout == ""
+    negative = run_bot("--config", config, "questions", "export", "--samples", "-1")
+    assert negative.returncode == 2 and "--samples" in negative.stderr
+
+
+def test_validate_a_good_file_and_name_every_problem_of_a_bad_one(tmp_path):
+    config = str(config_file(tmp_path))
+    good = run_bot("--config", config, "questions", "validate", str(write(tmp_path, "good.csv", HEADER + GOOD_ROWS)))
+    assert good.returncode == 0, good.stderr
+    assert "good.csv: 2 question(s) valid (dsp 1, eco 1)" in good.stdout
+    bad_path = write(tmp_path, "bad.csv", HEADER + GOOD_ROWS + BAD_ROW)
+    bad = run_bot("--config", config, "questions", "validate", str(bad_path))
+    assert bad.returncode == 1
+    assert f"{bad_path}:4: ch-eco-003: topic 'no-such-topic' is not a topic of ECO" in bad.stderr
+    assert f"{bad_path}:4: ch-eco-003: answer D but only 3 choices" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    unsafe = write(tmp_path, "evil.yaml", "module: !!python/object/apply:os.system ['true']\nquestions: []\n")
+    refused = run_bot("--config", config, "questions", "validate", str(unsafe))
+    assert refused.returncode == 1 and "not valid YAML" in refused.stderr
+    latin = run_bot("--config", config, "questions", "validate",
+                    str(write(tmp_path, "latin.csv", (HEADER + "q,é").encode("latin-1"))))
+    assert latin.returncode == 1 and "not UTF-8" in latin.stderr
+    missing = run_bot("--config", config, "questions", "validate", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and "nope.csv: cannot be read" in missing.stderr
+    assert not (tmp_path / "bot.sqlite3").exists()  # validating never touches the database
+
+
+def test_import_is_all_or_nothing_and_belongs_to_one_guild(tmp_path):
+    config = str(config_file(tmp_path))
+    bad = run_bot("--config", config, "questions", "import", str(write(tmp_path, "bad.csv", HEADER + GOOD_ROWS
+                                                                            + BAD_ROW)), "--guild", "42")
+    assert bad.returncode == 1 and "nothing was imported" in bad.stderr and ":4: ch-eco-003:" in bad.stderr
+    assert guild_rows(tmp_path) == []
+    shipped_id = HEADER + GOOD_ROWS.replace("ch-eco-001", "dsp-lot-001")
+    taken = run_bot("--config", config, "questions", "import", str(write(tmp_path, "taken.csv", shipped_id)),
+                    "--guild", "42")
+    assert taken.returncode == 1 and "duplicate id 'dsp-lot-001'" in taken.stderr
+    assert guild_rows(tmp_path) == []
+    no_guild = run_bot("--config", config, "questions", "import", str(tmp_path / "bad.csv"), "--guild", "-5")
+    assert no_guild.returncode == 2 and "--guild" in no_guild.stderr
+    good = run_bot("--config", config, "questions", "import", str(write(tmp_path, "good.csv", HEADER + GOOD_ROWS)),
+                   "--guild", "42")
+    assert good.returncode == 0, good.stderr
+    assert "imported 2 question(s) from" in good.stdout and "2 new, 0 updated" in good.stdout
+    assert guild_rows(tmp_path) == [(42, "ch-dsp-001", "lot-sizing"), (42, "ch-eco-001", "lean-pull")]
+    again = run_bot("--config", config, "questions", "import", str(tmp_path / "good.csv"), "--guild", "42")
+    assert again.returncode == 0 and "0 new, 2 updated" in again.stdout
+    assert len(guild_rows(tmp_path)) == 2
+
+
+def test_export_a_guilds_questions_as_csv_and_yaml_and_import_them_back(tmp_path):
+    config = str(config_file(tmp_path))
+    imported = run_bot("--config", config, "questions", "import",
+                       str(write(tmp_path, "good.csv", HEADER + GOOD_ROWS)), "--guild", "42")
+    assert imported.returncode == 0, imported.stderr
+    exported = run_bot("--config", config, "questions", "export", str(tmp_path / "out.csv"), "--guild", "42")
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert [(r["id"], r["choice_a"], r["answer"]) for r in rows] == [("ch-dsp-001", "EOQ", "A"),
+                                                                      ("ch-eco-001", "A kanban card", "A")]
+    twice = run_bot("--config", config, "questions", "export", str(tmp_path / "out.csv"), "--guild", "42")
+    assert twice.returncode == 1 and "already exists" in twice.stderr
+    yaml_dir = tmp_path / "bank"
+    as_yaml = run_bot("--config", config, "questions", "export", str(yaml_dir), "--guild", "42", "--format", "yaml")
+    assert as_yaml.returncode == 0, as_yaml.stderr
+    assert sorted(p.name for p in yaml_dir.iterdir()) == ["dsp.yaml", "eco.yaml"]
+    into_other = run_bot("--config", config, "questions", "import", str(yaml_dir / "eco.yaml"), "--guild", "7")
+    assert into_other.returncode == 0, into_other.stderr
+    assert (7, "ch-eco-001", "lean-pull") in guild_rows(tmp_path)
+    empty = run_bot("--config", config, "questions", "export", str(tmp_path / "none.csv"), "--guild", "99")
+    assert empty.returncode == 1 and "no questions of its own" in empty.stderr
+    assert not (tmp_path / "none.csv").exists()
