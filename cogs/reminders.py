@@ -58,6 +58,8 @@ class Reminders(commands.Cog):
     @commands.Cog.listener()
     async def on_app_command_completion(self, interaction: discord.Interaction, command: app_commands.Command) -> None:
         """Tell a member once, after their next command, that their DMs are closed and reminders paused."""
+        if self.bot.is_closed():
+            return  # shutting down: the database may already be closed
         if await reminders.take_closed_notice(self.bot.db, interaction.user.id):
             try:
                 await interaction.followup.send(

@@ -140,22 +140,15 @@ async def get_session_and_item(db: Database, session_id: str,
     return _session(row), item
 
 
-def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem, item_key: str, chosen: int,
-                   correct: bool, now: dt.datetime, source: str) -> AnswerOutcome:
-    claimed = raw.execute(
-        "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
-        " WHERE session_id = ? AND position = ? AND chosen IS NULL",
-        (chosen, int(correct), _ts(now), item.session_id, item.position),
-    ).rowcount
-    if not claimed:
-        row = raw.execute("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
-                          (item.session_id, item.position)).fetchone()
-        return AnswerOutcome(first=False, chosen=row[0], correct=bool(row[1]), card=None)
-    guild_id, user_id = session.guild_id, session.user_id
+def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int, question_id: str, item_key: str,
+                         module: str, topic: str, correct: bool, source: str, session_id: str | None,
+                         now: dt.datetime) -> Card:
+    """What every counted answer writes, whichever feature took it (quiz, exam, daily question): the answer
+    row, the member's spaced-repetition card and the topic tally. Runs inside the caller's transaction."""
     raw.execute(
         "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, session_id,"
         " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, item.question_id, item.module, item.topic, int(correct), source, session.id, _ts(now)),
+        (guild_id, user_id, question_id, module, topic, int(correct), source, session_id, _ts(now)),
     )
     row = raw.execute(
         "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
@@ -170,15 +163,31 @@ def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem,
         " ON CONFLICT (guild_id, user_id, item) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
         " right_count = excluded.right_count, wrong_count = excluded.wrong_count,"
         " last_answered_at = excluded.last_answered_at",
-        (guild_id, user_id, item_key, item.module, item.topic, card.box, _ts(card.due_at), card.right, card.wrong,
-         _ts(now)),
+        (guild_id, user_id, item_key, module, topic, card.box, _ts(card.due_at), card.right, card.wrong, _ts(now)),
     )
     raw.execute(
         "INSERT INTO topic_stats (guild_id, user_id, module, topic, answered, right_count) VALUES (?, ?, ?, ?, 1, ?)"
         " ON CONFLICT (guild_id, user_id, module, topic) DO UPDATE SET answered = answered + 1,"
         " right_count = right_count + excluded.right_count",
-        (guild_id, user_id, item.module, item.topic, int(correct)),
+        (guild_id, user_id, module, topic, int(correct)),
     )
+    return card
+
+
+def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem, item_key: str, chosen: int,
+                   correct: bool, now: dt.datetime, source: str) -> AnswerOutcome:
+    claimed = raw.execute(
+        "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
+        " WHERE session_id = ? AND position = ? AND chosen IS NULL",
+        (chosen, int(correct), _ts(now), item.session_id, item.position),
+    ).rowcount
+    if not claimed:
+        row = raw.execute("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
+                          (item.session_id, item.position)).fetchone()
+        return AnswerOutcome(first=False, chosen=row[0], correct=bool(row[1]), card=None)
+    card = write_answer_records(raw, guild_id=session.guild_id, user_id=session.user_id,
+                                question_id=item.question_id, item_key=item_key, module=item.module,
+                                topic=item.topic, correct=correct, source=source, session_id=session.id, now=now)
     raw.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (_ts(now), session.id))
     return AnswerOutcome(first=True, chosen=chosen, correct=correct, card=card)
 

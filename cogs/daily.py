@@ -1,0 +1,309 @@
+"""/daily (admins), /streak and /leaderboard: one question a day in a channel, answered with buttons.
+
+The cog is the Discord side of the daily question: it turns commands and clicks into calls on
+services.daily, sends and edits the channel messages, and is the handler the one DailyScheduler task calls
+when a post or a reveal falls due. The scheduler starts when the bot is ready and stops when the cog unloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.checks import admin_only
+from cogs.errors import send_ephemeral
+from cogs.ui import daily_views
+from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
+from db.daily import DailySettings, Post
+from scheduling.daily_scheduler import DailyScheduler, next_post_time
+from services.daily import LEADERBOARD_PAGE, DailyService, ScheduleInput
+from study.daily import page_of
+from study.errors import UserInputError
+from study.questions import LETTERS
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+log = logging.getLogger(__name__)
+Period = Literal["week", "month", "all"]
+# What the bot needs in the daily channel: see it, post in it, and show the question as an embed.
+NEEDED = ("view_channel", "send_messages", "embed_links")
+
+
+class PostRefused(UserInputError):
+    """Discord refused the daily post (permissions, a deleted channel)."""
+
+
+class Daily(commands.Cog):
+    help_section = "Daily question"
+
+    daily = app_commands.Group(
+        name="daily", description="The daily question in a channel (Manage Server)",
+        default_permissions=discord.Permissions(manage_guild=True), guild_only=True,
+    )
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        self.service = DailyService(bot.db, bot.catalog, bot.content.syllabus,
+                                    default_timezone=bot.config.default_timezone)
+        self.scheduler = DailyScheduler(bot.db, bot.clock, self,
+                                        grace=dt.timedelta(hours=bot.config.daily_grace_hours))
+        self._starter: asyncio.Task[None] | None = None
+        # Edits of one post's message go one at a time, so a late answer-count edit never covers the reveal.
+        self._edit_locks: dict[int, asyncio.Lock] = {}
+        self._count_tasks: dict[int, asyncio.Task[None]] = {}
+        self._count_dirty: set[int] = set()
+
+    def _now(self) -> dt.datetime:
+        return self.bot.clock.now()
+
+    # ---- lifecycle --------------------------------------------------------------------------------------------
+
+    async def cog_load(self) -> None:
+        self._starter = asyncio.create_task(self._start_when_ready(), name="daily-scheduler-start")
+
+    async def _start_when_ready(self) -> None:
+        # posting needs the gateway's guild and channel cache, which fills after GUILD_CREATE
+        await self.bot.wait_until_ready()
+        self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        if self._starter is not None and not self._starter.done():
+            self._starter.cancel()
+        await self.scheduler.stop()
+        pending = [task for task in self._count_tasks.values() if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+
+    # ---- sending and editing ----------------------------------------------------------------------------------
+
+    def _lock(self, post_id: int) -> asyncio.Lock:
+        return self._edit_locks.setdefault(post_id, asyncio.Lock())
+
+    def _message(self, channel_id: int, message_id: int) -> discord.PartialMessage:
+        return self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+
+    async def post_scheduled(self, settings: DailySettings, local_day: dt.date) -> None:
+        """The scheduler's call: post the day's question (the claim makes a second call a no-op)."""
+        try:
+            await self._post(settings, kind="scheduled", local_day=local_day)
+        except PostRefused:
+            return  # logged and recorded as failed: the day stays claimed, an admin can fix it and use /daily now
+        summary = await self.service.weekly_summary_due(settings, local_day)
+        if summary is not None and await self.service.claim_summary(settings.guild_id, summary.week_start,
+                                                                    self._now()):
+            try:
+                message = await self.bot.get_partial_messageable(settings.channel_id).send(
+                    embed=daily_views.summary_embed(summary, self.bot.content.syllabus))
+                await self.service.summary_sent(settings.guild_id, summary.week_start, message.id)
+            except discord.HTTPException:
+                log.warning("weekly summary for guild %s could not be posted", settings.guild_id, exc_info=True)
+
+    async def _post(self, settings: DailySettings, *, kind: str, local_day: dt.date | None = None) -> Post | None:
+        for earlier in await self.service.open_posts(settings.guild_id):
+            await self.reveal_post(earlier)  # the next post reveals the one before
+        planned = await self.service.plan_post(settings, kind=kind, now=self._now(), local_day=local_day)
+        if planned is None:
+            return None
+        post, question = planned.post, planned.question
+        embed = daily_views.post_embed(post, question, self.bot.content.syllabus, 0)
+        try:
+            message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
+                embed=embed, view=daily_views.post_view(post, question))
+        except discord.HTTPException as error:
+            await self.service.mark_failed(post, f"{error.status} {error.text}")
+            log.warning("daily post in guild %s channel %s failed: %s", settings.guild_id, settings.channel_id,
+                        error)
+            raise PostRefused(f"I could not post in <#{settings.channel_id}> ({error.text or error.status}). "
+                                 f"Check that I can view the channel, send messages and embed links there.") from None
+        return await self.service.mark_sent(post, message.id)
+
+    async def reveal_post(self, post: Post) -> None:
+        """Close a post and edit its message with the answer and how the group did."""
+        async with self._lock(post.id):
+            reveal = await self.service.reveal(post, self._now())
+            if reveal is None or post.message_id is None:
+                return
+            embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus)
+            try:
+                await self._message(post.channel_id, post.message_id).edit(embed=embed, view=view)
+            except discord.HTTPException:
+                log.warning("could not edit daily post %s with its reveal", post.id, exc_info=True)
+        self._edit_locks.pop(post.id, None)
+
+    def _request_count_edit(self, post_id: int) -> None:
+        """Show the new answer count. Edits are coalesced: while one is in flight, further answers only mark
+        the post dirty and one more edit follows with the latest count, so a burst of clicks costs two edits."""
+        task = self._count_tasks.get(post_id)
+        if task is not None and not task.done():
+            self._count_dirty.add(post_id)
+            return
+        self._count_tasks[post_id] = asyncio.create_task(self._edit_count(post_id), name=f"daily-count-{post_id}")
+
+    async def _edit_count(self, post_id: int) -> None:
+        try:
+            while True:
+                self._count_dirty.discard(post_id)
+                async with self._lock(post_id):
+                    post = await self.service.get_post(post_id)
+                    if post is None or post.state != "open" or post.message_id is None:
+                        return
+                    question = await self.service.question_of(post)
+                    if question is None:
+                        return
+                    count = await self.service.answer_count(post_id)
+                    embed = daily_views.post_embed(post, question, self.bot.content.syllabus, count)
+                    await self._message(post.channel_id, post.message_id).edit(embed=embed)
+                if post_id not in self._count_dirty:
+                    return
+        except discord.HTTPException:
+            log.warning("could not update the answer count of daily post %s", post_id, exc_info=True)
+        finally:
+            self._count_tasks.pop(post_id, None)
+
+    # ---- clicks -----------------------------------------------------------------------------------------------
+
+    async def on_answer(self, interaction: discord.Interaction, post_id: int, choice: int) -> None:
+        message_id = interaction.message.id if interaction.message else None
+        try:
+            result = await self.service.answer(post_id, interaction.guild_id, interaction.user.id, choice,
+                                               message_id=message_id, now=self._now())
+        except UserInputError as error:  # a button is not a slash command: the tree's error handler never sees it
+            await send_ephemeral(interaction, str(error))
+            return
+        outcome = result.outcome
+        if not outcome.first and outcome.chosen >= 0:
+            await send_ephemeral(interaction, f"You already answered this one ({LETTERS[outcome.chosen]}); "
+                                              f"your first click is the one that counts.")
+            return
+        if outcome.closed:
+            await send_ephemeral(interaction, "This daily question is closed: its answer has been revealed. "
+                                              "The next one is coming!")
+            return
+        await interaction.response.send_message(embed=daily_views.feedback_embed(result), ephemeral=True)
+        self._request_count_edit(post_id)
+
+    async def on_leaderboard_page(self, interaction: discord.Interaction, period: str, module: str | None,
+                                  page: int) -> None:
+        embed, view = await self._leaderboard(interaction, period, module, page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    # ---- admin commands ---------------------------------------------------------------------------------------
+
+    def _check_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        guild = interaction.guild
+        me = guild.me if guild else None
+        if me is None:
+            raise UserInputError("I cannot see my own membership in this server yet; try again in a minute.")
+        permissions = channel.permissions_for(me)
+        missing = [name for name in NEEDED if not getattr(permissions, name)]
+        if missing:
+            names = ", ".join(name.replace("_", " ").title() for name in missing)
+            raise UserInputError(f"I cannot post in {channel.mention}: I am missing **{names}** there. "
+                                 f"Grant it (or pick another channel) and run /daily setup again. Nothing was saved.")
+
+    @daily.command(name="setup", description="Post one question a day in a channel at a local time")
+    @app_commands.describe(
+        channel="Where to post", time="Local time, HH:MM on a 24-hour clock (e.g. 08:00)",
+        timezone="IANA time zone, e.g. Europe/Berlin", modules="Module codes in rotation order (e.g. DSP MPR), "
+        "or 'weakest' for the group's weakest module; empty: all modules in turn",
+        reveal_after="Hours until the answer is revealed (1-72; the next post reveals it anyway)",
+        days="daily, weekdays, mon-fri, mon,wed,fri ...", explain="When members see the explanation",
+        repeat_window="Never repeat a question within this many days", weekly_summary="Post last week's figures "
+        "with the first question of each week")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @admin_only()
+    async def setup_(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str, timezone: str,
+                     modules: str | None = None, reveal_after: app_commands.Range[int, 1, 72] = 12,
+                     days: str = "daily", explain: Literal["after the reveal", "at once"] = "after the reveal",
+                     repeat_window: app_commands.Range[int, 1, 3650] = 60, weekly_summary: bool = False) -> None:
+        now = self._now()
+        settings = self.service.check_schedule(
+            interaction.guild_id, interaction.user.id,
+            ScheduleInput(channel_id=channel.id, time=time, timezone=timezone, modules=modules,
+                          reveal_after_hours=reveal_after, days=days, explain_at_once=explain == "at once",
+                          repeat_window_days=repeat_window, weekly_summary=weekly_summary), now)
+        self._check_channel(interaction, channel)
+        await self.service.save(settings)
+        self.scheduler.wake()
+        embed = daily_views.settings_embed(settings, self.bot.content.syllabus, next_post_time(settings, now), None)
+        await interaction.response.send_message("The daily question is set up.", embed=embed, ephemeral=True)
+
+    @daily.command(name="show", description="This server's daily question settings and the next post")
+    @admin_only()
+    async def show(self, interaction: discord.Interaction) -> None:
+        settings = await self.service.settings(interaction.guild_id)
+        latest = await self.service.open_posts(interaction.guild_id)
+        last = await self.service.latest_post(interaction.guild_id)
+        embed = daily_views.settings_embed(settings, self.bot.content.syllabus,
+                                           next_post_time(settings, self._now()), last.day_number if last else None)
+        if latest:
+            embed.add_field(name="Open now", value=", ".join(f"Day {p.day_number}" for p in latest), inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @daily.command(name="pause", description="Stop posting until /daily resume")
+    @admin_only()
+    async def pause(self, interaction: discord.Interaction) -> None:
+        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, True, self._now())
+        self.scheduler.wake()
+        await interaction.response.send_message(
+            "The daily question is paused; /daily resume starts it again." if changed
+            else "The daily question was already paused.", ephemeral=True)
+
+    @daily.command(name="resume", description="Post again at the set time")
+    @admin_only()
+    async def resume(self, interaction: discord.Interaction) -> None:
+        now = self._now()
+        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, False, now)
+        self.scheduler.wake()
+        settings = await self.service.settings(interaction.guild_id)
+        upcoming = next_post_time(settings, now)
+        when = f" The next one is <t:{int(upcoming.timestamp())}:F>." if upcoming else ""
+        await interaction.response.send_message(
+            ("The daily question is back on." if changed else "The daily question was not paused.") + when,
+            ephemeral=True)
+
+    @daily.command(name="now", description="Post a daily question right now (an extra one)")
+    @admin_only()
+    async def now(self, interaction: discord.Interaction) -> None:
+        settings = await self.service.settings(interaction.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        post = await self._post(settings, kind="manual")
+        self.scheduler.wake()  # a reveal time to wait for
+        await interaction.followup.send(f"Posted Day {post.day_number} in <#{settings.channel_id}>.", ephemeral=True)
+
+    # ---- member commands --------------------------------------------------------------------------------------
+
+    @app_commands.command(name="streak", description="Your daily-question streak: current and best")
+    @app_commands.guild_only()
+    async def streak(self, interaction: discord.Interaction) -> None:
+        streak = await self.service.streak(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(daily_views.streak_text(streak.current, streak.best, streak.answered),
+                                                ephemeral=True)
+
+    async def _leaderboard(self, interaction: discord.Interaction, period: str, module: str | None,
+                           page: int) -> tuple[discord.Embed, discord.ui.View]:
+        board = await self.service.leaderboard(interaction.guild_id, period, module, self._now())
+        rows, page, pages = page_of(board.ranked, page, LEADERBOARD_PAGE)
+        return daily_views.leaderboard_message(board, page, pages, rows, interaction.user.id,
+                                               self.bot.content.syllabus)
+
+    @app_commands.command(name="leaderboard", description="Who answers the daily question best")
+    @app_commands.describe(period="This week, this month or all time", module="Only questions of this module")
+    @app_commands.autocomplete(module=module_autocomplete)
+    @app_commands.guild_only()
+    async def leaderboard(self, interaction: discord.Interaction, period: Period = "week",
+                          module: str | None = None) -> None:
+        embed, view = await self._leaderboard(interaction, period, module, 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    bot.add_dynamic_items(*daily_views.DYNAMIC_ITEMS)
+    await bot.add_cog(Daily(bot))

@@ -1,0 +1,228 @@
+"""Embeds and persistent buttons for the daily question, its reveal, streaks, leaderboards and the weekly summary.
+
+Buttons are DynamicItems whose custom id carries what they need (`daily:<post>:<choice>`,
+`daily-lb:<period>:<module>:<page>`): the state is in SQLite, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.ui.embeds import BRAND
+from cogs.ui.quiz_views import RIGHT, WRONG
+from study.daily import describe_days, find_member, format_time
+from study.questions import LETTERS, Question
+
+if TYPE_CHECKING:
+    from db.daily import DailySettings, Post
+    from services.daily import AnswerResult, Leaderboard, Reveal, WeeklySummary
+    from study.syllabus import Syllabus
+
+PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def _cog(interaction: discord.Interaction):
+    return interaction.client.get_cog("Daily")
+
+
+def _stamp(instant: dt.datetime, style: str = "t") -> str:
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
+class DailyAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"daily:(?P<post>\d+):(?P<choice>\d)"):
+    def __init__(self, post_id: int, choice: int) -> None:
+        super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
+                                           custom_id=f"daily:{post_id}:{choice}"))
+        self.post_id, self.choice = post_id, choice
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> DailyAnswerButton:
+        return cls(int(match["post"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_answer(interaction, self.post_id, self.choice)
+
+
+class LeaderboardPageButton(discord.ui.DynamicItem[discord.ui.Button],
+                            template=r"daily-lb:(?P<period>week|month|all):(?P<module>[a-z0-9_-]+):(?P<page>\d+)"):
+    def __init__(self, period: str, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"daily-lb:{period}:{module or 'any'}:{page}"))
+        self.period, self.module, self.page = period, module, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> LeaderboardPageButton:
+        module = None if match["module"] == "any" else match["module"]
+        return cls(match["period"], module, int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_leaderboard_page(interaction, self.period, self.module, self.page)
+
+
+DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton)
+
+
+# ---- the post -------------------------------------------------------------------------------------------------
+
+def _label(question: Question, syllabus: Syllabus) -> str:
+    module = syllabus.module(question.module)
+    topic = module.topic(question.topic) if module else None
+    return f"{module.code} · {topic.name}" if module and topic else question.module
+
+
+def _stem_block(question: Question) -> str:
+    choices = "\n".join(f"**{LETTERS[i]}.** {choice}" for i, choice in enumerate(question.choices))
+    text = f"{question.stem}\n\n{choices}"
+    return text if len(text) <= 3000 else text[:2999] + "…"
+
+
+def _count_line(count: int) -> str:
+    return "No answers yet: be the first!" if count == 0 else f"{count} answer{'s' if count != 1 else ''} so far"
+
+
+def post_embed(post: Post, question: Question, syllabus: Syllabus, count: int) -> discord.Embed:
+    embed = discord.Embed(title=f"Daily question · Day {post.day_number}", colour=BRAND,
+                          description=_stem_block(question))
+    embed.add_field(name="Module", value=_label(question, syllabus), inline=True)
+    embed.add_field(name="Answers", value=_count_line(count), inline=True)
+    embed.add_field(name="Reveal", value=f"{_stamp(post.reveal_at, 'f')} ({_stamp(post.reveal_at, 'R')})",
+                    inline=True)
+    embed.set_footer(text="Your first click counts; only you see whether you were right.")
+    return embed
+
+
+def post_view(post: Post, question: Question) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for index in range(len(question.choices)):
+        view.add_item(DailyAnswerButton(post.id, index))
+    return view
+
+
+def reveal_message(reveal: Reveal, syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+    post, question, figures = reveal.post, reveal.question, reveal.figures
+    embed = discord.Embed(title=f"Daily question · Day {post.day_number} · revealed", colour=RIGHT,
+                          description=_stem_block(question))
+    embed.add_field(name="Module", value=_label(question, syllabus), inline=False)
+    embed.add_field(name="Answer", value=f"**{question.answer_letter}.** {question.correct_choice}"[:1024],
+                    inline=False)
+    spread = " · ".join(f"{LETTERS[i]}: {n}" for i, n in enumerate(figures.by_choice))
+    group = (f"{figures.correct} of {figures.total} right ({figures.percent}%)\n{spread}" if figures.total
+             else "Nobody answered this one.")
+    embed.add_field(name="How the group did", value=group, inline=False)
+    embed.add_field(name="Why", value=question.explanation[:1024], inline=False)
+    first = ", ".join(f"<@{user_id}>" for user_id in figures.first_correct) or "Nobody this time."
+    embed.add_field(name="First right", value=first, inline=False)
+    if question.reference:
+        embed.set_footer(text=f"Read more: {question.reference}"[:2048])
+    view = discord.ui.View(timeout=None)
+    for index in range(len(question.choices)):
+        button = DailyAnswerButton(post.id, index)
+        button.item.disabled = True
+        if index == question.answer_index:
+            button.item.style = discord.ButtonStyle.success
+        view.add_item(button)
+    return embed, view
+
+
+def feedback_embed(result: AnswerResult) -> discord.Embed:
+    question, outcome, post = result.question, result.outcome, result.post
+    if outcome.correct:
+        text = f"✅ Right! You chose **{LETTERS[outcome.chosen]}**."
+    elif result.explain_at_once:
+        text = (f"❌ Not this time: you chose **{LETTERS[outcome.chosen]}**, the answer is "
+                f"**{question.answer_letter}. {question.correct_choice}**")
+    else:
+        text = f"❌ Not this time: you chose **{LETTERS[outcome.chosen]}**."
+    if result.explain_at_once:
+        text += f"\n\n**Why:** {question.explanation}"
+    else:
+        text += f"\n\nThe answer and the explanation are revealed {_stamp(post.reveal_at, 'R')}."
+    if len(text) > 4096:
+        text = text[:4095] + "…"
+    return discord.Embed(title=f"Daily question · Day {post.day_number}", description=text,
+                         colour=RIGHT if outcome.correct else WRONG)
+
+
+# ---- settings -------------------------------------------------------------------------------------------------
+
+def settings_embed(settings: DailySettings, syllabus: Syllabus, next_post: dt.datetime | None,
+                   last_day: int | None) -> discord.Embed:
+    state = "⏸️ Paused" if settings.paused else "▶️ Active"
+    embed = discord.Embed(title="Daily question", colour=BRAND, description=state)
+    embed.add_field(name="Channel", value=f"<#{settings.channel_id}>", inline=True)
+    embed.add_field(name="Time", value=f"{format_time(settings.hour, settings.minute)} {settings.timezone}",
+                    inline=True)
+    embed.add_field(name="Days", value=describe_days(settings.days), inline=True)
+    codes = [syllabus.module(key).code if syllabus.module(key) else key for key in settings.modules]
+    modules = ", ".join(codes) if codes else "all modules"
+    modules = f"the group's weakest of {modules}" if settings.rotation == "weakest" else f"{modules}, in turn"
+    embed.add_field(name="Modules", value=modules, inline=False)
+    embed.add_field(name="Reveal", value=f"{settings.reveal_after_hours} h after the post (or at the next post)",
+                    inline=True)
+    embed.add_field(name="Explanation", value="with the feedback" if settings.explain_at_once else "at the reveal",
+                    inline=True)
+    embed.add_field(name="No repeats within", value=f"{settings.repeat_window_days} days", inline=True)
+    embed.add_field(name="Weekly summary", value="on" if settings.weekly_summary else "off", inline=True)
+    if next_post is not None and not settings.paused:
+        embed.add_field(name="Next post", value=f"{_stamp(next_post, 'F')} ({_stamp(next_post, 'R')})", inline=False)
+    if last_day is not None:
+        embed.set_footer(text=f"Posts so far: {last_day}")
+    return embed
+
+
+# ---- leaderboards ---------------------------------------------------------------------------------------------
+
+def _tally_text(right: int, answered: int, percent: int) -> str:
+    return f"{right} right of {answered} ({percent}%)"
+
+
+def leaderboard_message(board: Leaderboard, page: int, pages: int, rows: list, caller_id: int,
+                        syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+    title = f"Daily leaderboard · {PERIOD_TITLES[board.period]}"
+    if board.module:
+        module = syllabus.module(board.module)
+        title += f" · {module.code if module else board.module}"
+    lines = [f"**{row.rank}.** <@{row.tally.user_id}> · "
+             f"{_tally_text(row.tally.right, row.tally.answered, row.tally.percent)}" for row in rows]
+    embed = discord.Embed(title=title, colour=BRAND,
+                          description="\n".join(lines) or "No daily answers in this period yet.")
+    mine = find_member(board.ranked, caller_id)
+    embed.add_field(name="Your place",
+                    value=(f"#{mine.rank} of {len(board.ranked)} · "
+                           f"{_tally_text(mine.tally.right, mine.tally.answered, mine.tally.percent)}" if mine
+                           else "You have no daily answers in this period yet."), inline=False)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · most right answers first, accuracy breaks ties")
+    view = discord.ui.View(timeout=None)
+    view.add_item(LeaderboardPageButton(board.period, board.module, max(page - 1, 0), label="◀ Previous",
+                                        disabled=page == 0))
+    view.add_item(LeaderboardPageButton(board.period, board.module, page + 1, label="Next ▶",
+                                        disabled=page >= pages - 1))
+    return embed, view
+
+
+def streak_text(current: int, best: int, answered: int) -> str:
+    if answered == 0:
+        return "You have not answered a daily question yet: the next one is your day 1. 🔥"
+    return (f"🔥 Your daily streak: **{current}** in a row (best **{best}**). "
+            f"You have answered {answered} daily question{'s' if answered != 1 else ''}.")
+
+
+def summary_embed(summary: WeeklySummary, syllabus: Syllabus) -> discord.Embed:
+    embed = discord.Embed(title=f"Last week in the daily question ({summary.week_start:%d %b} – "
+                                f"{summary.week_end:%d %b})", colour=BRAND)
+    lines = [f"**{row.rank}.** <@{row.tally.user_id}> · "
+             f"{_tally_text(row.tally.right, row.tally.answered, row.tally.percent)}" for row in summary.top]
+    embed.add_field(name="Top members", value="\n".join(lines)[:1024] or "—", inline=False)
+    module_lines = []
+    for tally in summary.by_module:
+        module = syllabus.module(tally.module)
+        module_lines.append(f"{module.code if module else tally.module}: {tally.right}/{tally.answered} "
+                            f"({round(100 * tally.accuracy)}%)")
+    embed.add_field(name="Group accuracy by module", value="\n".join(module_lines)[:1024] or "—", inline=False)
+    return embed

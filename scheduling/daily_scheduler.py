@@ -1,0 +1,198 @@
+"""The daily question's clock: one task for the whole bot, asleep until the earliest post or reveal of any guild.
+
+Nothing is kept in memory between turns: each turn reads the schedules and open posts from the database,
+so a restart, a setup or a pause changes the plan at once. A turn
+
+1. reveals every open post whose reveal time has come;
+2. for each active guild finds the latest fire time of its cron schedule that is at most `grace` ago, on the
+   guild's current local day, and not before the schedule became active; if that day has no scheduled post
+   yet, the handler posts one. The same rule makes the on-time post and the post a restart owes: a bot that
+   was down at 08:00 and starts at 10:30 posts at once, one that starts the next day does not;
+3. sleeps until the earliest next fire time or reveal, or until wake() (setup, pause, resume).
+
+Fire times come from APScheduler's CronTrigger in the guild's time zone, so 08:00 stays 08:00 local across
+daylight-saving changes. "Never twice a day" is not this loop's promise but the database's: the handler
+claims the day with an INSERT that a UNIQUE index refuses the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from db import daily as store
+from db.connection import Database
+from db.daily import DailySettings, Post
+from scheduling.clock import Clock
+from study.daily import cron_days
+
+log = logging.getLogger(__name__)
+ONE_SECOND = dt.timedelta(seconds=1)
+
+
+class DailyHandler(Protocol):
+    async def post_scheduled(self, settings: DailySettings, local_day: dt.date) -> None:
+        """Post the guild's question of `local_day` (claiming the day first; a refused claim posts nothing)."""
+        ...
+
+    async def reveal_post(self, post: Post) -> None:
+        """Reveal an open post whose time has come."""
+        ...
+
+
+def trigger_for(settings: DailySettings) -> CronTrigger:
+    return CronTrigger(hour=settings.hour, minute=settings.minute, day_of_week=cron_days(settings.days),
+                       timezone=ZoneInfo(settings.timezone))
+
+
+def next_post_time(settings: DailySettings, after: dt.datetime) -> dt.datetime | None:
+    """The first fire time strictly after `after`, in UTC."""
+    fire = trigger_for(settings).get_next_fire_time(None, after + dt.timedelta(microseconds=1))
+    return None if fire is None else fire.astimezone(dt.UTC)
+
+
+def owed_post(settings: DailySettings, now: dt.datetime, grace: dt.timedelta) -> tuple[dt.datetime, dt.date] | None:
+    """The fire time (and its local day) a post is owed for now, if any; see the module docstring."""
+    trigger = trigger_for(settings)
+    start = max(now - grace, settings.active_since)
+    latest = None
+    fire = trigger.get_next_fire_time(None, start)
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(None, fire + ONE_SECOND)
+    if latest is None:
+        return None
+    zone = ZoneInfo(settings.timezone)
+    day = latest.astimezone(zone).date()
+    if day != now.astimezone(zone).date():
+        return None  # the grace window ends with the local day: yesterday's question is not posted today
+    return latest.astimezone(dt.UTC), day
+
+
+class DailyScheduler:
+    def __init__(self, db: Database, clock: Clock, handler: DailyHandler, *, grace: dt.timedelta,
+                 max_sleep: dt.timedelta = dt.timedelta(hours=1),
+                 retry_after: dt.timedelta = dt.timedelta(minutes=5)) -> None:
+        self._db = db
+        self._clock = clock
+        self._handler = handler
+        self.grace = grace
+        self._max_sleep = max_sleep
+        self._retry_after = retry_after
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._sleeping = False
+        self.sleep_target: dt.datetime | None = None
+        self.next_due: dt.datetime | None = None  # the earliest post, reveal or retry ahead (for /daily show, tests)
+        # a guild whose post raised is retried after retry_after, not in a tight loop
+        self._retry_at: dict[int, dt.datetime] = {}
+
+    def start(self) -> None:
+        if self._task is not None:
+            raise RuntimeError("the daily scheduler is already running")
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="daily-scheduler")
+
+    def wake(self) -> None:
+        """Re-read the schedules now (after setup, pause or resume)."""
+        self._wake.set()
+
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Let a post or reveal in progress finish (up to `grace_seconds`), then end the loop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is None:
+            return
+        task, self._task = self._task, None
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, grace_seconds)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def is_idle(self) -> bool:
+        """Asleep until a future instant (or forever) with nothing left to do now."""
+        return (self._sleeping and not self._wake.is_set()
+                and (self.sleep_target is None or self._clock.now() < self.sleep_target))
+
+    async def wait_idle(self, limit_seconds: float = 10.0) -> None:
+        """For tests: return once the loop has handled everything due at the clock's current time."""
+        deadline = time.monotonic() + limit_seconds
+        while not (self.is_idle() and await _settled(self)):
+            if self._task is not None and self._task.done():
+                self._task.result()
+                raise RuntimeError("the daily scheduler has stopped")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the daily scheduler did not become idle")
+            await asyncio.sleep(0.005)
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                self.next_due = await self._turn()
+            except Exception:
+                log.exception("daily scheduler turn failed; trying again in %s", self._retry_after)
+                self.next_due = self._clock.now() + self._retry_after
+            if self._stopping:
+                break
+            # a bounded sleep re-checks now and then, in case the machine slept through a timer
+            ceiling = self._clock.now() + self._max_sleep
+            target = ceiling if self.next_due is None else min(self.next_due, ceiling)
+            self.sleep_target = target
+            self._sleeping = True
+            try:
+                await self._clock.sleep_until(target, self._wake)
+            finally:
+                self._sleeping = False
+
+    async def _turn(self) -> dt.datetime | None:
+        """Do what is due now; return when something is due next (None: nothing is scheduled)."""
+        now = self._clock.now()
+        for post in await store.open_posts(self._db, due_by=now):
+            if self._stopping:
+                break
+            try:
+                await self._handler.reveal_post(post)
+            except Exception:
+                log.exception("revealing daily post %s failed", post.id)
+        targets: list[dt.datetime] = []
+        for settings in await store.active_settings(self._db):
+            if self._stopping:
+                break
+            owed = owed_post(settings, now, self.grace)
+            retry = self._retry_at.get(settings.guild_id)
+            if owed is not None and (retry is None or retry <= now):
+                _, day = owed
+                if not await store.scheduled_post_exists(self._db, settings.guild_id, day):
+                    try:
+                        await self._handler.post_scheduled(settings, day)
+                        self._retry_at.pop(settings.guild_id, None)
+                    except Exception:
+                        log.exception("daily post for guild %s failed; retrying within the grace window",
+                                      settings.guild_id)
+                        self._retry_at[settings.guild_id] = now + self._retry_after
+                        targets.append(now + self._retry_after)
+            upcoming = next_post_time(settings, now)
+            if upcoming is not None:
+                targets.append(upcoming)
+        reveal = await store.next_reveal_at(self._db)
+        if reveal is not None:
+            # a reveal missed by a second still happens: never sleep until a time already past
+            targets.append(max(reveal, now + ONE_SECOND) if reveal <= now else reveal)
+        return min(targets, default=None)
+
+
+async def _settled(scheduler: DailyScheduler) -> bool:
+    """Idle twice in a row across a yield: a wake() or clock move just made is seen."""
+    await asyncio.sleep(0)
+    return scheduler.is_idle()

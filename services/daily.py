@@ -1,0 +1,283 @@
+"""The daily question's use cases: configure a guild, choose and claim a post, record answers, reveal,
+streaks, leaderboards and the weekly summary. No Discord here: the cog sends and edits the messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from db import daily as records
+from db.connection import Database
+from db.daily import DailySettings, Post
+from services.catalog import QuestionCatalog
+from study import daily as rules
+from study.errors import UserInputError
+from study.generated_ids import generated_id
+from study.questions import Question
+from study.selection import SEED_SPACE
+from study.srs import item_key
+from study.syllabus import Syllabus
+
+LEADERBOARD_PAGE = 10
+
+
+class NotSetUp(UserInputError):
+    """The guild has no daily question yet."""
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """What an admin typed into /daily setup, before it is checked."""
+
+    channel_id: int
+    time: str
+    timezone: str
+    modules: str | None = None
+    reveal_after_hours: int = rules.DEFAULT_REVEAL_AFTER_HOURS
+    days: str | None = None
+    explain_at_once: bool = False
+    repeat_window_days: int = rules.DEFAULT_REPEAT_WINDOW_DAYS
+    weekly_summary: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    post: Post
+    question: Question
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    post: Post
+    question: Question
+    outcome: records.DailyAnswerOutcome
+    explain_at_once: bool
+
+
+@dataclass(frozen=True)
+class Reveal:
+    post: Post
+    question: Question
+    figures: rules.RevealFigures
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: rules.Period
+    module: str | None
+    since: dt.date | None
+    ranked: list[rules.Ranked]
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    week_start: dt.date
+    week_end: dt.date
+    top: list[rules.Ranked]
+    by_module: list[rules.ModuleTally]
+
+
+class DailyService:
+    def __init__(self, db: Database, catalog: QuestionCatalog, syllabus: Syllabus, *, default_timezone: str = "UTC",
+                 rng: random.Random | None = None) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.syllabus = syllabus
+        self.default_timezone = default_timezone
+        self.rng = rng or random.SystemRandom()
+
+    # ---- settings ---------------------------------------------------------------------------------------------
+
+    def check_schedule(self, guild_id: int, user_id: int, given: ScheduleInput, now: dt.datetime) -> DailySettings:
+        """Every field checked; the first problem is raised as a UserInputError and nothing is saved."""
+        hour, minute = rules.parse_time(given.time)
+        timezone = rules.parse_timezone(given.timezone)
+        days = rules.parse_days(given.days)
+        tokens = rules.split_modules(given.modules)
+        rotation = "weakest" if rules.WEAKEST in tokens else "order"
+        modules: list[str] = []
+        for token in (t for t in tokens if t != rules.WEAKEST):
+            module = self.syllabus.module(token)
+            if module is None:
+                codes = ", ".join(m.code for m in self.syllabus.modules)
+                raise UserInputError(f"I don't know a module called '{token}'. Use module codes such as {codes}, "
+                                     f"or the word weakest.")
+            if module.key not in modules:
+                modules.append(module.key)
+        if not 1 <= given.reveal_after_hours <= 72:
+            raise UserInputError("reveal_after is a number of hours from 1 to 72.")
+        if not 1 <= given.repeat_window_days <= 3650:
+            raise UserInputError("repeat_window is a number of days from 1 to 3650.")
+        return DailySettings(
+            guild_id=guild_id, channel_id=given.channel_id, hour=hour, minute=minute, timezone=timezone, days=days,
+            modules=tuple(modules), rotation=rotation, reveal_after_hours=given.reveal_after_hours,
+            explain_at_once=given.explain_at_once, repeat_window_days=given.repeat_window_days,
+            weekly_summary=given.weekly_summary, paused=False, active_since=now, updated_by=user_id, updated_at=now,
+        )
+
+    async def save(self, settings: DailySettings) -> DailySettings:
+        await records.save_settings(self.db, settings)
+        return settings
+
+    async def settings(self, guild_id: int) -> DailySettings:
+        settings = await records.get_settings(self.db, guild_id)
+        if settings is None:
+            raise NotSetUp("The daily question is not set up in this server yet: an admin can start it with "
+                           "/daily setup.")
+        return settings
+
+    async def set_paused(self, guild_id: int, user_id: int, paused: bool, now: dt.datetime) -> bool:
+        await self.settings(guild_id)
+        return await records.set_paused(self.db, guild_id, paused, user_id, now)
+
+    def rotation_order(self, settings: DailySettings) -> list[str]:
+        return list(settings.modules) or [m.key for m in self.syllabus.modules]
+
+    def timezone_of(self, settings: DailySettings | None) -> str:
+        return settings.timezone if settings else self.default_timezone
+
+    async def today(self, guild_id: int, now: dt.datetime) -> dt.date:
+        settings = await records.get_settings(self.db, guild_id)
+        return now.astimezone(ZoneInfo(self.timezone_of(settings))).date()
+
+    # ---- posts ------------------------------------------------------------------------------------------------
+
+    async def choose_question(self, settings: DailySettings, now: dt.datetime) -> Question:
+        """The next module by rotation (or the group's weakest), then a question not posted within the window.
+
+        A module whose written questions were all asked within the window falls back to a fresh calculation
+        of that module, then to the next module in the order.
+        """
+        order = self.rotation_order(settings)
+        guild_id = settings.guild_id
+        last = await records.latest_post(self.db, guild_id)
+        last_module = last.module if last else None
+        if settings.rotation == "weakest":
+            start = rules.weakest_module(await records.group_module_tallies(self.db, guild_id), order, last_module)
+        else:
+            start = rules.next_in_rotation(order, last_module)
+        recent = await records.recent_question_ids(self.db, guild_id,
+                                                   rules.repeat_cutoff(now, settings.repeat_window_days))
+        for module in rules.module_order(start, order):
+            question = rules.pick_fresh(await self.catalog.pool(guild_id, module), recent, self.rng)
+            if question is not None:
+                return question
+            families = await self.catalog.families(guild_id, module)
+            if families:
+                family = self.rng.choice(families)
+                generated = await self.catalog.get(guild_id, generated_id(family.name, self.rng.randrange(SEED_SPACE)))
+                if generated is not None and generated.id not in recent:
+                    return generated
+        raise UserInputError(f"Every question of the chosen modules was posted within the last "
+                             f"{settings.repeat_window_days} days; shorten repeat_window or add modules.")
+
+    async def plan_post(self, settings: DailySettings, *, kind: str, now: dt.datetime,
+                        local_day: dt.date | None = None) -> PlannedPost | None:
+        """Choose and claim a post; None if the day's scheduled post was claimed already (by any run)."""
+        if kind == "scheduled" and local_day is not None and await records.scheduled_post_exists(
+                self.db, settings.guild_id, local_day):
+            return None
+        question = await self.choose_question(settings, now)
+        day = local_day or now.astimezone(ZoneInfo(settings.timezone)).date()
+        post = await records.claim_post(
+            self.db, guild_id=settings.guild_id, kind=kind, local_day=day, channel_id=settings.channel_id,
+            question=records.PlannedQuestion(question.id, question.module, question.topic, question.answer_index,
+                                             len(question.choices)),
+            now=now, reveal_at=now + dt.timedelta(hours=settings.reveal_after_hours),
+        )
+        return None if post is None else PlannedPost(post, question)
+
+    async def mark_sent(self, post: Post, message_id: int) -> Post:
+        await records.mark_sent(self.db, post.id, message_id)
+        return replace(post, message_id=message_id, state="open")
+
+    async def mark_failed(self, post: Post, error: str) -> None:
+        await records.mark_failed(self.db, post.id, error)
+
+    async def open_posts(self, guild_id: int) -> list[Post]:
+        return await records.open_posts(self.db, guild_id=guild_id)
+
+    async def latest_post(self, guild_id: int) -> Post | None:
+        return await records.latest_post(self.db, guild_id)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        return await records.get_post(self.db, post_id)
+
+    async def question_of(self, post: Post) -> Question | None:
+        return await self.catalog.get(post.guild_id, post.question_id)
+
+    async def answer_count(self, post_id: int) -> int:
+        return await records.answer_count(self.db, post_id)
+
+    async def explain_at_once(self, guild_id: int) -> bool:
+        settings = await records.get_settings(self.db, guild_id)
+        return bool(settings and settings.explain_at_once)
+
+    # ---- answers and the reveal -------------------------------------------------------------------------------
+
+    async def answer(self, post_id: int, guild_id: int | None, user_id: int, choice: int, *,
+                     message_id: int | None, now: dt.datetime) -> AnswerResult:
+        post = await records.get_post(self.db, post_id)
+        if post is None or post.guild_id != guild_id:
+            raise UserInputError("That daily question is not part of this server.")
+        question = await self.question_of(post)
+        if question is None or not 0 <= choice < len(question.choices):
+            raise UserInputError("That daily question has changed since it was posted; wait for the next one.")
+        outcome = await records.record_answer(self.db, post.id, user_id, choice,
+                                              item_key=item_key(question.id, question.family), message_id=message_id,
+                                              now=now)
+        return AnswerResult(post, question, outcome, await self.explain_at_once(post.guild_id))
+
+    async def reveal(self, post: Post, now: dt.datetime) -> Reveal | None:
+        """Close the post and compute how the group did; None if it was closed already."""
+        if not await records.mark_revealed(self.db, post.id, now):
+            return None
+        return await self.figures(replace(post, state="revealed", revealed_at=now))
+
+    async def figures(self, post: Post) -> Reveal | None:
+        question = await self.question_of(post)
+        if question is None:
+            return None
+        answers = await records.post_answers(self.db, post.id)
+        return Reveal(post, question, rules.reveal_figures(answers, post.answer_index, post.choice_count))
+
+    # ---- streaks and leaderboards -----------------------------------------------------------------------------
+
+    async def streak(self, guild_id: int, user_id: int) -> rules.Streak:
+        history = await records.streak_history(self.db, guild_id, user_id)
+        return rules.compute_streak(history.post_days, history.answered_days, history.open_days)
+
+    async def leaderboard(self, guild_id: int, period: rules.Period, module: str | None,
+                          now: dt.datetime) -> Leaderboard:
+        module_key = None
+        if module:
+            found = self.syllabus.module(module)
+            if found is None:
+                raise UserInputError(f"I don't know a module called '{module}'. "
+                                     f"Pick one of: {', '.join(m.code for m in self.syllabus.modules)}.")
+            module_key = found.key
+        since = rules.period_start(period, await self.today(guild_id, now))
+        tallies = await records.member_tallies(self.db, guild_id, since=since, module=module_key)
+        return Leaderboard(period, module_key, since, rules.rank_members(tallies))
+
+    async def weekly_summary_due(self, settings: DailySettings, today: dt.date) -> WeeklySummary | None:
+        """Last week's figures if the guild wants a summary, had answers last week, and has none posted yet."""
+        if not settings.weekly_summary:
+            return None
+        monday, sunday = rules.previous_week(today)
+        if await records.summary_posted(self.db, settings.guild_id, monday):
+            return None
+        tallies = await records.member_tallies(self.db, settings.guild_id, since=monday, until=sunday)
+        if not tallies:
+            return None
+        by_module = await records.module_accuracy(self.db, settings.guild_id, monday, sunday)
+        return WeeklySummary(monday, sunday, rules.rank_members(tallies)[:5], by_module)
+
+    async def claim_summary(self, guild_id: int, week_start: dt.date, now: dt.datetime) -> bool:
+        return await records.claim_summary(self.db, guild_id, week_start, now)
+
+    async def summary_sent(self, guild_id: int, week_start: dt.date, message_id: int) -> None:
+        await records.set_summary_message(self.db, guild_id, week_start, message_id)

@@ -1,0 +1,313 @@
+"""The daily question's rules: schedule input, module rotation, the no-repeat window, streaks, leaderboards
+and the figures shown at the reveal.
+
+Pure: no clock, no database, no Discord. Callers pass today's date in the guild's time zone, the history
+they fetched, and a random source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from study.errors import UserInputError
+from study.questions import Question
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALL_DAYS = tuple(range(7))
+DEFAULT_REPEAT_WINDOW_DAYS = 60
+DEFAULT_REVEAL_AFTER_HOURS = 12
+# A module needs this many group answers before it can be called the group's weakest.
+MIN_ANSWERS_FOR_WEAKEST = 5
+FIRST_CORRECT_SHOWN = 3
+WEAKEST = "weakest"
+Period = Literal["week", "month", "all"]
+PERIODS: tuple[Period, ...] = ("week", "month", "all")
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+_DAY_ALIASES = {
+    "daily": ALL_DAYS, "every day": ALL_DAYS, "everyday": ALL_DAYS, "all": ALL_DAYS, "*": ALL_DAYS,
+    "weekdays": (0, 1, 2, 3, 4), "workdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
+}
+
+
+# ---- schedule input -------------------------------------------------------------------------------------------
+
+def parse_time(text: str) -> tuple[int, int]:
+    """'08:00' → (8, 0). A time that does not exist on a clock (25:00, 7:60) is refused."""
+    match = _TIME.match(text or "")
+    if not match:
+        raise UserInputError(f"'{text}' is not a time: write it as HH:MM on a 24-hour clock, e.g. 08:00 or 19:30.")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise UserInputError(f"'{text}' is not a time of day: hours go from 00 to 23 and minutes from 00 to 59.")
+    return hour, minute
+
+
+def format_time(hour: int, minute: int) -> str:
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_timezone(name: str) -> str:
+    """The IANA name as given, if zoneinfo knows it."""
+    cleaned = (name or "").strip()
+    try:
+        if not cleaned or cleaned != cleaned.strip("/"):
+            raise ValueError(cleaned)
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserInputError(f"I don't know the time zone '{name}'. Pick an IANA name from the list, "
+                             f"such as Europe/Berlin or America/New_York.") from None
+    return cleaned
+
+
+def _day_index(token: str, original: str) -> int:
+    token = token.strip()[:3]
+    if token not in DAY_NAMES:
+        raise UserInputError(f"'{original}' is not a list of days: use daily, weekdays, weekends, a range such as "
+                             f"mon-fri, or days such as mon,wed,fri.")
+    return DAY_NAMES.index(token)
+
+
+def parse_days(text: str | None) -> tuple[int, ...]:
+    """'mon-fri', 'daily', 'weekdays', 'mon,wed,fri', 'fri-mon' → sorted weekday numbers (Monday = 0)."""
+    cleaned = (text or "daily").strip().lower()
+    if cleaned in _DAY_ALIASES:
+        return _DAY_ALIASES[cleaned]
+    days: set[int] = set()
+    for part in re.split(r"[,\s]+", cleaned):
+        if not part:
+            continue
+        if "-" in part:
+            first, _, last = part.partition("-")
+            start, end = _day_index(first, text), _day_index(last, text)
+            span = (end - start) % 7
+            days.update((start + offset) % 7 for offset in range(span + 1))
+        else:
+            days.add(_day_index(part, text))
+    if not days:
+        raise UserInputError("Name at least one day, e.g. mon-fri or daily.")
+    return tuple(sorted(days))
+
+
+def cron_days(days: Sequence[int]) -> str:
+    """The day_of_week field of a cron trigger: 'mon,tue,wed'."""
+    return ",".join(DAY_NAMES[d] for d in sorted(set(days)))
+
+
+def describe_days(days: Sequence[int]) -> str:
+    days = tuple(sorted(set(days)))
+    if days == ALL_DAYS:
+        return "every day"
+    if days == (0, 1, 2, 3, 4):
+        return "Monday to Friday"
+    return ", ".join(DAY_NAMES[d].capitalize() for d in days)
+
+
+def split_modules(text: str | None) -> list[str]:
+    """'dsp, mpr smr' → ['dsp', 'mpr', 'smr'] (the caller resolves each against the syllabus)."""
+    return [part for part in re.split(r"[,\s]+", (text or "").strip().lower()) if part]
+
+
+# ---- rotation and question choice ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModuleTally:
+    module: str
+    answered: int
+    right: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+def next_in_rotation(order: Sequence[str], last_module: str | None) -> str:
+    """The module after the one asked last, wrapping around; the first one to begin with."""
+    if not order:
+        raise ValueError("the rotation needs at least one module")
+    if last_module not in order:
+        return order[0]
+    return order[(order.index(last_module) + 1) % len(order)]
+
+
+def weakest_module(tallies: Iterable[ModuleTally], order: Sequence[str], last_module: str | None) -> str:
+    """The group's weakest module (lowest share right among modules with enough answers).
+
+    Until the group has answered enough in some module, this falls back to the rotation, so a new group
+    still sees every module. Ties go to the module answered less, then to the rotation order.
+    """
+    judged = [t for t in tallies if t.module in order and t.answered >= MIN_ANSWERS_FOR_WEAKEST]
+    if not judged:
+        return next_in_rotation(order, last_module)
+    return min(judged, key=lambda t: (t.accuracy, t.answered, order.index(t.module))).module
+
+
+def module_order(start: str, order: Sequence[str]) -> list[str]:
+    """Every module of the order, beginning with `start`: where to look when one module has run dry."""
+    if start not in order:
+        return list(order)
+    index = order.index(start)
+    return list(order[index:]) + list(order[:index])
+
+
+def pick_fresh(pool: Sequence[Question], recent_ids: set[str], rng: random.Random) -> Question | None:
+    """A random written question not asked within the window, or None when every one was."""
+    fresh = [q for q in pool if q.id not in recent_ids]
+    return rng.choice(fresh) if fresh else None
+
+
+def repeat_cutoff(now: dt.datetime, window_days: int) -> dt.datetime:
+    """Questions posted at or after this instant may not be posted again."""
+    return now - dt.timedelta(days=window_days)
+
+
+# ---- streaks --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Streak:
+    current: int
+    best: int
+    answered: int  # daily posts answered in all
+
+
+def compute_streak(post_days: Iterable[dt.date], answered_days: Iterable[dt.date],
+                   open_days: Iterable[dt.date] = ()) -> Streak:
+    """Consecutive daily posts answered, counted by the guild's calendar day.
+
+    Days without a post (a weekend of a Monday-to-Friday schedule) neither break nor extend a streak. A day
+    whose post is still open (not revealed yet) and not answered does not break the current streak either:
+    the member can still answer it.
+    """
+    days = sorted(set(post_days))
+    answered = set(answered_days) & set(days)
+    still_open = set(open_days)
+    best = run = 0
+    for day in days:
+        run = run + 1 if day in answered else 0
+        best = max(best, run)
+    current = 0
+    for day in reversed(days):
+        if day in answered:
+            current += 1
+        elif day in still_open and current == 0:
+            continue  # today's question can still be answered
+        else:
+            break
+    return Streak(current=current, best=best, answered=len(answered))
+
+
+# ---- leaderboards ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MemberTally:
+    user_id: int
+    answered: int
+    right: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accuracy)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    tally: MemberTally
+
+
+def rank_members(tallies: Iterable[MemberTally]) -> list[Ranked]:
+    """Most right answers first; a higher share right breaks ties; members still equal share a rank (1, 2, 2, 4).
+
+    Shared places compare accuracy exactly (cross-multiplied), so 2/3 and 4/6 tie whatever floats do.
+    """
+    ordered = sorted(tallies, key=lambda t: (-t.right, -t.accuracy, t.user_id))
+    ranked: list[Ranked] = []
+    for position, tally in enumerate(ordered, start=1):
+        if ranked and _same_place(ranked[-1].tally, tally):
+            ranked.append(Ranked(ranked[-1].rank, tally))
+        else:
+            ranked.append(Ranked(position, tally))
+    return ranked
+
+
+def _same_place(a: MemberTally, b: MemberTally) -> bool:
+    # cross-multiplication: exact, no float rounding
+    return a.right == b.right and a.right * b.answered == b.right * a.answered
+
+
+def period_start(period: Period, today: dt.date) -> dt.date | None:
+    """The first local day a period counts: Monday of this week, the 1st of this month, or None for all."""
+    if period == "week":
+        return today - dt.timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    if period == "all":
+        return None
+    raise UserInputError(f"'{period}' is not a period: use week, month or all.")
+
+
+def page_of(ranked: Sequence[Ranked], page: int, size: int) -> tuple[list[Ranked], int, int]:
+    """The rows of a page (clamped into range), the page actually shown and the page count."""
+    pages = max(1, -(-len(ranked) // size))
+    page = min(max(page, 0), pages - 1)
+    return list(ranked[page * size:(page + 1) * size]), page, pages
+
+
+def find_member(ranked: Sequence[Ranked], user_id: int) -> Ranked | None:
+    return next((row for row in ranked if row.tally.user_id == user_id), None)
+
+
+# ---- the reveal -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DailyAnswer:
+    user_id: int
+    choice: int
+    answered_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RevealFigures:
+    total: int
+    correct: int
+    by_choice: tuple[int, ...]
+    first_correct: tuple[int, ...]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+def reveal_figures(answers: Sequence[DailyAnswer], answer_index: int, choice_count: int) -> RevealFigures:
+    """How the group did. `answers` come in the order they were recorded, which breaks same-second ties."""
+    by_choice = [0] * choice_count
+    for answer in answers:
+        if 0 <= answer.choice < choice_count:
+            by_choice[answer.choice] += 1
+    in_order = sorted(enumerate(answers), key=lambda pair: (pair[1].answered_at, pair[0]))
+    first = tuple(a.user_id for _, a in in_order if a.choice == answer_index)[:FIRST_CORRECT_SHOWN]
+    return RevealFigures(total=len(answers), correct=by_choice[answer_index] if answer_index < choice_count else 0,
+                         by_choice=tuple(by_choice), first_correct=first)
+
+
+# ---- the weekly summary ---------------------------------------------------------------------------------------
+
+def previous_week(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of the week before the one `today` is in."""
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def local_day(instant: dt.datetime, timezone: str) -> dt.date:
+    """The calendar day an instant falls on in a guild's time zone."""
+    return instant.astimezone(ZoneInfo(timezone)).date()

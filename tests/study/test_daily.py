@@ -1,0 +1,155 @@
+import datetime as dt
+import random
+
+import pytest
+
+from study import daily
+from study.daily import DailyAnswer, MemberTally, ModuleTally
+from study.errors import UserInputError
+from study.questions import Question
+
+D = dt.date
+
+
+def q(qid: str) -> Question:
+    return Question(qid, "dsp", "t", "easy", "stem", ("a", "b", "c", "d"), 1, "because")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("08:00", (8, 0)), ("7:05", (7, 5)), ("23:59", (23, 59)),
+                                                ("19.30", (19, 30))])
+def test_parse_time(text, expected):
+    assert daily.parse_time(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("25:00", "not a time of day"), ("08:60", "not a time of day"),
+                                               ("eight", "not a time"), ("", "not a time")])
+def test_parse_time_refuses(text, message):
+    with pytest.raises(UserInputError, match=message):
+        daily.parse_time(text)
+
+
+def test_parse_timezone():
+    assert daily.parse_timezone(" Europe/Berlin ") == "Europe/Berlin"
+    for bad in ("Mars/Base", "", "/etc/passwd", "Europe/"):
+        with pytest.raises(UserInputError, match="I don't know the time zone"):
+            daily.parse_timezone(bad)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("daily", (0, 1, 2, 3, 4, 5, 6)), (None, (0, 1, 2, 3, 4, 5, 6)), ("mon-fri", (0, 1, 2, 3, 4)),
+    ("weekdays", (0, 1, 2, 3, 4)), ("Mon,Wed,Fri", (0, 2, 4)), ("fri-mon", (0, 4, 5, 6)),
+    ("monday tuesday", (0, 1)), ("weekends", (5, 6)),
+])
+def test_parse_days(text, expected):
+    assert daily.parse_days(text) == expected
+
+
+def test_parse_days_refuses_and_describes():
+    with pytest.raises(UserInputError, match="not a list of days"):
+        daily.parse_days("someday")
+    assert daily.cron_days((4, 0, 2)) == "mon,wed,fri"
+    assert daily.describe_days((0, 1, 2, 3, 4)) == "Monday to Friday"
+    assert daily.describe_days(range(7)) == "every day"
+    assert daily.describe_days((1, 3)) == "Tue, Thu"
+
+
+def test_rotation_wraps_and_starts_at_the_first():
+    order = ["dsp", "mpr", "smr"]
+    assert daily.next_in_rotation(order, None) == "dsp"
+    assert daily.next_in_rotation(order, "dsp") == "mpr"
+    assert daily.next_in_rotation(order, "smr") == "dsp"
+    assert daily.next_in_rotation(order, "eco") == "dsp"  # a module dropped from the order
+    assert daily.module_order("mpr", order) == ["mpr", "smr", "dsp"]
+
+
+def test_weakest_module_needs_enough_answers_and_falls_back_to_rotation():
+    order = ["dsp", "mpr", "smr"]
+    few = [ModuleTally("mpr", 4, 0)]
+    assert daily.weakest_module(few, order, "dsp") == "mpr"  # by rotation, not judged yet
+    tallies = [ModuleTally("dsp", 10, 9), ModuleTally("mpr", 10, 4), ModuleTally("smr", 5, 2),
+               ModuleTally("eco", 50, 0)]  # eco is not in this guild's order
+    assert daily.weakest_module(tallies, order, "mpr") == "smr"  # 40 % each: the less practised one
+    tallies = [ModuleTally("dsp", 10, 9), ModuleTally("mpr", 10, 3), ModuleTally("smr", 5, 2)]
+    assert daily.weakest_module(tallies, order, "mpr") == "mpr"  # 30 % < 40 %, even if it was asked last
+
+
+def test_pick_fresh_avoids_recent_questions():
+    pool = [q("a"), q("b"), q("c")]
+    rng = random.Random(1)
+    assert {daily.pick_fresh(pool, {"a", "b"}, rng).id for _ in range(10)} == {"c"}
+    assert daily.pick_fresh(pool, {"a", "b", "c"}, rng) is None
+    now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    assert daily.repeat_cutoff(now, 60) == dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
+
+
+def test_streak_counts_consecutive_post_days_answered():
+    posts = [D(2026, 11, 30), D(2026, 12, 1), D(2026, 12, 2), D(2026, 12, 3), D(2026, 12, 4)]
+    streak = daily.compute_streak(posts, [D(2026, 11, 30), D(2026, 12, 1), D(2026, 12, 3), D(2026, 12, 4)])
+    assert (streak.current, streak.best, streak.answered) == (2, 2, 4)
+    assert daily.compute_streak(posts, posts) == daily.Streak(5, 5, 5)
+    assert daily.compute_streak([], []) == daily.Streak(0, 0, 0)
+
+
+def test_days_without_a_post_do_not_break_a_streak():
+    # Friday and the next Monday are consecutive posts of a Monday-to-Friday schedule
+    posts = [D(2026, 12, 4), D(2026, 12, 7)]
+    assert daily.compute_streak(posts, posts).current == 2
+
+
+def test_an_open_post_does_not_break_the_streak_but_a_closed_one_does():
+    posts = [D(2026, 12, 1), D(2026, 12, 2), D(2026, 12, 3)]
+    answered = posts[:2]
+    assert daily.compute_streak(posts, answered, open_days=[D(2026, 12, 3)]).current == 2
+    assert daily.compute_streak(posts, answered).current == 0
+    assert daily.compute_streak(posts, answered).best == 2
+
+
+def test_ranking_by_right_then_accuracy_with_shared_places():
+    tallies = [MemberTally(1, 4, 3), MemberTally(2, 5, 4), MemberTally(3, 5, 3), MemberTally(4, 6, 4),
+               MemberTally(5, 2, 0)]
+    ranked = daily.rank_members(tallies)
+    assert [(r.rank, r.tally.user_id) for r in ranked] == [(1, 2), (2, 4), (3, 1), (4, 3), (5, 5)]
+    tie = daily.rank_members([MemberTally(9, 6, 4), MemberTally(8, 6, 4), MemberTally(7, 3, 1)])
+    assert [(r.rank, r.tally.user_id) for r in tie] == [(1, 8), (1, 9), (3, 7)]
+    assert daily.find_member(ranked, 3).rank == 4 and daily.find_member(ranked, 99) is None
+
+
+def test_equal_accuracy_is_compared_exactly():
+    ranked = daily.rank_members([MemberTally(1, 3, 2), MemberTally(2, 3, 2)])
+    assert [r.rank for r in ranked] == [1, 1]
+    assert MemberTally(1, 3, 2).percent == 67
+
+
+def test_periods_start_on_monday_and_the_first():
+    wednesday = D(2026, 12, 2)
+    assert daily.period_start("week", wednesday) == D(2026, 11, 30)
+    assert daily.period_start("month", wednesday) == D(2026, 12, 1)
+    assert daily.period_start("all", wednesday) is None
+    assert daily.previous_week(wednesday) == (D(2026, 11, 23), D(2026, 11, 29))
+    with pytest.raises(UserInputError):
+        daily.period_start("year", wednesday)
+
+
+def test_pages_are_clamped():
+    ranked = daily.rank_members([MemberTally(i, 1, 1) for i in range(23)])
+    rows, page, pages = daily.page_of(ranked, 5, 10)
+    assert (len(rows), page, pages) == (3, 2, 3)
+    assert daily.page_of([], 0, 10) == ([], 0, 1)
+
+
+def test_reveal_figures_share_and_first_three_right():
+    t = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    answers = [DailyAnswer(10, 1, t), DailyAnswer(11, 0, t), DailyAnswer(12, 1, t + dt.timedelta(seconds=5)),
+               DailyAnswer(13, 1, t), DailyAnswer(14, 1, t + dt.timedelta(seconds=1))]
+    figures = daily.reveal_figures(answers, 1, 4)
+    assert (figures.total, figures.correct, figures.percent) == (5, 4, 80)
+    assert figures.by_choice == (1, 4, 0, 0)
+    assert figures.first_correct == (10, 13, 14)  # same second: in the order recorded
+    empty = daily.reveal_figures([], 2, 4)
+    assert (empty.total, empty.percent, empty.first_correct) == (0, 0, ())
+
+
+def test_local_day_follows_the_zone():
+    late = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)
+    assert daily.local_day(late, "Europe/Berlin") == D(2026, 12, 2)
+    assert daily.local_day(late, "America/New_York") == D(2026, 12, 1)
