@@ -97,11 +97,22 @@ def fees_embed(cost: PathCost, membership: str, module: Module | None, today: dt
     return embed
 
 
+EMBED_TOTAL_LIMIT = 6000
+
+
 def help_embed(sections: dict[str, list[tuple[str, str]]]) -> discord.Embed:
+    embed = _help_embed(sections, with_descriptions=True)
+    if len(embed) > EMBED_TOTAL_LIMIT - 200:
+        # Discord refuses embeds over 6,000 characters: list names only rather than fail as commands grow
+        embed = _help_embed(sections, with_descriptions=False)
+    return embed
+
+
+def _help_embed(sections: dict[str, list[tuple[str, str]]], *, with_descriptions: bool) -> discord.Embed:
     embed = discord.Embed(title="What I can do", colour=BRAND,
                           description="Slash commands, grouped by feature. Admin commands need Manage Server.")
     for section, commands in sections.items():
-        lines = [f"`/{name}`: {description}" for name, description in commands]
+        lines = [f"`/{name}`: {description}" if with_descriptions else f"`/{name}`" for name, description in commands]
         value = "\n".join(lines)
         # a field holds 1,024 characters: split long sections into continued fields
         part = 0
