@@ -16,17 +16,9 @@ from dataclasses import dataclass
 
 from db.connection import Database
 from db.quiz import write_answer_records
+from db.timestamps import from_ts, to_ts
 from study.daily import DailyAnswer, MemberTally, ModuleTally
 from study.srs import Card
-
-
-def _ts(instant: dt.datetime) -> int:
-    return int(instant.timestamp())
-
-
-def _instant(seconds: int | None) -> dt.datetime | None:
-    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
-
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -97,8 +89,8 @@ def _settings(row: sqlite3.Row) -> DailySettings:
         modules=tuple(m for m in row["modules"].split(",") if m), rotation=row["rotation"],
         reveal_after_hours=row["reveal_after_hours"], explain_at_once=bool(row["explain_at_once"]),
         repeat_window_days=row["repeat_window_days"], weekly_summary=bool(row["weekly_summary"]),
-        paused=bool(row["paused"]), active_since=_instant(row["active_since"]), updated_by=row["updated_by"],
-        updated_at=_instant(row["updated_at"]),
+        paused=bool(row["paused"]), active_since=from_ts(row["active_since"]), updated_by=row["updated_by"],
+        updated_at=from_ts(row["updated_at"]),
     )
 
 
@@ -107,8 +99,8 @@ def _post(row: sqlite3.Row) -> Post:
         id=row["id"], guild_id=row["guild_id"], kind=row["kind"], local_day=dt.date.fromisoformat(row["local_day"]),
         day_number=row["day_number"], channel_id=row["channel_id"], message_id=row["message_id"],
         state=row["state"], question_id=row["question_id"], module=row["module"], topic=row["topic"],
-        answer_index=row["answer_index"], choice_count=row["choice_count"], posted_at=_instant(row["posted_at"]),
-        reveal_at=_instant(row["reveal_at"]), revealed_at=_instant(row["revealed_at"]),
+        answer_index=row["answer_index"], choice_count=row["choice_count"], posted_at=from_ts(row["posted_at"]),
+        reveal_at=from_ts(row["reveal_at"]), revealed_at=from_ts(row["revealed_at"]),
     )
 
 
@@ -132,7 +124,7 @@ async def save_settings(db: Database, settings: DailySettings) -> None:
             (settings.guild_id, settings.channel_id, settings.hour, settings.minute, settings.timezone, days,
              ",".join(settings.modules), settings.rotation, settings.reveal_after_hours, int(settings.explain_at_once),
              settings.repeat_window_days, int(settings.weekly_summary), int(settings.paused),
-             _ts(settings.active_since), settings.updated_by, _ts(settings.updated_at)),
+             to_ts(settings.active_since), settings.updated_by, to_ts(settings.updated_at)),
         )
 
 
@@ -150,10 +142,10 @@ async def set_paused(db: Database, guild_id: int, paused: bool, user_id: int, no
     """Pause or resume; False if it already was. Resuming moves active_since, so the days paused are not owed."""
     async with db.transaction() as conn:
         sql = "UPDATE daily_settings SET paused = ?, updated_by = ?, updated_at = ?"
-        parameters: list[object] = [int(paused), user_id, _ts(now)]
+        parameters: list[object] = [int(paused), user_id, to_ts(now)]
         if not paused:
             sql += ", active_since = ?"
-            parameters.append(_ts(now))
+            parameters.append(to_ts(now))
         cursor = await conn.execute(sql + " WHERE guild_id = ? AND paused = ?",
                                     (*parameters, guild_id, int(not paused)))
         return cursor.rowcount > 0
@@ -173,7 +165,7 @@ async def claim_post(db: Database, *, guild_id: int, kind: str, local_day: dt.da
                 "INSERT INTO daily_posts (guild_id, kind, local_day, day_number, channel_id, question_id, module,"
                 " topic, answer_index, choice_count, posted_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, kind, local_day.isoformat(), number, channel_id, question.question_id, question.module,
-                 question.topic, question.answer_index, question.choice_count, _ts(now), _ts(reveal_at)),
+                 question.topic, question.answer_index, question.choice_count, to_ts(now), to_ts(reveal_at)),
             )
         except sqlite3.IntegrityError:
             return None
@@ -207,7 +199,7 @@ async def mark_revealed(db: Database, post_id: int, now: dt.datetime) -> bool:
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE daily_posts SET state = 'revealed', revealed_at = ? WHERE id = ? AND state = 'open'",
-            (_ts(now), post_id))
+            (to_ts(now), post_id))
         return cursor.rowcount > 0
 
 
@@ -225,12 +217,12 @@ async def open_posts(db: Database, *, guild_id: int | None = None, due_by: dt.da
         parameters.append(guild_id)
     if due_by is not None:
         sql += " AND reveal_at <= ?"
-        parameters.append(_ts(due_by))
+        parameters.append(to_ts(due_by))
     return [_post(row) for row in await db.fetch_all(sql + " ORDER BY reveal_at, id", parameters)]
 
 
 async def next_reveal_at(db: Database) -> dt.datetime | None:
-    return _instant(await db.fetch_value("SELECT MIN(reveal_at) FROM daily_posts WHERE state = 'open'"))
+    return from_ts(await db.fetch_value("SELECT MIN(reveal_at) FROM daily_posts WHERE state = 'open'"))
 
 
 async def latest_post(db: Database, guild_id: int) -> Post | None:
@@ -242,7 +234,7 @@ async def latest_post(db: Database, guild_id: int) -> Post | None:
 
 async def recent_question_ids(db: Database, guild_id: int, since: dt.datetime) -> set[str]:
     rows = await db.fetch_all("SELECT question_id FROM daily_posts WHERE guild_id = ? AND posted_at >= ?",
-                              (guild_id, _ts(since)))
+                              (guild_id, to_ts(since)))
     return {row[0] for row in rows}
 
 
@@ -283,7 +275,7 @@ def _record_daily_answer(raw: sqlite3.Connection, post_id: int, user_id: int, ch
     seq = raw.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM daily_answers WHERE post_id = ?",
                       (post_id,)).fetchone()[0]
     raw.execute("INSERT INTO daily_answers (post_id, user_id, choice, correct, answered_at, seq)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (post_id, user_id, chosen, int(correct), _ts(now), seq))
+                " VALUES (?, ?, ?, ?, ?, ?)", (post_id, user_id, chosen, int(correct), to_ts(now), seq))
     # The same records a /quiz answer writes, so the daily question feeds spaced repetition, weakest-topic
     # modes and progress like any other answer.
     card = write_answer_records(raw, guild_id=guild_id, user_id=user_id, question_id=question_id, item_key=item_key,
@@ -305,7 +297,7 @@ async def answer_count(db: Database, post_id: int) -> int:
 async def post_answers(db: Database, post_id: int) -> list[DailyAnswer]:
     rows = await db.fetch_all("SELECT user_id, choice, answered_at FROM daily_answers WHERE post_id = ? ORDER BY seq",
                               (post_id,))
-    return [DailyAnswer(row[0], row[1], _instant(row[2])) for row in rows]
+    return [DailyAnswer(row[0], row[1], from_ts(row[2])) for row in rows]
 
 
 # ---- streaks and leaderboards ---------------------------------------------------------------------------------
@@ -367,7 +359,7 @@ async def claim_summary(db: Database, guild_id: int, week_start: dt.date, now: d
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO daily_summaries (guild_id, week_start, posted_at) VALUES (?, ?, ?)",
-            (guild_id, week_start.isoformat(), _ts(now)))
+            (guild_id, week_start.isoformat(), to_ts(now)))
         return cursor.rowcount > 0
 
 

@@ -7,10 +7,7 @@ import json
 from dataclasses import dataclass
 
 from db.connection import Database
-
-
-def _ts(instant: dt.datetime) -> int:
-    return int(instant.timestamp())
+from db.timestamps import to_ts
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ async def set_member_setting(db: Database, guild_id: int, user_id: int, now: dt.
             " timezone = COALESCE(excluded.timezone, timezone),"
             " nudge_offsets = COALESCE(excluded.nudge_offsets, nudge_offsets), updated_at = excluded.updated_at",
             (guild_id, user_id, timezone, json.dumps(list(nudge_offsets)) if nudge_offsets is not None else None,
-             _ts(now)),
+             to_ts(now)),
         )
 
 
@@ -109,7 +106,7 @@ async def set_exam(db: Database, guild_id: int, user_id: int, module: str, exam_
         " exam_date = excluded.exam_date, exam_time = excluded.exam_time, timezone = excluded.timezone"
         " RETURNING *",
         (guild_id, user_id, module, exam_date.isoformat(),
-         exam_time.strftime("%H:%M") if exam_time else None, timezone, _ts(now)),
+         exam_time.strftime("%H:%M") if exam_time else None, timezone, to_ts(now)),
     ) as cursor:
         return _exam(await cursor.fetchone())
 
@@ -155,7 +152,7 @@ async def add_window(db: Database, guild_id: int, name: str, starts_on: dt.date,
         "INSERT OR IGNORE INTO exam_windows (guild_id, name, starts_on, ends_on, modules, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (guild_id, name, starts_on.isoformat(), ends_on.isoformat(), json.dumps(list(modules)), created_by,
-         _ts(now)),
+         to_ts(now)),
     ) as cursor:
         row = await cursor.fetchone()
     return _window(row) if row else None
@@ -183,7 +180,7 @@ async def join_window(db: Database, window: ExamWindow, user_id: int, now: dt.da
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO window_members (window_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?)",
-            (window.id, window.guild_id, user_id, _ts(now)))
+            (window.id, window.guild_id, user_id, to_ts(now)))
         return cursor.rowcount > 0
 
 

@@ -8,11 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.connection import Database
+from db.timestamps import to_ts
 from study.questions import Question
-
-
-def _ts(instant: dt.datetime) -> int:
-    return int(instant.timestamp())
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ async def import_questions(db: Database, guild_id: int, questions: Sequence[Ques
             " answer_index = excluded.answer_index, explanation = excluded.explanation,"
             " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at",
             [(guild_id, q.id, q.module, q.topic, q.difficulty, q.stem, json.dumps(list(q.choices)), q.answer_index,
-              q.explanation, q.reference, imported_by, _ts(now)) for q in questions],
+              q.explanation, q.reference, imported_by, to_ts(now)) for q in questions],
         )
     updated = sum(1 for q in questions if q.id in existing)
     return len(questions) - updated, updated
@@ -68,7 +65,7 @@ async def add_flag(db: Database, guild_id: int, question_id: str, user_id: int, 
             "INSERT INTO question_flags (guild_id, question_id, user_id, reason, flagged_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, question_id, user_id) DO UPDATE SET reason = excluded.reason,"
             " flagged_at = excluded.flagged_at",
-            (guild_id, question_id, user_id, reason, _ts(now)),
+            (guild_id, question_id, user_id, reason, to_ts(now)),
         )
         return not existed
 
@@ -89,7 +86,7 @@ async def retire(db: Database, guild_id: int, question_id: str, user_id: int, no
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO question_retirements (guild_id, question_id, retired_by, retired_at)"
-            " VALUES (?, ?, ?, ?)", (guild_id, question_id, user_id, _ts(now)),
+            " VALUES (?, ?, ?, ?)", (guild_id, question_id, user_id, to_ts(now)),
         )
         return cursor.rowcount > 0
 

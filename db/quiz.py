@@ -13,16 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.connection import Database
+from db.timestamps import from_ts, to_ts
 from study.selection import TopicScore
 from study.srs import Card, review
-
-
-def _ts(instant: dt.datetime) -> int:
-    return int(instant.timestamp())
-
-
-def _instant(seconds: int | None) -> dt.datetime | None:
-    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -72,8 +65,8 @@ def _session(row: sqlite3.Row) -> Session:
     return Session(
         id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=row["kind"], mode=row["mode"],
         module=row["module"], topic=row["topic"], size=row["size"], state=row["state"],
-        started_at=_instant(row["started_at"]), last_activity_at=_instant(row["last_activity_at"]),
-        deadline_at=_instant(row["deadline_at"]), finished_at=_instant(row["finished_at"]),
+        started_at=from_ts(row["started_at"]), last_activity_at=from_ts(row["last_activity_at"]),
+        deadline_at=from_ts(row["deadline_at"]), finished_at=from_ts(row["finished_at"]),
     )
 
 
@@ -90,8 +83,8 @@ async def create_session(db: Database, *, session_id: str, guild_id: int, user_i
         await conn.execute(
             "INSERT INTO quiz_sessions (id, guild_id, user_id, kind, mode, module, topic, size, started_at,"
             " last_activity_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, guild_id, user_id, kind, mode, module, topic, len(items), _ts(now), _ts(now),
-             _ts(deadline) if deadline else None),
+            (session_id, guild_id, user_id, kind, mode, module, topic, len(items), to_ts(now), to_ts(now),
+             to_ts(deadline) if deadline else None),
         )
         await conn.executemany(
             "INSERT INTO session_items (session_id, position, question_id, module, topic) VALUES (?, ?, ?, ?, ?)",
@@ -148,14 +141,14 @@ def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int
     raw.execute(
         "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, session_id,"
         " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, question_id, module, topic, int(correct), source, session_id, _ts(now)),
+        (guild_id, user_id, question_id, module, topic, int(correct), source, session_id, to_ts(now)),
     )
     row = raw.execute(
         "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
         " WHERE guild_id = ? AND user_id = ? AND item = ?", (guild_id, user_id, item_key),
     ).fetchone()
-    card = Card(item_key) if row is None else Card(item_key, row[0], _instant(row[1]), row[2], row[3],
-                                                  _instant(row[4]))
+    card = Card(item_key) if row is None else Card(item_key, row[0], from_ts(row[1]), row[2], row[3],
+                                                  from_ts(row[4]))
     card = review(card, correct, now)
     raw.execute(
         "INSERT INTO cards (guild_id, user_id, item, module, topic, box, due_at, right_count, wrong_count,"
@@ -163,7 +156,7 @@ def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int
         " ON CONFLICT (guild_id, user_id, item) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
         " right_count = excluded.right_count, wrong_count = excluded.wrong_count,"
         " last_answered_at = excluded.last_answered_at",
-        (guild_id, user_id, item_key, module, topic, card.box, _ts(card.due_at), card.right, card.wrong, _ts(now)),
+        (guild_id, user_id, item_key, module, topic, card.box, to_ts(card.due_at), card.right, card.wrong, to_ts(now)),
     )
     raw.execute(
         "INSERT INTO topic_stats (guild_id, user_id, module, topic, answered, right_count) VALUES (?, ?, ?, ?, 1, ?)"
@@ -179,7 +172,7 @@ def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem,
     claimed = raw.execute(
         "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
         " WHERE session_id = ? AND position = ? AND chosen IS NULL",
-        (chosen, int(correct), _ts(now), item.session_id, item.position),
+        (chosen, int(correct), to_ts(now), item.session_id, item.position),
     ).rowcount
     if not claimed:
         row = raw.execute("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
@@ -188,7 +181,7 @@ def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem,
     card = write_answer_records(raw, guild_id=session.guild_id, user_id=session.user_id,
                                 question_id=item.question_id, item_key=item_key, module=item.module,
                                 topic=item.topic, correct=correct, source=source, session_id=session.id, now=now)
-    raw.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (_ts(now), session.id))
+    raw.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session.id))
     return AnswerOutcome(first=True, chosen=chosen, correct=correct, card=card)
 
 
@@ -203,7 +196,7 @@ async def record_answer(db: Database, session: Session, item: SessionItem, *, it
 
 async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None:
     async with db.transaction() as conn:
-        await conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (_ts(now), session_id))
+        await conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session_id))
 
 
 async def close_session(db: Database, session_id: str, state: str, now: dt.datetime) -> bool:
@@ -211,7 +204,7 @@ async def close_session(db: Database, session_id: str, state: str, now: dt.datet
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE quiz_sessions SET state = ?, finished_at = ? WHERE id = ? AND state = 'active'",
-            (state, _ts(now), session_id),
+            (state, to_ts(now), session_id),
         )
         return cursor.rowcount > 0
 
@@ -220,14 +213,14 @@ async def expire_idle_sessions(db: Database, idle_before: dt.datetime, now: dt.d
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE quiz_sessions SET state = 'expired', finished_at = ? WHERE state = 'active' AND kind = 'quiz'"
-            " AND last_activity_at < ?", (_ts(now), _ts(idle_before)),
+            " AND last_activity_at < ?", (to_ts(now), to_ts(idle_before)),
         )
         return cursor.rowcount
 
 
 async def overdue_exams(db: Database, now: dt.datetime) -> list[Session]:
     rows = await db.fetch_all(
-        "SELECT * FROM quiz_sessions WHERE state = 'active' AND kind = 'exam' AND deadline_at <= ?", (_ts(now),)
+        "SELECT * FROM quiz_sessions WHERE state = 'active' AND kind = 'exam' AND deadline_at <= ?", (to_ts(now),)
     )
     return [_session(row) for row in rows]
 
@@ -244,7 +237,7 @@ async def due_items(db: Database, guild_id: int, user_id: int, now: dt.datetime,
                     topic: str | None, limit: int) -> list[str]:
     """The member's due cards in scope, most overdue first (uses the cards_due index)."""
     sql = "SELECT item FROM cards WHERE guild_id = ? AND user_id = ? AND due_at <= ?"
-    parameters: list[object] = [guild_id, user_id, _ts(now)]
+    parameters: list[object] = [guild_id, user_id, to_ts(now)]
     if module:
         sql += " AND module = ?"
         parameters.append(module)
@@ -283,12 +276,12 @@ async def get_card(db: Database, guild_id: int, user_id: int, item: str) -> Card
     )
     if row is None:
         return None
-    return Card(item, row[0], _instant(row[1]), row[2], row[3], _instant(row[4]))
+    return Card(item, row[0], from_ts(row[1]), row[2], row[3], from_ts(row[4]))
 
 
 async def due_count(db: Database, guild_id: int, user_id: int, now: dt.datetime, module: str | None = None) -> int:
     sql = "SELECT COUNT(*) FROM cards WHERE guild_id = ? AND user_id = ? AND due_at <= ?"
-    parameters: list[object] = [guild_id, user_id, _ts(now)]
+    parameters: list[object] = [guild_id, user_id, to_ts(now)]
     if module:
         sql += " AND module = ?"
         parameters.append(module)

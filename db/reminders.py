@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.connection import Database
+from db.timestamps import from_ts, to_ts
 from study.errors import UserInputError
 from study.recurrence import next_occurrence_json
 
@@ -40,14 +41,6 @@ class TooManyRemindersError(UserInputError):
     """The member already has the maximum number of active reminders in this guild."""
 
 
-def to_ts(instant: dt.datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("instants must be aware datetimes")
-    return int(instant.timestamp() // 1)
-
-
-def from_ts(seconds: int | None) -> dt.datetime | None:
-    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
