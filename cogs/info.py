@@ -11,6 +11,7 @@ from discord.ext import commands
 from cogs.ui import embeds
 from cogs.ui.autocomplete import module_autocomplete
 from db import fees as fee_records
+from db import progress as progress_records
 from study.errors import UserInputError
 from study.fees import entry_in_effect, path_cost
 
@@ -64,7 +65,12 @@ class Info(commands.Cog):
         entry = entry_in_effect(entries, today)
         if entry is None:
             raise UserInputError("No fee table is in effect yet; an admin can add one with /admin fees add.")
-        cost = path_cost(entry, len(syllabus.modules))
+        passed = 0
+        if interaction.guild_id:
+            # the member's recorded passes (/passed add) leave fewer modules to pay for
+            done = await progress_records.passed_modules(self.bot.db, interaction.guild_id, interaction.user.id)
+            passed = sum(1 for m in syllabus.modules if m.key in done)
+        cost = path_cost(entry, len(syllabus.modules), passed)
         await interaction.response.send_message(
             embed=embeds.fees_embed(cost, membership, found, today, self.bot.content.facts.confirm_prices_at)
         )

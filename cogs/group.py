@@ -1,0 +1,122 @@
+"""/group: the cohort view for organizers (Manage Server, or the configured study-lead role).
+
+/group's default permission is Manage Server, so Discord shows it to admins only; to let study leads use
+it, a server admin sets the role with /group lead-role and allows that role on /group in Server Settings →
+Integrations. The bot checks again at run time, whatever the server's overrides say.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.checks import admin_only, is_guild_admin
+from cogs.ui.embeds import BRAND
+from db import progress as records
+from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
+from study.progress import percent
+from study.syllabus import Syllabus
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+
+async def _organizer(interaction: discord.Interaction) -> bool:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    if is_guild_admin(interaction):
+        return True
+    role_id = await records.study_lead_role(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    roles = getattr(interaction.user, "roles", [])
+    if role_id and any(role.id == role_id for role in roles):
+        return True
+    raise app_commands.CheckFailure("Only organizers can see the group: Manage Server or this server's study-lead "
+                                    "role. Nothing was shown.")
+
+
+def _code(syllabus: Syllabus, key: str) -> str:
+    module = syllabus.module(key)
+    return module.code if module else key
+
+
+def group_embed(report: GroupReport, syllabus: Syllabus) -> discord.Embed:
+    passed = ", ".join(f"{_code(syllabus, m)}: {n}" for m, n in sorted(report.passed.items())) or "none recorded yet"
+    embed = discord.Embed(
+        title="The group's progress", colour=BRAND,
+        description=(f"Members active in the last {GROUP_ACTIVE_DAYS} days: **{report.active_this_week}** "
+                     f"(of {report.members_with_answers} who ever answered)\nModules passed: {passed}"))
+    lines = []
+    for tally in report.modules:
+        accuracy = tally.right / tally.answered if tally.answered else None
+        recent = tally.right_recent / tally.answered_recent if tally.answered_recent else None
+        lines.append(f"**{_code(syllabus, tally.module)}**: {percent(accuracy)} of {tally.answered} "
+                     f"answers (last 30 days: {percent(recent)})")
+    embed.add_field(name="Group accuracy by module", value="\n".join(lines)[:1024], inline=False)
+    # a mention renders as the member's name in Discord, cached or not (mentions ping nobody: allowed_mentions)
+    exams = [f"{exam.on.isoformat()} · {_code(syllabus, exam.module)} · <@{user}>"
+             for user, exam in report.exams_soon]
+    embed.add_field(name=f"Exams in the next {GROUP_EXAM_HORIZON_DAYS} days",
+                    value="\n".join(exams)[:1024] or "None booked.", inline=False)
+    embed.set_image(url="attachment://group.png")
+    return embed
+
+
+class Group(commands.Cog):
+    help_section = "Organizers (Manage Server or study lead)"
+
+    group = app_commands.Group(
+        name="group", description="The study group's progress (organizers)",
+        default_permissions=discord.Permissions(manage_guild=True), guild_only=True,
+    )
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> ProgressService:
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content)
+
+    def _names(self, guild: discord.Guild | None) -> dict[int, str]:
+        # Without the members intent the cache may be partial: the CSV keeps ids for anyone not cached.
+        return {m.id: m.display_name for m in guild.members} if guild else {}
+
+    @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
+    @app_commands.check(_organizer)
+    async def progress(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.service.group_report(interaction.guild_id, self.bot.clock.now())
+        chart = await self.service.group_chart(report)
+        embed = group_embed(report, self.bot.content.syllabus)
+        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="group.png"),
+                                        ephemeral=True)
+
+    @group.command(name="export", description="One CSV row per member: answers, accuracy, passed, next exam")
+    @app_commands.check(_organizer)
+    async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        count, data = await self.service.group_csv(interaction.guild_id, self.bot.clock.now(),
+                                                   self._names(interaction.guild))
+        await interaction.followup.send(f"{count} member row{'s' if count != 1 else ''}.",
+                                        file=discord.File(io.BytesIO(data), filename="group-progress.csv"),
+                                        ephemeral=True)
+
+    @group.command(name="lead-role", description="Set the study-lead role that may use /group (Manage Server)")
+    @app_commands.describe(role="The role; leave empty to clear it")
+    @admin_only()
+    async def lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await records.set_study_lead_role(self.bot.db, interaction.guild_id, role.id if role else None,
+                                          self.bot.clock.now())
+        if role is None:
+            text = "Cleared: only members with Manage Server can use /group now."
+        else:
+            text = (f"Study leads: {role.mention} may use /group. Also allow that role on /group in Server Settings"
+                    " → Integrations, so Discord shows them the command.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Group(bot))

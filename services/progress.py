@@ -1,0 +1,192 @@
+"""Progress, study plans, Anki exports, a member's own data, and the group view: use cases over db and study."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+from db import members
+from db import progress as records
+from db.connection import Database
+from services import anki, charts
+from services.catalog import QuestionCatalog
+from study.content import Content
+from study.errors import UserInputError
+from study.progress import AnswerTally, Progress, build_progress, percent, recent_since, series_start
+from study.srs import KNOWN_BOX
+from study.studyplan import ExamDate, ModuleStatus, StudyPlan, plan_study
+
+GROUP_ACTIVE_DAYS = 7
+GROUP_EXAM_HORIZON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    active_this_week: int
+    members_with_answers: int
+    passed: dict[str, int]  # module → members who passed it
+    modules: tuple[AnswerTally, ...]  # syllabus order, zeros included
+    exams_soon: tuple[tuple[int, ExamDate], ...]  # (user id, exam) within GROUP_EXAM_HORIZON_DAYS
+
+
+class ProgressService:
+    def __init__(self, db: Database, catalog: QuestionCatalog, content: Content) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.content = content
+
+    @property
+    def module_order(self) -> list[str]:
+        return [m.key for m in self.content.syllabus.modules]
+
+    def module_code(self, key: str) -> str:
+        module = self.content.syllabus.module(key)
+        return module.code if module else key
+
+    async def bank_sizes(self, guild_id: int) -> dict[str, int]:
+        """Written questions a member of this guild can be asked, per module (the shipped bank plus the
+        guild's own, minus retired ones)."""
+        return {key: len(await self.catalog.pool(guild_id, key)) for key in self.module_order}
+
+    # ---- one member -------------------------------------------------------------------------------------------
+
+    async def progress(self, guild_id: int, user_id: int, now: dt.datetime) -> Progress:
+        day_start = dt.datetime.combine(series_start(now.date()), dt.time(), dt.UTC)
+        return build_progress(
+            module_order=self.module_order,
+            bank_sizes=await self.bank_sizes(guild_id),
+            answers=await records.answer_tallies(self.db, guild_id, user_id, recent_since(now)),
+            cards=await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX),
+            topics=await records.topic_scores(self.db, guild_id, user_id),
+            study_days=await records.recent_study_days(self.db, guild_id, user_id),
+            per_day=await records.answers_per_day(self.db, guild_id, user_id, day_start),
+            last_studied=await records.last_answered_at(self.db, guild_id, user_id),
+            now=now,
+        )
+
+    async def progress_chart(self, progress: Progress) -> bytes:
+        """The PNG, drawn in a worker thread so the bot keeps answering meanwhile."""
+        labels = [self.module_code(m.module) for m in progress.modules]
+        accuracy = [m.accuracy for m in progress.modules]
+        return await asyncio.to_thread(charts.progress_chart, labels, accuracy, progress.per_day)
+
+    async def can_view(self, guild_id: int, viewer_id: int, member_id: int, *, viewer_is_admin: bool) -> bool:
+        """Members see their own progress; another member's only with that member's consent, or as an admin."""
+        if viewer_id == member_id or viewer_is_admin:
+            return True
+        return await records.shares_progress(self.db, guild_id, member_id)
+
+    async def set_sharing(self, guild_id: int, user_id: int, shared: bool, now: dt.datetime) -> None:
+        await records.set_sharing(self.db, guild_id, user_id, shared, now)
+
+    # ---- passed modules ---------------------------------------------------------------------------------------
+
+    async def passed(self, guild_id: int, user_id: int) -> dict[str, dt.date]:
+        return await records.passed_modules(self.db, guild_id, user_id)
+
+    async def mark_passed(self, guild_id: int, user_id: int, module: str, passed_on: dt.date,
+                          now: dt.datetime) -> bool:
+        if passed_on > now.date():
+            raise UserInputError(f"{passed_on.isoformat()} is in the future: record a module once you have "
+                                 "passed it. Nothing was saved.")
+        if passed_on.year < 1973:
+            raise UserInputError("CPIM did not exist before 1973; check the date. Nothing was saved.")
+        return await records.set_passed(self.db, guild_id, user_id, module, passed_on, now)
+
+    async def unmark_passed(self, guild_id: int, user_id: int, module: str) -> bool:
+        return await records.remove_passed(self.db, guild_id, user_id, module)
+
+    # ---- study plan -------------------------------------------------------------------------------------------
+
+    async def study_plan(self, guild_id: int, user_id: int, now: dt.datetime) -> StudyPlan:
+        progress = await self.progress(guild_id, user_id, now)
+        statuses = [ModuleStatus(m.module, m.bank_size, m.known, m.reviews_due) for m in progress.modules
+                    if m.module in self.module_order]
+        scores = await records.topic_scores(self.db, guild_id, user_id)
+        weak: dict[str, list[str]] = {}
+        for score in sorted(scores, key=lambda s: (s.accuracy, -s.answered)):
+            module = self.content.syllabus.module(score.module)
+            topic = module.topic(score.topic) if module else None
+            weak.setdefault(score.module, []).append(topic.name if topic else score.topic)
+        return plan_study(statuses, await records.exam_dates(self.db, guild_id, user_id), now.date(),
+                          passed=await self.passed(guild_id, user_id), weak_topics=weak)
+
+    # ---- exports and deletion ---------------------------------------------------------------------------------
+
+    async def missed_deck(self, guild_id: int, user_id: int, now: dt.datetime) -> tuple[int, bytes]:
+        ids = await records.missed_question_ids(self.db, guild_id, user_id)
+        questions = [q for q in [await self.catalog.get(guild_id, qid) for qid in ids] if q is not None]
+        if not questions:
+            raise UserInputError("You have not missed any question yet, so there is nothing to export. "
+                                 "Try /quiz first.")
+        labels = {m.key: m.label for m in self.content.syllabus.modules}
+        data = await asyncio.to_thread(anki.missed_deck, questions, guild_id=guild_id, user_id=user_id,
+                                       module_labels=labels, now=now)
+        return len(questions), data
+
+    async def my_data(self, guild_id: int, user_id: int, now: dt.datetime) -> bytes:
+        tables = await members.export_member(self.db, guild_id, user_id)
+        document = {
+            "guild_id": guild_id, "user_id": user_id, "exported_at": now.isoformat(timespec="seconds"),
+            "note": "Instants are unix seconds (UTC) unless the column says otherwise.",
+            "tables": tables,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+
+    async def forget(self, guild_id: int, user_id: int) -> dict[str, int]:
+        return await members.delete_member(self.db, guild_id, user_id)
+
+    # ---- the group --------------------------------------------------------------------------------------------
+
+    async def group_report(self, guild_id: int, now: dt.datetime) -> GroupReport:
+        tallies = {t.module: t for t in await records.group_tallies(self.db, guild_id, recent_since(now))}
+        modules = tuple(tallies.get(key, AnswerTally(key, 0, 0)) for key in self.module_order)
+        today = now.date()
+        horizon = today + dt.timedelta(days=GROUP_EXAM_HORIZON_DAYS)
+        exams = tuple((user, exam) for user, exam in await records.guild_exam_dates(self.db, guild_id)
+                      if today <= exam.on <= horizon)
+        summaries = await records.member_summaries(self.db, guild_id, recent_since(now))
+        return GroupReport(
+            active_this_week=await records.active_members(self.db, guild_id,
+                                                          now - dt.timedelta(days=GROUP_ACTIVE_DAYS)),
+            members_with_answers=len(summaries),
+            passed=await records.passed_counts(self.db, guild_id),
+            modules=modules,
+            exams_soon=exams,
+        )
+
+    async def group_chart(self, report: GroupReport) -> bytes:
+        labels = [self.module_code(t.module) for t in report.modules]
+        accuracy = [t.right / t.answered if t.answered else None for t in report.modules]
+        return await asyncio.to_thread(charts.group_chart, labels, accuracy)
+
+    async def group_csv(self, guild_id: int, now: dt.datetime, names: dict[int, str]) -> tuple[int, bytes]:
+        """One row per member with answers, a passed module or an exam date in this guild."""
+        summaries = {s.user_id: s for s in await records.member_summaries(self.db, guild_id, recent_since(now))}
+        passed = await records.passed_by_member(self.db, guild_id)
+        exams: dict[int, ExamDate] = {}
+        for user, exam in await records.guild_exam_dates(self.db, guild_id):
+            if exam.on >= now.date() and user not in exams:
+                exams[user] = exam
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["user_id", "name", "answered", "accuracy", "answered_30d", "accuracy_30d",
+                         "last_studied", "modules_passed", "next_exam_module", "next_exam_date"])
+        users = sorted(set(summaries) | set(passed) | set(exams))
+        for user in users:
+            s = summaries.get(user)
+            exam = exams.get(user)
+            writer.writerow([
+                user, names.get(user, ""),
+                s.answered if s else 0, percent(s.right / s.answered) if s else "—",
+                s.answered_recent if s else 0,
+                percent(s.right_recent / s.answered_recent) if s and s.answered_recent else "—",
+                s.last_answered_at.date().isoformat() if s and s.last_answered_at else "",
+                " ".join(self.module_code(m) for m in passed.get(user, [])),
+                self.module_code(exam.module) if exam else "", exam.on.isoformat() if exam else "",
+            ])
+        return len(users), buffer.getvalue().encode()
