@@ -301,6 +301,11 @@ def run(config: Config) -> int:
         return _fail("Discord refused the token: copy it again from the developer portal (Bot → Reset Token).")
     except SchemaTooNewError as error:
         return _fail(f"{config.database_path}: {error}")
+    except discord.PrivilegedIntentsRequired:
+        return _fail("Discord refused an intent this bot does not need; update the bot (README, 'Discord setup').")
+    except OSError as error:  # aiohttp's connection errors are OSErrors: DNS, refused, TLS
+        return _fail(f"Cannot reach Discord ({error}). Check the network connection and try again.",
+                     EXIT_FAILED)
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -207,3 +207,19 @@ def test_export_a_guilds_questions_as_csv_and_yaml_and_import_them_back(tmp_path
     empty = run_bot("--config", config, "questions", "export", str(tmp_path / "none.csv"), "--guild", "99")
     assert empty.returncode == 1 and "no questions of its own" in empty.stderr
     assert not (tmp_path / "none.csv").exists()
+
+
+def test_unreachable_discord_is_one_clear_line_not_a_traceback(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a local port nobody listens on: the connection is refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env.update(FAKE_DISCORD_API=f"http://127.0.0.1:{port}/api/v10", FAKE_DISCORD_GATEWAY=f"ws://127.0.0.1:{port}/")
+    config = tmp_path / "config.toml"
+    config.write_text('[bot]\ntoken = "t"\n[database]\npath = "bot.sqlite3"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode == 1
+    assert "Cannot reach Discord" in result.stderr and "Traceback" not in result.stderr
