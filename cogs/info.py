@@ -71,8 +71,10 @@ class Info(commands.Cog):
             done = await progress_records.passed_modules(self.bot.db, interaction.guild_id, interaction.user.id)
             passed = sum(1 for m in syllabus.modules if m.key in done)
         cost = path_cost(entry, len(syllabus.modules), passed)
+        # with recorded passes the answer tells the member's own path: only they see it
         await interaction.response.send_message(
-            embed=embeds.fees_embed(cost, membership, found, today, self.bot.content.facts.confirm_prices_at)
+            embed=embeds.fees_embed(cost, membership, found, today, self.bot.content.facts.confirm_prices_at),
+            ephemeral=passed > 0,
         )
 
     @app_commands.command(name="help", description="Every command with one line each, grouped by feature")

@@ -74,6 +74,10 @@ class DiscordSender:
         return text[:2000], reminder_view(reminder.id, reminder.guild_id, reminder.module, code)
 
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
+        # A member may cancel or /forgetme after the dispatcher claimed the row: the row decides, not the claim.
+        current = await reminders.get(self.bot.db, reminder.id)
+        if current is None or current.state != "in_flight":
+            return DeliveryOutcome.gone("cancelled or deleted before it was sent")
         text, view = await self._content(reminder)
         if not text:
             return DeliveryOutcome.gone("the exam window no longer exists")

@@ -143,3 +143,14 @@ async def test_commands_sync_to_the_development_guild_when_configured(world: Wor
     await world.fake.wait_for_commands(world.guild)
     names = {command["name"] for command in world.fake.registered_commands(world.guild)}
     assert {"cpim", "fees", "quiz"} <= names
+
+
+async def test_fees_with_recorded_passes_is_shown_to_the_member_only(world: World):
+    public = await world.fake.slash(world.member, world.channel, "fees")
+    assert not public.ephemeral
+    await world.fake.slash(world.member, world.channel, "passed add", module="bscm", date="2026-06-01")
+    private = await world.fake.slash(world.member, world.channel, "fees")
+    assert private.ephemeral
+    assert "The 4 modules you have left" in field_text(private.embeds[0])
+    others = await world.fake.slash(world.other, world.channel, "fees")
+    assert not others.ephemeral and "All 5 modules" in field_text(others.embeds[0])

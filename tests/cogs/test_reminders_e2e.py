@@ -243,3 +243,17 @@ async def test_reminders_due_while_the_bot_was_down(world: World):
     later = await dms(world, world.member, 2)
     assert later[-1]["content"].startswith("⏰ Reminder: after restart")
     assert "you missed 1 reminder: too late" in later[-1]["content"]
+
+
+async def test_a_reminder_cancelled_after_it_was_claimed_is_not_sent(world: World):
+    from cogs.reminder_sender import DiscordSender
+    from db import reminders as reminder_records
+    from scheduling.dispatcher import DeliveryStatus
+
+    await world.bot.dispatcher.stop()  # the test plays the dispatcher's part
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="claimed")
+    [claimed] = await reminder_records.claim_due(world.bot.db, world.clock.now() + dt.timedelta(hours=1), 10)
+    await world.fake.slash(world.member, world.channel, "remind cancel", reminder=claimed.id)
+    outcome = await DiscordSender(world.bot).deliver(claimed)
+    assert outcome.status is DeliveryStatus.GONE
+    assert world.fake.dm_messages(world.member) == []
