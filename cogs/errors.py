@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -44,16 +46,42 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
         await interaction.response.send_message(message, ephemeral=True)
 
 
-async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-    message, internal = describe_error(error)
+async def _answer(interaction: discord.Interaction, error: BaseException, message: str, internal: bool,
+                  where: str) -> None:
     if internal:
         reference = secrets.token_hex(4)
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.error("command /%s failed (reference %s)", command, reference,
-                  exc_info=(type(error), error, error.__traceback__))
+        log.error("%s failed (reference %s)", where, reference, exc_info=(type(error), error, error.__traceback__))
         message = (f"Something went wrong on my side (reference `{reference}`). Nothing you typed caused it; "
                    "please try again, and give the reference to an admin if it keeps happening.")
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell the member about an error", exc_info=True)
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    message, internal = describe_error(error)
+    command = interaction.command.qualified_name if interaction.command else "?"
+    await _answer(interaction, error, message, internal, f"command /{command}")
+
+
+async def answer_component_error(interaction: discord.Interaction, error: Exception) -> None:
+    """The same answer for a button, select or modal: discord.py only logs errors raised there."""
+    if isinstance(error, UserInputError):
+        await _answer(interaction, error, str(error), False, "component")
+        return
+    custom_id = (interaction.data or {}).get("custom_id", "?")
+    await _answer(interaction, error, "", True, f"component {custom_id}")
+
+
+def guarded(callback: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Wrap a component callback `(self, interaction, ...)` so every error gets a friendly answer."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: object, interaction: discord.Interaction, *args: object, **kwargs: object) -> None:
+        try:
+            await callback(self, interaction, *args, **kwargs)
+        except Exception as error:
+            await answer_component_error(interaction, error)
+
+    return wrapper

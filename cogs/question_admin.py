@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.checks import admin_only
 from cogs.ui.embeds import BRAND
+from cogs.ui.quiz_views import question_detail_embed
 from db import question_admin
 from study.content_errors import ContentError
 from study.errors import UserInputError
@@ -31,11 +32,13 @@ class QuestionAdmin(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    async def _known_question(self, guild_id: int, question_id: str) -> str:
-        question = await self.bot.catalog.get(guild_id, question_id.strip())
-        if question is None and not question_id.startswith("gen:"):
-            raise UserInputError(f"There is no question `{question_id}`; ids look like `dsp-lot-004`.")
-        return question_id.strip()
+    async def _retirement_key(self, guild_id: int, question_id: str) -> str:
+        question_id = question_id.strip()
+        key = self.bot.catalog.retirement_key(question_id)
+        if key is None or (not key.startswith("gen:") and await self.bot.catalog.get(guild_id, key) is None):
+            raise UserInputError(f"There is no question `{question_id}`; ids look like `dsp-lot-004`, or "
+                                 f"`gen:eoq` for a whole calculation family.")
+        return key
 
     @questions.command(name="flagged", description="Questions members flagged, most flagged first")
     @admin_only()
@@ -45,38 +48,57 @@ class QuestionAdmin(commands.Cog):
             await interaction.response.send_message("No flagged questions. 🎉", ephemeral=True)
             return
         embed = discord.Embed(title="Flagged questions", colour=BRAND,
-                              description="Retire one with `/questions retire`, bring it back with "
-                                          "`/questions restore`.")
-        for flag in flags[:10]:
+                              description="See one in full with `/questions show`, retire it with "
+                                          "`/questions retire`, bring it back with `/questions restore`.")
+        shown = 0
+        for flag in flags:
             question = await self.bot.catalog.get(interaction.guild_id, flag.question_id)
             stem = question.stem.replace("\n", " ")[:120] if question else "(no longer in the bank)"
-            reasons = "\n".join(f"• {reason[:150]}" for reason in flag.reasons[:3])
+            reasons = "\n".join(f"• {reason[:80]}{'…' if len(reason) > 80 else ''}" for reason in flag.reasons[:3])
             state = " · retired" if flag.retired else ""
-            embed.add_field(name=f"{flag.question_id} · {flag.count} flag(s){state}",
-                            value=f"{stem}\n{reasons}"[:1024], inline=False)
+            value = f"{stem}\n{reasons}"[:1024]
+            name = f"{flag.question_id} · {flag.count} flag(s){state}"
+            # stay well inside Discord's 6,000 characters per embed and 25 fields
+            if shown == 20 or len(embed) + len(name) + len(value) > 5600:
+                break
+            embed.add_field(name=name, value=value, inline=False)
+            shown += 1
+        if shown < len(flags):
+            embed.set_footer(text=f"…and {len(flags) - shown} more flagged question(s)")
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @questions.command(name="show", description="A question exactly as members see it, with answer and explanation")
+    @app_commands.describe(question_id="The id, e.g. dsp-lot-004 or gen:eoq:12345 (from a flag or a quiz footer)")
+    @admin_only()
+    async def show(self, interaction: discord.Interaction, question_id: str) -> None:
+        question = await self.bot.catalog.get(interaction.guild_id, question_id.strip())
+        if question is None:
+            raise UserInputError(f"There is no question `{question_id}`.")
+        await interaction.response.send_message(embed=question_detail_embed(question), ephemeral=True)
 
     @questions.command(name="retire", description="Stop asking a question in this server")
     @app_commands.describe(question_id="The question's id, e.g. dsp-lot-004 (or gen:<family> for a generator)")
     @admin_only()
     async def retire(self, interaction: discord.Interaction, question_id: str) -> None:
-        question_id = await self._known_question(interaction.guild_id, question_id)
-        changed = await question_admin.retire(self.bot.db, interaction.guild_id, question_id, interaction.user.id,
+        key = await self._retirement_key(interaction.guild_id, question_id)
+        changed = await question_admin.retire(self.bot.db, interaction.guild_id, key, interaction.user.id,
                                               self.bot.clock.now())
         self.bot.catalog.invalidate(interaction.guild_id)
-        text = (f"`{question_id}` is retired: quizzes in this server no longer ask it." if changed
-                else f"`{question_id}` was already retired.")
+        what = f"the calculation family `{key}`" if key.startswith("gen:") else f"`{key}`"
+        text = (f"{what} is retired: quizzes in this server no longer ask it." if changed
+                else f"{what} was already retired.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @questions.command(name="restore", description="Ask a retired question again")
     @app_commands.describe(question_id="The retired question's id")
     @admin_only()
     async def restore(self, interaction: discord.Interaction, question_id: str) -> None:
-        changed = await question_admin.restore(self.bot.db, interaction.guild_id, question_id.strip())
+        key = self.bot.catalog.retirement_key(question_id.strip()) or question_id.strip()
+        changed = await question_admin.restore(self.bot.db, interaction.guild_id, key)
         self.bot.catalog.invalidate(interaction.guild_id)
         if not changed:
             raise UserInputError(f"`{question_id}` is not retired in this server.")
-        await interaction.response.send_message(f"`{question_id}` is back in the quizzes.", ephemeral=True)
+        await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
 
     @questions.command(name="import", description="Add this server's own questions from a YAML or CSV file")
     @app_commands.describe(file="A .yaml file in the bank's format or a .csv (see content/questions/FORMAT.md)")

@@ -14,8 +14,8 @@ from cogs.errors import send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from db import question_admin
-from services.quiz import QuizService, SessionClosed
-from study.errors import UserInputError
+from services.quiz import ExamTimeUp, QuizService, SessionClosed
+from study.scoring import weakest_first
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -47,21 +47,7 @@ class Quiz(commands.Cog):
         return self.bot.clock.now()
 
     def _resolve_scope(self, module: str | None, topic: str | None) -> tuple[str | None, str | None]:
-        syllabus = self.bot.content.syllabus
-        found = None
-        if module:
-            found = syllabus.module(module)
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
-        if topic:
-            modules = [found] if found else list(syllabus.modules)
-            owner = next((m for m in modules if m.topic(topic)), None)
-            if owner is None:
-                where = f"in {found.code}" if found else "in any module"
-                raise UserInputError(f"There is no topic '{topic}' {where}; pick one from the list.")
-            found = owner
-        return (found.key if found else None), topic
+        return self.service.resolve_scope(module, topic)
 
     async def cog_load(self) -> None:
         self.housekeeping.start()
@@ -135,7 +121,8 @@ class Quiz(commands.Cog):
 
     async def on_flag_submit(self, interaction: discord.Interaction, session_id: str, position: int,
                              reason: str) -> None:
-        step = await self.service.step(session_id, position, interaction.user.id, self._now())
+        # a flag is about the question, so it is taken even after the session expired
+        step = await self.service.question_at(session_id, position, interaction.user.id)
         await question_admin.add_flag(self.bot.db, step.session.guild_id, step.question.id, interaction.user.id,
                                       reason.strip(), self._now())
         await interaction.response.send_message(
@@ -169,11 +156,11 @@ class Quiz(commands.Cog):
         now = self._now()
         try:
             result = await self.service.answer(session_id, position, choice, interaction.user.id, now)
+        except ExamTimeUp:
+            await self._exam_report(interaction, session_id, None)
+            return
         except SessionClosed as closed:
-            if "Time is up" in str(closed):
-                await self._exam_report(interaction, session_id, None)
-            else:
-                await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            await interaction.response.edit_message(content=str(closed), embed=None, view=None)
             return
         if result.is_last:
             await self._exam_report(interaction, session_id, "All questions answered.")
@@ -199,7 +186,7 @@ class Quiz(commands.Cog):
         for session, summary in history:
             module = syllabus.module(session.module) if session.module else None
             scope = module.code if module else "All modules"
-            worst = sorted(summary.by_topic.items(), key=lambda pair: pair[1].percent)[:2]
+            worst = weakest_first(summary.by_topic)[:2]
             weak = ", ".join(syllabus.module(m).topic(t).name for (m, t), _ in worst
                              if syllabus.module(m) and syllabus.module(m).topic(t))
             embed.add_field(

@@ -64,6 +64,22 @@ class QuestionCatalog:
         self._pools[key] = pool = tuple(questions)
         return pool
 
+    async def retired(self, guild_id: int | None) -> frozenset[str]:
+        """Ids the guild retired: bank question ids and gen:<family> for whole generator families."""
+        if guild_id is None:
+            return frozenset()
+        await self._load(guild_id)
+        return frozenset(self._retired[guild_id])
+
+    def retirement_key(self, question_id: str) -> str | None:
+        """What retiring this id stops: the question, or for a generated one (gen:<family>[:<seed>]) its family.
+
+        None when the id names nothing (an unknown family)."""
+        if question_id.startswith("gen:"):
+            family = question_id.split(":")[1] if question_id.count(":") >= 1 else ""
+            return f"gen:{family}" if family in FAMILIES else None
+        return question_id
+
     async def families(self, guild_id: int | None, module: str | None = None,
                        topic: str | None = None) -> list[FamilyRef]:
         retired = set()

@@ -41,6 +41,10 @@ class SessionClosed(UserInputError):
     """The session expired or finished; clicks on it change nothing."""
 
 
+class ExamTimeUp(SessionClosed):
+    """A practice exam's time ran out: the next click shows the report."""
+
+
 def new_session_id() -> str:
     return secrets.token_hex(5)
 
@@ -66,7 +70,10 @@ class QuizService:
                                      "(at least 3 in a topic) and try mode *weakest* again.")
             scope_module, scope_topic = weak[0].module, weak[0].topic
         due = await records.due_items(self.db, guild_id, user_id, now, module=scope_module, topic=scope_topic,
-                                      limit=count)
+                                      limit=count * 2)
+        # a card stays due after its question is retired; the guild asked for it not to be asked again
+        retired = await self.catalog.retired(guild_id)
+        due = [item for item in due if item not in retired][:count]
         pool = await self.catalog.pool(guild_id, scope_module, scope_topic)
         sample = candidate_sample(pool, self.rng, count * 4)
         seen = await records.seen_among(self.db, guild_id, user_id, [q.id for q in sample])
@@ -91,7 +98,6 @@ class QuizService:
                 raise UserInputError(f"A practice exam has 1 to {MAX_EXAM_QUESTIONS} questions.")
             if minutes is None or not 1 <= minutes <= MAX_EXAM_MINUTES:
                 raise UserInputError(f"A practice exam lasts 1 to {MAX_EXAM_MINUTES} minutes.")
-        await records.expire_idle_sessions(self.db, now - self.idle, now)
         questions = await self.plan(guild_id, user_id, module=module, topic=topic, count=count, mode=mode, now=now)
         session_id = new_session_id()
         deadline = now + dt.timedelta(minutes=minutes) if kind == "exam" and minutes else None
@@ -121,6 +127,36 @@ class QuizService:
             raise SessionClosed("This quiz has expired. Your answers are saved; start a new one with /quiz.")
         return session
 
+    def resolve_scope(self, module: str | None, topic: str | None) -> tuple[str | None, str | None]:
+        """Module and topic keys from what a member typed; a topic alone finds its module."""
+        syllabus = self.catalog.content.syllabus
+        found = None
+        if module:
+            found = syllabus.module(module)
+            if found is None:
+                raise UserInputError(f"I don't know a module called '{module}'. "
+                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+        if topic:
+            modules = [found] if found else list(syllabus.modules)
+            owner = next((m for m in modules if m.topic(topic)), None)
+            if owner is None:
+                where = f"in {found.code}" if found else "in any module"
+                raise UserInputError(f"There is no topic '{topic}' {where}; pick one from the list.")
+            found = owner
+        return (found.key if found else None), topic
+
+    async def question_at(self, session_id: str, position: int, user_id: int) -> Step:
+        """The question a member was shown, whatever the session's state (to flag it after the session ended)."""
+        session, item = await records.get_session_and_item(self.db, session_id, position)
+        if session is None or item is None:
+            raise UserInputError("That question is no longer on record.")
+        if session.user_id != user_id:
+            raise UserInputError("This is someone else's session.")
+        question = await self.catalog.get(session.guild_id, item.question_id)
+        if question is None:
+            raise UserInputError("That question has been removed from the bank.")
+        return Step(session, position, question)
+
     async def step(self, session_id: str, position: int, user_id: int, now: dt.datetime) -> Step:
         session = await self._open_session(session_id, user_id, now)
         item = await records.get_item(self.db, session_id, position)
@@ -140,7 +176,7 @@ class QuizService:
         session, item = await records.get_session_and_item(self.db, session_id, position)
         session = await self._check_open(session, user_id, now)
         if session.kind == "exam" and session.deadline_at and now >= session.deadline_at:
-            raise SessionClosed("Time is up for this practice exam.")
+            raise ExamTimeUp("Time is up for this practice exam.")
         if item is None:
             raise SessionClosed("That question is not part of this session.")
         question = await self.catalog.get(session.guild_id, item.question_id)

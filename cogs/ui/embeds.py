@@ -14,6 +14,17 @@ BRAND = discord.Colour.from_rgb(31, 111, 139)
 WARNING = discord.Colour.from_rgb(214, 137, 16)
 
 
+def fit_lines(lines: list[str], limit: int = 1024, more: str = "…and {n} more") -> str:
+    """Whole lines joined while they fit a field, then a line saying how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        tail = more.format(n=len(lines) - index)
+        if len("\n".join([*kept, line])) + (len(tail) + 1 if index < len(lines) - 1 else 0) > limit:
+            return "\n".join([*kept, tail])
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def _date(day: dt.date) -> str:
     return day.strftime("%d %b %Y").lstrip("0")
 
@@ -88,9 +99,10 @@ def fees_embed(cost: PathCost, membership: str, module: Module | None, today: dt
                     inline=False)
     if entry.note:
         embed.add_field(name="Note", value=entry.note[:1024], inline=False)
+    historical = "" if entry.added_by_guild else "These are historical figures. "
     embed.add_field(name="Check before you pay",
-                    value=f"These are historical figures. Confirm current prices on {confirm_at}; "
-                          f"CPIM is a single exam since 2023.", inline=False)
+                    value=f"{historical}Confirm current prices on {confirm_at}; CPIM is a single exam since 2023.",
+                    inline=False)
     embed.set_footer(text=f"Fee table in effect on {_date(today)}")
     if (today - entry.effective).days > 365:
         embed.colour = WARNING

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.ui.embeds import BRAND
+from cogs.errors import answer_component_error, guarded
+from cogs.ui.embeds import BRAND, fit_lines
 from study.questions import LETTERS, Question
 from study.scoring import Summary, weakest_first
 
@@ -39,6 +40,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> AnswerButton:
         return cls(match["session"], int(match["position"]), int(match["choice"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_answer(interaction, self.session_id, self.position, self.choice)
 
@@ -49,6 +51,7 @@ class ExamAnswerButton(AnswerButton, template=r"exam:(?P<session>[0-9a-f]+):(?P<
                              match: re.Match[str]) -> ExamAnswerButton:
         return cls(match["session"], int(match["position"]), int(match["choice"]), exam=True)
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_exam_answer(interaction, self.session_id, self.position, self.choice)
 
@@ -66,6 +69,7 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> NextButton:
         return cls(match["session"], int(match["position"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_next(interaction, self.session_id, self.position)
 
@@ -82,6 +86,7 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> FlagButton:
         return cls(match["session"], int(match["position"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_flag(interaction, self.session_id, self.position)
 
@@ -97,6 +102,7 @@ class ExamFinishButton(discord.ui.DynamicItem[discord.ui.Button], template=r"exa
                              match: re.Match[str]) -> ExamFinishButton:
         return cls(match["session"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_exam_finish(interaction, self.session_id)
 
@@ -116,6 +122,9 @@ class FlagModal(discord.ui.Modal, title="Flag this question"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_flag_submit(interaction, self.session_id, self.position, self.reason.value)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await answer_component_error(interaction, error)
 
 
 def _stem_block(question: Question) -> str:
@@ -192,21 +201,36 @@ def summary_embed(title: str, summary: Summary, syllabus, *, note: str | None = 
         for key, tally in summary.by_module.items():
             module = syllabus.module(key)
             lines.append(f"{module.code if module else key}: {tally.right}/{tally.asked} ({tally.percent}%)")
-        embed.add_field(name="By module", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name="By module", value=fit_lines(lines), inline=False)
     lines = []
     for (module_key, topic_key), tally in weakest_first(summary.by_topic):
         module = syllabus.module(module_key)
         topic = module.topic(topic_key) if module else None
         name = f"{module.code} · {topic.name}" if module and topic else topic_key
         lines.append(f"{name}: {tally.right}/{tally.asked}")
-    embed.add_field(name="By topic (weakest first)", value="\n".join(lines)[:1024] or "—", inline=False)
+    embed.add_field(name="By topic (weakest first)", value=fit_lines(lines) or "—", inline=False)
     if summary.to_review:
         review = []
-        for question in summary.to_review[:8]:
+        for question in summary.to_review:
             stem = question.stem.replace("\n", " ")
             review.append(f"• {stem[:90]}{'…' if len(stem) > 90 else ''} → **{question.answer_letter}**")
-        embed.add_field(name="To review (they come back soon in /quiz)", value="\n".join(review)[:1024],
-                        inline=False)
+        embed.add_field(name="To review (they come back soon in /quiz)", value=fit_lines(review), inline=False)
     else:
         embed.add_field(name="To review", value="Nothing: every answer was right.", inline=False)
+    return embed
+
+
+def question_detail_embed(question: Question) -> discord.Embed:
+    """Everything about one question for an admin: what members saw, the answer, the why, the inputs."""
+    body = f"{_stem_block(question)}\n\n**Answer: {question.answer_letter}. {question.correct_choice}**\n\n" \
+           f"**Why:** {question.explanation}"
+    embed = discord.Embed(title=f"Question {question.id}", description=body[:4096], colour=BRAND)
+    embed.add_field(name="Module · topic · difficulty",
+                    value=f"{question.module} · {question.topic} · {question.difficulty}", inline=False)
+    if question.reference:
+        embed.add_field(name="Reference", value=question.reference[:1024], inline=False)
+    if question.is_generated:
+        inputs = ", ".join(f"{key}={value}" for key, value in question.parameters.items())
+        embed.add_field(name=f"Generated by {question.family} with seed {question.seed}", value=inputs[:1024] or "—",
+                        inline=False)
     return embed
