@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from db.migrations import apply_migrations
+from db.migrations import apply_migrations, refuse_newer_schema
 
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
@@ -36,9 +36,11 @@ class Database:
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         try:
+            await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # before anything writes (switching to WAL rewrites the header): a newer release's file stays as it was
+            await refuse_newer_schema(connection)
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA foreign_keys=ON")
-            await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await connection.execute("PRAGMA synchronous=NORMAL")
             database = cls(connection, path)
             if migrate:

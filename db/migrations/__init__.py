@@ -57,19 +57,24 @@ async def current_version(connection: aiosqlite.Connection) -> int:
     return max(await applied_versions(connection), default=0)
 
 
-async def apply_migrations(connection: aiosqlite.Connection, *, target: int | None = None,
-                           directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Apply every migration above the current version (up to target); return what was applied."""
-    migrations = available_migrations(directory)
-    known = {m.version for m in migrations}
-    applied_before = await applied_versions(connection)
-    unknown = applied_before - known
+async def refuse_newer_schema(connection: aiosqlite.Connection, directory: Path = MIGRATIONS_DIR) -> None:
+    """Raise SchemaTooNewError if the database records a migration this code does not know. Reads only."""
+    known = {m.version for m in available_migrations(directory)}
+    unknown = await applied_versions(connection) - known
     if unknown:
         raise SchemaTooNewError(
             f"the database has schema version {max(unknown)}, which this version of the bot does not know "
             f"(it knows up to {max(known, default=0)}): it was written by a newer release. Upgrade the bot; "
             f"the database was not changed."
         )
+
+
+async def apply_migrations(connection: aiosqlite.Connection, *, target: int | None = None,
+                           directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Apply every migration above the current version (up to target); return what was applied."""
+    migrations = available_migrations(directory)
+    await refuse_newer_schema(connection, directory)
+    applied_before = await applied_versions(connection)
     await connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
