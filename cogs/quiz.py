@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.errors import send_ephemeral
+from cogs.errors import guarded, send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from db import question_admin
@@ -80,6 +80,7 @@ class Quiz(commands.Cog):
         embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
+    @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def start_from_button(self, interaction: discord.Interaction, guild_id: int, module: str | None) -> None:
         """The "Start a quiz" button on a reminder DM: a quiz on that module, in that server's records."""
         step = await self.service.start(guild_id, interaction.user.id, kind="quiz", module=module, topic=None,

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.errors import send_ephemeral
+from cogs.errors import guarded, send_ephemeral
 from cogs.reminder_sender import DiscordSender
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
@@ -22,6 +22,9 @@ from scheduling.dispatcher import ReminderDispatcher
 from study.errors import UserInputError
 from study.nudges import parse_offsets
 from study.recurrence import WeeklySchedule
+
+MAX_FIELDS = 25  # Discord's limit per embed
+MAX_NUDGE_LINES = 10
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -103,23 +106,25 @@ class Reminders(commands.Cog):
         code = self.bot.content.syllabus.module(plan.exam.module).code
         when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
                                                               if plan.exam.exam_time else "")
-        nudges = ", ".join(_local(n, plan.exam.timezone) for n in plan.nudges[:6]) or "none left before the exam"
+        nudges = ", ".join(_local(n, plan.exam.timezone) for n in plan.nudges[:6]) or (
+            "never, nudges are off (turn them on with /exam nudges)" if plan.nudges_off
+            else "none left before the exam")
         await interaction.response.send_message(
             f"Your **{code}** exam is on {when} ({plan.exam.timezone}). I'll DM you on: {nudges}.", ephemeral=True)
 
     @exam.command(name="list", description="Your exam dates")
     async def exam_list(self, interaction: discord.Interaction) -> None:
-        exams = await planning_records.member_exams(self.bot.db, interaction.guild_id, interaction.user.id)
+        exams = await self.planning.exam_countdowns(interaction.guild_id, interaction.user.id, self._now())
         if not exams:
             await interaction.response.send_message("No exams set. Add one with /exam set.", ephemeral=True)
             return
-        today = self._now().date()
         lines = []
-        for exam in exams:
+        for item in exams:
+            exam = item.exam
             module = self.bot.content.syllabus.module(exam.module)
-            days = (exam.exam_date - today).days
-            lines.append(f"**{module.code}** {exam.exam_date:%a %d %b %Y}"
-                         + (f" {exam.exam_time:%H:%M}" if exam.exam_time else "") + f" · in {days} days")
+            code = module.code if module else exam.module
+            lines.append(f"**{code}** {exam.exam_date:%a %d %b %Y}"
+                         + (f" {exam.exam_time:%H:%M}" if exam.exam_time else "") + f" · {item.countdown}")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @exam.command(name="cancel", description="Remove an exam date and its nudges")
@@ -156,29 +161,39 @@ class Reminders(commands.Cog):
     @remind.command(name="me", description="A one-off reminder: 'tomorrow 7pm', 'in 2 hours', '2027-03-01 18:00'")
     @app_commands.describe(when="When, in your time zone", text="What to remind you of")
     async def remind_me(self, interaction: discord.Interaction, when: str, text: str) -> None:
-        row = await self.planning.remind_once(interaction.guild_id, interaction.user.id, when, text, self._now())
+        row, parsed = await self.planning.remind_once(interaction.guild_id, interaction.user.id, when, text,
+                                                      self._now())
+        note = (f" You gave no time of day, so I picked {parsed.assumed_time:%H:%M}; set another with a time, "
+                f"e.g. '{when.strip()} 18:00'." if parsed.assumed_time else "")
         await interaction.response.send_message(
-            f"Reminder #{row.id} set for {_local(row.due_at, row.timezone)} ({row.timezone}).", ephemeral=True)
+            f"Reminder #{row.id} set for {_local(row.due_at, row.timezone)} ({row.timezone}).{note}", ephemeral=True)
 
     @remind.command(name="list", description="Your active reminders")
     async def remind_list(self, interaction: discord.Interaction) -> None:
-        rows = await reminders.list_active(self.bot.db, interaction.guild_id, interaction.user.id)
-        if not rows:
+        own, nudges = await self.planning.member_reminders(interaction.guild_id, interaction.user.id)
+        if not own and not nudges:
             await interaction.response.send_message("No active reminders. Try /remind study or /remind me.",
                                                     ephemeral=True)
             return
         embed = discord.Embed(title="Your reminders", colour=BRAND)
-        for row in rows[:25]:
+        if nudges:
+            lines = [f"🎯 {n.label}: {n.count} nudge{'s' if n.count != 1 else ''}, next "
+                     f"{_local(n.next_at, n.timezone)}" for n in nudges[:MAX_NUDGE_LINES]]
+            if len(nudges) > MAX_NUDGE_LINES:
+                lines.append(f"…and {len(nudges) - MAX_NUDGE_LINES} more")
+            heading = "**Exam and window nudges** (change with /exam nudges, /window leave)"
+            embed.description = "\n".join([heading, *lines])
+        shown = own if len(own) <= MAX_FIELDS else own[:MAX_FIELDS - 1]
+        for row in shown:
             if row.recurrence:
                 what = "Study " + WeeklySchedule.from_json(row.recurrence).describe()
-            elif row.kind == "exam_nudge":
-                what = f"Exam nudge ({row.payload.get('days_before')} days before)"
-            elif row.kind == "window_nudge":
-                what = f"Window closing: {row.payload.get('name', '')}"
             else:
-                what = row.text[:80]
+                what = row.text[:80] or "Reminder"  # Discord refuses an empty field value
             paused = " · ⏸ paused (DMs closed)" if row.state == "paused" else ""
             embed.add_field(name=f"#{row.id} · next {_local(row.due_at, row.timezone)}", value=what + paused,
+                            inline=False)
+        if len(own) > len(shown):
+            embed.add_field(name=f"…and {len(own) - len(shown)} more", value="Cancel some with /remind cancel.",
                             inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -196,6 +211,7 @@ class Reminders(commands.Cog):
         await interaction.response.send_message(f"Resumed {resumed} reminder(s). Keep DMs open so I can reach you.",
                                                 ephemeral=True)
 
+    @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def on_snooze(self, interaction: discord.Interaction, reminder_id: int, choice: str) -> None:
         when = await self.planning.snooze(reminder_id, interaction.user.id, choice, self._now())
         row = await reminders.get(self.bot.db, reminder_id)
@@ -206,20 +222,27 @@ class Reminders(commands.Cog):
 
     @window.command(name="list", description="The chapter's exam windows")
     async def window_list(self, interaction: discord.Interaction) -> None:
-        windows = await planning_records.windows(self.bot.db, interaction.guild_id)
-        if not windows:
-            await interaction.response.send_message("No exam windows yet; admins add them with /admin window add.",
-                                                    ephemeral=True)
+        listing = await self.planning.list_windows(interaction.guild_id, self._now())
+        closed = f"{listing.closed} closed window{'s' if listing.closed != 1 else ''} not shown" \
+            if listing.closed else ""
+        if not listing.shown:
+            await interaction.response.send_message(
+                "No open or upcoming exam windows; admins add them with /admin window add."
+                + (f" ({closed}.)" if closed else ""), ephemeral=True)
             return
         mine = await planning_records.member_windows(self.bot.db, interaction.guild_id, interaction.user.id)
         syllabus = self.bot.content.syllabus
         embed = discord.Embed(title="Exam windows", colour=BRAND)
-        for window in windows:
+        for window in listing.shown[:MAX_FIELDS]:
             codes = ", ".join(syllabus.module(m).code for m in window.modules if syllabus.module(m))
             joined = " · ✅ you're in" if window.id in mine else ""
             embed.add_field(name=f"{window.name}{joined}",
-                            value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes} · "
+                            value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes or 'all'} · "
                                   f"{window.members} member(s)", inline=False)
+        more = len(listing.shown) - MAX_FIELDS
+        footer = ([f"and {more} more"] if more > 0 else []) + ([closed] if closed else [])
+        if footer:
+            embed.set_footer(text=" · ".join(footer))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @window.command(name="join", description="Get a DM before an exam window closes")

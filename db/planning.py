@@ -118,11 +118,21 @@ async def member_exams(db: Database, guild_id: int, user_id: int) -> list[Exam]:
 
 
 async def remove_exam(db: Database, guild_id: int, user_id: int, module: str) -> Exam | None:
-    async with db.transaction() as conn, conn.execute(
-        "DELETE FROM exams WHERE guild_id = ? AND user_id = ? AND module = ? RETURNING *", (guild_id, user_id, module)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _exam(row) if row else None
+    """Delete the member's exam for a module and cancel its nudges in the same transaction."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "DELETE FROM exams WHERE guild_id = ? AND user_id = ? AND module = ? RETURNING *",
+            (guild_id, user_id, module),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        await conn.execute(
+            "UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE guild_id = ? AND user_id = ?"
+            " AND state IN ('pending', 'in_flight', 'paused') AND json_extract(payload, '$.exam_id') = ?",
+            (guild_id, user_id, row["id"]),
+        )
+    return _exam(row)
 
 
 async def cancel_reminders_by_payload(db: Database, guild_id: int, user_id: int | None, key: str,

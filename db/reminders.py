@@ -34,7 +34,13 @@ from study.recurrence import next_occurrence_json
 MAX_ACTIVE = 25
 ACTIVE_STATES = ("pending", "in_flight", "paused")
 KINDS = ("once", "study", "exam_nudge", "window_nudge", "other")
+# The member's own reminders, the ones the cap counts: exam and window nudges are made by the bot in batches.
+OWN_KINDS = ("once", "study")
+_OWN_SQL = "('once', 'study')"
 _ACTIVE_SQL = "('pending', 'in_flight', 'paused')"
+# Rows that belong to the server rather than to a member (window announcements in a channel). No member has
+# id 0, so these never show up in a member's list, cap, cancel, /mydata or /forgetme.
+SERVER_USER_ID = 0
 
 
 class TooManyRemindersError(UserInputError):
@@ -104,16 +110,18 @@ async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str
               cap: int | None = MAX_ACTIVE) -> Reminder:
     """Store a pending reminder first due at `due_at`; raises TooManyRemindersError past `cap` active ones.
 
-    The cap counts the member's pending, in-flight and paused reminders in this guild (pass cap=None for
-    system-made rows such as a batch of exam nudges). `recurrence` is WeeklySchedule.to_json(); `due_at` is
-    its first occurrence. Call dispatcher.wake() afterwards so an earlier timer is noticed.
+    The cap counts the member's own (OWN_KINDS) pending, in-flight and paused reminders in this guild, so
+    exam and window nudges never use a member's slots (pass cap=None for system-made rows). `recurrence` is
+    WeeklySchedule.to_json(); `due_at` is its first occurrence. Call dispatcher.wake() afterwards so an
+    earlier timer is noticed.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown reminder kind {kind!r}")
     async with db.transaction() as conn:
         if cap is not None:
             async with conn.execute(
-                f"SELECT COUNT(*) FROM reminders WHERE guild_id = ? AND user_id = ? AND state IN {_ACTIVE_SQL}",
+                f"SELECT COUNT(*) FROM reminders WHERE guild_id = ? AND user_id = ? AND state IN {_ACTIVE_SQL}"
+                f" AND kind IN {_OWN_SQL}",
                 (guild_id, user_id),
             ) as cursor:
                 (count,) = await cursor.fetchone()
@@ -122,16 +130,54 @@ async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str
                     f"You already have {count} active reminders here, the most allowed is {cap}. "
                     "Cancel one with /remind cancel first."
                 )
-        due = to_ts(due_at)
-        async with conn.execute(
-            "INSERT INTO reminders (guild_id, user_id, kind, text, payload, module, channel_id, due_at,"
-            " occurrence_at, timezone, recurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING *",
-            (guild_id, user_id, kind, text, json.dumps(payload or {}), module, channel_id, due, due, timezone,
-             recurrence, to_ts(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await _insert(conn, NewReminder(kind, text, due_at, timezone, recurrence, payload or {}, module,
+                                              channel_id), guild_id, user_id, now)
     return _reminder(row)
+
+
+@dataclass(frozen=True, slots=True)
+class NewReminder:
+    """A row to insert with replace_by_payload (system-made, so no cap)."""
+
+    kind: str
+    text: str
+    due_at: dt.datetime
+    timezone: str = "UTC"
+    recurrence: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    module: str | None = None
+    channel_id: int | None = None
+
+
+async def _insert(conn: Any, new: NewReminder, guild_id: int, user_id: int, now: dt.datetime) -> Any:
+    if new.kind not in KINDS:
+        raise ValueError(f"unknown reminder kind {new.kind!r}")
+    due = to_ts(new.due_at)
+    async with conn.execute(
+        "INSERT INTO reminders (guild_id, user_id, kind, text, payload, module, channel_id, due_at,"
+        " occurrence_at, timezone, recurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING *",
+        (guild_id, user_id, new.kind, new.text, json.dumps(new.payload), new.module, new.channel_id, due, due,
+         new.timezone, new.recurrence, to_ts(now)),
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def replace_by_payload(db: Database, *, guild_id: int, user_id: int, key: str, value: int | str,
+                             new: Sequence[NewReminder], now: dt.datetime) -> list[Reminder]:
+    """Cancel the member's active rows whose payload has key = value and add `new`, in one transaction.
+
+    Why one transaction: an exam's nudges are replaced when its date or the member's nudge days change; a
+    crash or a concurrent send between a cancel and the inserts must leave either the old series or the new.
+    """
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE guild_id = ? AND user_id = ?"
+            f" AND state IN {_ACTIVE_SQL} AND json_extract(payload, ?) = ?",
+            (guild_id, user_id, f"$.{key}", value),
+        )
+        rows = [await _insert(conn, item, guild_id, user_id, now) for item in new]
+    return [_reminder(row) for row in rows]
 
 
 async def get(db: Database, reminder_id: int) -> Reminder | None:
@@ -175,6 +221,51 @@ async def snooze(db: Database, guild_id: int, user_id: int, reminder_id: int, ne
             (due, due, reminder_id, guild_id, user_id),
         )
         return cursor.rowcount > 0
+
+
+SNOOZE_CANCELLED = "cancelled"   # snooze_copy refused: the reminder is no longer active
+SNOOZE_SENDING = "sending"       # snooze_copy refused: the copy is being sent right now
+
+
+async def snooze_copy(db: Database, source: Reminder, new_due: dt.datetime,
+                      now: dt.datetime) -> Reminder | str:
+    """Snooze one occurrence of a recurring reminder as a one-off copy, keeping the schedule.
+
+    There is at most one copy per (reminder, occurrence): a second click moves the existing copy (and brings
+    it back if it was already sent) instead of adding another DM. The occurrence is the last one delivered (the
+    DM whose button was clicked), else the current one. Refuses a cancelled reminder (SNOOZE_CANCELLED)
+    and a copy being sent right now (SNOOZE_SENDING). One transaction, so two clicks cannot both insert.
+    """
+    due = to_ts(new_due)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT state, (SELECT MAX(due_at) FROM reminder_deliveries WHERE reminder_id = r.id) AS last"
+            " FROM reminders r WHERE id = ?", (source.id,),
+        ) as cursor:
+            current = await cursor.fetchone()
+        if current is None or current["state"] not in ACTIVE_STATES:
+            return SNOOZE_CANCELLED
+        occurrence = current["last"] if current["last"] is not None else to_ts(source.occurrence_at)
+        async with conn.execute(
+            "SELECT id, state FROM reminders WHERE guild_id = ? AND user_id = ?"
+            " AND json_extract(payload, '$.snoozed_from') = ? AND json_extract(payload, '$.snoozed_occurrence') = ?",
+            (source.guild_id, source.user_id, source.id, occurrence),
+        ) as cursor:
+            copy = await cursor.fetchone()
+        if copy is not None:
+            if copy["state"] == "in_flight":
+                return SNOOZE_SENDING
+            async with conn.execute(
+                "UPDATE reminders SET state = 'pending', due_at = ?1, occurrence_at = ?1, attempts = 0,"
+                " last_error = NULL, claimed_at = NULL WHERE id = ?2 RETURNING *", (due, copy["id"]),
+            ) as cursor:
+                row = await cursor.fetchone()
+        else:
+            row = await _insert(conn, NewReminder(
+                "once", source.text or "your study session", new_due, source.timezone, None,
+                {"snoozed_from": source.id, "snoozed_occurrence": occurrence}, source.module, source.channel_id,
+            ), source.guild_id, source.user_id, now)
+    return _reminder(row)
 
 
 # ---- the dispatcher's side ----------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from db import reminders
 from db.connection import Database
 from study.content import Content
 from study.errors import UserInputError
-from study.nudges import NudgeFacts, parse_exam_date
+from study.nudges import NudgeFacts, exam_countdown, parse_exam_date
 from study.recurrence import DEFAULT_NUDGE_DAYS, WeeklySchedule, exam_nudges, local_instant, next_occurrence
 from study.selection import weakest_topics
 from study.srs import KNOWN_BOX
-from study.timeparse import parse_days, parse_time_of_day, parse_when, validate_timezone
+from study.timeparse import When, parse_days, parse_time_of_day, read_when, validate_timezone
 
 WINDOW_NOTICE_DAYS = 7
 ANNOUNCE_TIME = dt.time(9, 0)
@@ -27,6 +27,29 @@ ANNOUNCE_TIME = dt.time(9, 0)
 class ExamPlan:
     exam: records.Exam
     nudges: list[dt.datetime]
+    nudges_off: bool = False  # the member's or the server's nudge days are 'off'
+
+
+@dataclass(frozen=True)
+class ExamCountdown:
+    exam: records.Exam
+    countdown: str  # "in 12 days", "tomorrow", "today", "passed": from the exam's local date
+
+
+@dataclass(frozen=True)
+class WindowListing:
+    shown: list[records.ExamWindow]  # open and upcoming, soonest first
+    closed: int                      # windows that ended before today (not shown)
+
+
+@dataclass(frozen=True)
+class NudgeSummary:
+    """One line of /remind list for the bot-made nudges about one exam or one window."""
+
+    label: str
+    count: int
+    next_at: dt.datetime
+    timezone: str
 
 
 class PlanningService:
@@ -62,7 +85,9 @@ class PlanningService:
         member = await records.member_nudge_offsets(self.db, guild_id, user_id)
         if member is not None:
             return member
-        return (await records.guild_planning(self.db, guild_id)).nudge_offsets or DEFAULT_NUDGE_DAYS
+        guild = (await records.guild_planning(self.db, guild_id)).nudge_offsets
+        # () is the server's explicit "off", not "unset": only None falls back to the default series
+        return guild if guild is not None else DEFAULT_NUDGE_DAYS
 
     async def set_exam(self, guild_id: int, user_id: int, module: str, date_text: str, time_text: str | None,
                        now: dt.datetime) -> ExamPlan:
@@ -75,27 +100,33 @@ class PlanningService:
             raise UserInputError("That exam time has already passed today; check the date and time.")
         exam = await records.set_exam(self.db, guild_id, user_id, module_key, exam_date, exam_time, zone, now)
         nudges = await self._schedule_nudges(exam, now)
-        return ExamPlan(exam, nudges)
+        return ExamPlan(exam, nudges, nudges_off=not await self.offsets_for(guild_id, user_id))
 
     async def _schedule_nudges(self, exam: records.Exam, now: dt.datetime) -> list[dt.datetime]:
-        await records.cancel_reminders_by_payload(self.db, exam.guild_id, exam.user_id, "exam_id", exam.id)
         offsets = await self.offsets_for(exam.guild_id, exam.user_id)
         planned = exam_nudges(exam.exam_date, exam.timezone, now, exam_time=exam.exam_time, offsets=offsets)
-        for nudge in planned:
-            await reminders.add(
-                self.db, guild_id=exam.guild_id, user_id=exam.user_id, kind="exam_nudge", text="", due_at=nudge.at,
-                now=now, timezone=exam.timezone, module=exam.module, cap=None,
-                payload={"exam_id": exam.id, "exam_date": exam.exam_date.isoformat(), "days_before": nudge.days_before},
-            )
+        # the old series is cancelled and the new one added in one transaction: never both, never neither
+        await reminders.replace_by_payload(
+            self.db, guild_id=exam.guild_id, user_id=exam.user_id, key="exam_id", value=exam.id, now=now,
+            new=[reminders.NewReminder(
+                "exam_nudge", "", nudge.at, exam.timezone, module=exam.module,
+                payload={"exam_id": exam.id, "exam_date": exam.exam_date.isoformat(),
+                         "days_before": nudge.days_before},
+            ) for nudge in planned],
+        )
         self.wake()
         return [nudge.at for nudge in planned]
 
     async def cancel_exam(self, guild_id: int, user_id: int, module: str) -> records.Exam:
-        exam = await records.remove_exam(self.db, guild_id, user_id, self.module_key(module))
+        exam = await records.remove_exam(self.db, guild_id, user_id, self.module_key(module))  # and its nudges
         if exam is None:
             raise UserInputError("You have no exam set for that module; see /exam list.")
-        await records.cancel_reminders_by_payload(self.db, guild_id, user_id, "exam_id", exam.id)
         return exam
+
+    async def exam_countdowns(self, guild_id: int, user_id: int, now: dt.datetime) -> list[ExamCountdown]:
+        """The member's exams with how far off each is, counted in the exam's own zone (the member's at /exam set)."""
+        return [ExamCountdown(exam, exam_countdown(exam.exam_date, now.astimezone(ZoneInfo(exam.timezone)).date()))
+                for exam in await records.member_exams(self.db, guild_id, user_id)]
 
     async def set_member_offsets(self, guild_id: int, user_id: int, offsets: tuple[int, ...],
                                  now: dt.datetime) -> int:
@@ -121,16 +152,46 @@ class PlanningService:
     # ---- reminders ----------------------------------------------------------------------------------------
 
     async def remind_once(self, guild_id: int, user_id: int, when_text: str, text: str,
-                          now: dt.datetime) -> reminders.Reminder:
+                          now: dt.datetime) -> tuple[reminders.Reminder, When]:
+        """A one-off reminder; the When says whether a default time of day was assumed."""
         zone = await self.timezone_for(guild_id, user_id)
-        when = parse_when(when_text, zone, now)
+        when = read_when(when_text, zone, now)
         text = text.strip()
         if not text:
             raise UserInputError("What should I remind you of? Add a short text.")
         row = await reminders.add(self.db, guild_id=guild_id, user_id=user_id, kind="once", text=text[:500],
-                                  due_at=when, now=now, timezone=zone)
+                                  due_at=when.at, now=now, timezone=zone)
         self.wake()
-        return row
+        return row, when
+
+    async def member_reminders(self, guild_id: int, user_id: int) -> tuple[list[reminders.Reminder],
+                                                                             list[NudgeSummary]]:
+        """The member's own reminders (soonest first), and one summary per exam or window for the bot's nudges."""
+        rows = await reminders.list_active(self.db, guild_id, user_id)
+        own = [row for row in rows if row.kind in reminders.OWN_KINDS]
+        groups: dict[tuple[str, object], list[reminders.Reminder]] = {}
+        for row in rows:
+            if row.kind == "exam_nudge":
+                groups.setdefault(("exam", row.payload.get("exam_id")), []).append(row)
+            elif row.kind == "window_nudge":
+                groups.setdefault(("window", row.payload.get("window_id")), []).append(row)
+        def day(text: object) -> str:
+            try:
+                return f"{dt.date.fromisoformat(str(text)):%a %d %b %Y}"
+            except ValueError:
+                return "?"
+
+        summaries = []
+        for (kind, _), group in groups.items():
+            first = group[0]  # rows come soonest first
+            if kind == "exam":
+                module = self.content.syllabus.module(first.module or "")
+                code = module.code if module else (first.module or "?")
+                label = f"{code} exam on {day(first.payload.get('exam_date'))}"
+            else:
+                label = f"Window '{first.payload.get('name', '?')}' closing {day(first.payload.get('ends_on'))}"
+            summaries.append(NudgeSummary(label, len(group), first.due_at, first.timezone))
+        return own, summaries
 
     async def remind_study(self, guild_id: int, user_id: int, at_text: str, days_text: str, module: str | None,
                            now: dt.datetime) -> tuple[reminders.Reminder, WeeklySchedule]:
@@ -147,6 +208,8 @@ class PlanningService:
         row = await reminders.get(self.db, reminder_id)
         if row is None or row.user_id != user_id:
             raise UserInputError("That reminder is gone.")
+        if row.state == "cancelled":
+            raise UserInputError("You cancelled that reminder, so it cannot be snoozed. Set a new one with /remind.")
         if choice == "10m":
             when = now + dt.timedelta(minutes=10)
         elif choice == "1h":
@@ -156,10 +219,13 @@ class PlanningService:
             local = row.occurrence_at.astimezone(zone)
             when = local_instant(now.astimezone(zone).date() + dt.timedelta(days=1), local.time(), zone)
         if row.recurrence:
-            # a recurring reminder keeps its schedule: the snooze is a one-off copy
-            await reminders.add(self.db, guild_id=row.guild_id, user_id=user_id, kind="once",
-                                text=row.text or "your study session", due_at=when, now=now, timezone=row.timezone,
-                                module=row.module, payload={"snoozed_from": row.id}, cap=None)
+            # a recurring reminder keeps its schedule: the snooze is a one-off copy, one per occurrence
+            copy = await reminders.snooze_copy(self.db, row, when, now)
+            if copy == reminders.SNOOZE_CANCELLED:
+                raise UserInputError("You cancelled that reminder, so it cannot be snoozed. Set a new one with "
+                                     "/remind.")
+            if copy == reminders.SNOOZE_SENDING:
+                raise UserInputError("That snoozed reminder is being sent right now.")
         elif not await reminders.snooze(self.db, row.guild_id, user_id, reminder_id, when):
             raise UserInputError("That reminder can no longer be snoozed.")
         self.wake()
@@ -197,7 +263,8 @@ class PlanningService:
         settings = await records.guild_planning(self.db, guild_id)
         if settings.announce_channel_id:
             opening = local_instant(starts, ANNOUNCE_TIME, ZoneInfo(zone))
-            await reminders.add(self.db, guild_id=guild_id, user_id=admin_id, kind="other", text="",
+            # a server row (user 0), not the admin's: see reminders.SERVER_USER_ID
+            await reminders.add(self.db, guild_id=guild_id, user_id=reminders.SERVER_USER_ID, kind="other", text="",
                                 due_at=max(opening, now + dt.timedelta(seconds=1)), now=now, timezone=zone,
                                 channel_id=settings.announce_channel_id, cap=None,
                                 payload={"window_id": window.id, "announce": "opening"})
@@ -209,6 +276,13 @@ class PlanningService:
         await records.cancel_reminders_by_payload(self.db, guild_id, None, "window_id", window.id)
         await records.remove_window(self.db, guild_id, window.id)
         return window
+
+    async def list_windows(self, guild_id: int, now: dt.datetime) -> WindowListing:
+        """Open and upcoming windows (by the server's calendar day), and how many have closed."""
+        today = now.astimezone(ZoneInfo(await self.guild_timezone(guild_id))).date()
+        every = await records.windows(self.db, guild_id)
+        shown = [w for w in every if w.ends_on >= today]
+        return WindowListing(shown, len(every) - len(shown))
 
     async def _window(self, guild_id: int, name: str) -> records.ExamWindow:
         window = await records.window_by_name(self.db, guild_id, name)

@@ -86,3 +86,15 @@ def nudge_text(facts: NudgeFacts) -> str:
     if facts.days_left > 0:
         lines.append(f"Suggested pace: **{facts.daily_target} questions a day** in {facts.module_code}.")
     return "\n".join(lines)
+
+
+def exam_countdown(exam_date: dt.date, today: dt.date) -> str:
+    """How /exam list says when an exam is, from the member's local `today`: never 'in -3 days'."""
+    days = (exam_date - today).days
+    if days < 0:
+        return "passed"
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"

@@ -1,15 +1,18 @@
 """Turn what a member typed into instants, weekdays and zones; every refusal is a UserInputError.
 
 Pure: `now` is passed in. Times are read as the member's local wall time in their IANA zone and returned
-as aware UTC datetimes. Durations ("in 2 hours", "in 90 minutes") are exact elapsed time; anything with a
-date or a time of day ("tomorrow 7pm", "friday 18:00", "in 3 days") is local wall time, resolved like
-study.recurrence (a time in the spring-forward gap moves forward, an ambiguous one takes the first).
+as aware UTC datetimes. A day without a time of day ("tomorrow", "next monday") means 09:00 local, and a
+bare hour after a day ("tomorrow 7") is refused as ambiguous. Durations ("in 2 hours", "in 90 minutes") are
+exact elapsed time; anything with a date or a time of day ("tomorrow 7pm", "friday 18:00", "in 3 days") is
+local wall time, resolved like study.recurrence (a time in the spring-forward gap moves forward, an
+ambiguous one takes the first).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -21,6 +24,16 @@ MAX_AHEAD = dt.timedelta(days=366)
 _DURATION = re.compile(
     r"^\s*in\s+(\d{1,5})\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours)\s*$", re.IGNORECASE
 )
+# A date without a time of day ("tomorrow", "next monday", "2027-04-01") means this time, and the confirmation
+# says so: dateparser would otherwise keep the current clock time for some texts and midnight for others.
+DEFAULT_TIME_OF_DAY = dt.time(9, 0)
+_HAS_TIME = re.compile(
+    r"\d{1,2}:\d{2}|\d{1,2}\s*(?:am|pm)\b|\b(?:noon|midnight|morning|afternoon|evening|tonight|night)\b",
+    re.IGNORECASE)
+_RELATIVE = re.compile(r"^\s*in\s", re.IGNORECASE)  # "in 3 days", "in 1 hour 30 minutes": counted from now
+# "tomorrow 7", "friday at 6": a bare hour that could be morning or evening
+_BARE_HOUR = re.compile(r"(?:\bat\s+\d{1,2}|\b(?:today|tomorrow|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+                        r"[a-z]*\s+\d{1,2})\s*$", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 _DAY_ALIASES = {
     "daily": frozenset(range(7)), "everyday": frozenset(range(7)), "every day": frozenset(range(7)),
@@ -50,15 +63,32 @@ def validate_timezone(name: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class When:
+    """An instant read from text; assumed_time is set when the text named a day but no time of day."""
+
+    at: dt.datetime
+    assumed_time: dt.time | None = None
+
+
 def parse_when(text: str, tz_name: str, now: dt.datetime) -> dt.datetime:
     """When `text` means, as an aware UTC datetime strictly after `now` and at most a year ahead."""
+    return read_when(text, tz_name, now).at
+
+
+def read_when(text: str, tz_name: str, now: dt.datetime) -> When:
+    """Like parse_when, and says whether DEFAULT_TIME_OF_DAY was assumed (so the confirmation can tell)."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     zone = ZoneInfo(validate_timezone(tz_name))
     cleaned = (text or "").strip()
     if not cleaned:
         raise UserInputError("Tell me when, for example 'tomorrow 7pm', 'in 2 hours' or '2027-03-01 18:00'.")
+    assumed: dt.time | None = None
     duration = _DURATION.match(cleaned)
+    if _BARE_HOUR.search(cleaned):
+        raise UserInputError(f"In '{text}', is the hour in the morning or the evening? Write it as 07:00 or 19:00 "
+                             "(or 7am, 7pm), e.g. 'tomorrow 19:00'.")
     if duration:
         amount, unit = int(duration[1]), duration[2].lower()
         when = now.astimezone(dt.UTC) + (
@@ -84,14 +114,17 @@ def parse_when(text: str, tz_name: str, now: dt.datetime) -> dt.datetime:
         if parsed.tzinfo is not None:  # the text named its own zone or offset
             when = parsed.astimezone(dt.UTC)
         else:  # local wall time: resolve it with zoneinfo, not with the base's offset (wrong across DST)
-            when = local_instant(parsed.date(), parsed.time(), zone)
+            wall = parsed.time()
+            if not _HAS_TIME.search(cleaned) and not _RELATIVE.match(cleaned):
+                wall = assumed = DEFAULT_TIME_OF_DAY
+            when = local_instant(parsed.date(), wall, zone)
     when = when.replace(microsecond=0)
     if when <= now:
         local = when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         raise UserInputError(f"'{text}' is {local} in {tz_name}, which is already past. Pick a time in the future.")
     if when - now > MAX_AHEAD:
         raise UserInputError(f"'{text}' is more than a year ahead. Reminders can be at most a year in the future.")
-    return when
+    return When(when, assumed)
 
 
 def parse_time_of_day(text: str) -> dt.time:

@@ -257,3 +257,206 @@ async def test_a_reminder_cancelled_after_it_was_claimed_is_not_sent(world: Worl
     outcome = await DiscordSender(world.bot).deliver(claimed)
     assert outcome.status is DeliveryStatus.GONE
     assert world.fake.dm_messages(world.member) == []
+
+
+# ---- review fixes ---------------------------------------------------------------------------------------------
+
+async def test_snooze_one_hour_and_tomorrow_on_a_one_off(world: World):
+    await world.fake.slash(world.member, world.channel, "timezone set", zone="Europe/Berlin")
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="Read MRP")
+    await advance_to(world, world.clock.now() + dt.timedelta(hours=1))  # 13:00 UTC, 14:00 in Berlin
+    [dm] = await dms(world, world.member, 1)
+    hour = await world.fake.click(world.member, dm, "snooze:1:1h")
+    assert hour.ephemeral and hour.content == "Snoozed until Wed 25 Nov 2026 15:00 (Europe/Berlin)."
+    await advance_to(world, world.clock.now() + dt.timedelta(minutes=59))
+    assert len(world.fake.dm_messages(world.member)) == 1
+    await advance_to(world, world.clock.now() + dt.timedelta(minutes=1))
+    second = (await dms(world, world.member, 2))[-1]
+    assert second["content"] == "⏰ Reminder: Read MRP"
+    tomorrow = await world.fake.click(world.member, second, "snooze:1:tomorrow")
+    assert tomorrow.content == "Snoozed until Thu 26 Nov 2026 15:00 (Europe/Berlin)."
+    await advance_to(world, dt.datetime(2026, 11, 26, 14, 0, tzinfo=UTC))
+    assert len(await dms(world, world.member, 3)) == 3
+    assert rows(world, "SELECT COUNT(*), MAX(state) FROM reminders") == [(1, "sent")]
+
+
+async def test_snoozing_a_study_reminder_twice_brings_one_extra_dm(world: World):
+    await world.fake.slash(world.member, world.channel, "remind study", at="13:00", days="daily", module="dsp")
+    await advance_to(world, dt.datetime(2026, 11, 26, 13, 0, tzinfo=UTC))
+    [dm] = await dms(world, world.member, 1)
+    assert "Study time for **DSP**" in dm["content"]
+    for _ in range(3):  # impatient clicks
+        snoozed = await world.fake.click(world.member, dm, "snooze:1:10m")
+        assert snoozed.content == "Snoozed until Thu 26 Nov 2026 13:10 (UTC)."
+    await advance_to(world, dt.datetime(2026, 11, 26, 13, 10, tzinfo=UTC))
+    await advance_to(world, dt.datetime(2026, 11, 26, 13, 30, tzinfo=UTC))
+    messages = await dms(world, world.member, 2)
+    assert [m["content"] for m in messages[1:]] == ["⏰ Reminder: your study session"]
+    assert labels(messages[1]) == ["Start a DSP quiz", "Snooze 10 min", "Snooze 1 h", "Tomorrow"]
+    cancelled = await world.fake.slash(world.member, world.channel, "remind cancel", reminder=1)
+    assert "Cancelled reminder #1" in cancelled.content
+    refused = await world.fake.click(world.member, dm, "snooze:1:1h")
+    assert refused.ephemeral and "You cancelled that reminder, so it cannot be snoozed" in refused.content
+    await advance_to(world, dt.datetime(2026, 11, 28, 14, 0, tzinfo=UTC))
+    assert len(world.fake.dm_messages(world.member)) == 2
+
+
+async def test_an_admins_list_after_adding_a_window_and_the_announcement_is_the_servers(world: World):
+    perms = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    world.fake.set_bot_permissions(world.guild, perms)
+    await world.fake.slash(world.admin, world.channel, "admin settings announcements", channel=world.channel)
+    await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027", start="2026-12-01",
+                           end="2026-12-20")
+    listed = await world.fake.slash(world.admin, world.channel, "remind list")
+    assert listed.content == "No active reminders. Try /remind study or /remind me."
+    [(announcement_id, owner)] = rows(world, "SELECT id, user_id FROM reminders")
+    assert owner == 0
+    refused = await world.fake.slash(world.admin, world.channel, "remind cancel", reminder=announcement_id)
+    assert f"You have no active reminder #{announcement_id}" in refused.content
+    for hours in range(1, 26):  # the announcement takes none of the admin's 25 slots
+        await world.fake.slash(world.admin, world.channel, "remind me", when=f"in {hours} hours", text="x")
+    full = await world.fake.slash(world.admin, world.channel, "remind list")
+    assert len(full.embeds[0]["fields"]) == 25 and all(f["value"] for f in full.embeds[0]["fields"])
+    await advance_to(world, dt.datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    posted = await world.fake.wait_for_message(lambda m: "is open" in m.get("content", ""), channel=world.channel)
+    assert "**Spring 2027** is open" in posted["content"]
+
+
+async def test_exams_in_five_modules_leave_room_for_own_reminders_and_list_one_line_each(world: World):
+    for module in ("bscm", "mpr", "dsp", "eco", "smr"):
+        await world.fake.slash(world.member, world.channel, "exam set", module=module, date="2027-03-01")
+    assert rows(world, "SELECT COUNT(*) FROM reminders WHERE kind = 'exam_nudge'") == [(30,)]
+    added = await world.fake.slash(world.member, world.channel, "remind me", when="in 2 hours", text="Flashcards")
+    assert "Reminder #31 set for" in added.content
+    listed = (await world.fake.slash(world.member, world.channel, "remind list")).embeds[0]
+    assert [(f["name"], f["value"]) for f in listed["fields"]] == [("#31 · next Wed 25 Nov 2026 14:00", "Flashcards")]
+    lines = listed["description"].splitlines()
+    assert len(lines) == 6 and lines[0].startswith("**Exam and window nudges**")
+    assert "🎯 DSP exam on Mon 01 Mar 2027: 6 nudges, next Sat 30 Jan 2027 08:00" in lines
+
+
+async def test_server_nudge_days_off_schedule_no_nudges(world: World):
+    off = await world.fake.slash(world.admin, world.channel, "admin settings nudges", days="off")
+    assert "Default nudge days: none" in off.content
+    exam = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-01-10")
+    assert "I'll DM you on: never, nudges are off" in exam.content
+    assert rows(world, "SELECT COUNT(*) FROM reminders") == [(0,)]
+
+
+async def test_window_list_shows_open_windows_at_most_25(world: World):
+    from db import planning as planning_records
+
+    now = world.clock.now()
+    await planning_records.add_window(world.bot.db, world.guild.id, "Autumn", dt.date(2026, 10, 1),
+                                      dt.date(2026, 11, 1), ("dsp",), world.admin.id, now)  # already closed
+    for index in range(27):
+        start = dt.date(2027, 1, 1) + dt.timedelta(days=index)
+        await planning_records.add_window(world.bot.db, world.guild.id, f"Window {index:02d}", start,
+                                          start + dt.timedelta(days=10), ("dsp", "eco"), world.admin.id, now)
+    embed = (await world.fake.slash(world.member, world.channel, "window list")).embeds[0]
+    assert len(embed["fields"]) == 25
+    assert embed["fields"][0]["name"] == "Window 00" and embed["fields"][0]["value"].startswith("01 Jan – 11 Jan")
+    assert all(f["name"] != "Autumn" for f in embed["fields"])
+    assert embed["footer"]["text"] == "and 2 more · 1 closed window not shown"
+
+
+async def test_a_send_that_outlasts_discord_pys_own_retries_is_retried_by_the_dispatcher(world: World):
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="persist")
+    # discord.py retries a 429 itself 5 times (discord/http.py: `for tries in range(5)`), then raises; the
+    # sixth failure is taken by the dispatcher's retry and absorbed by discord.py's first retry of that send
+    world.fake.fail_next("POST", r"/channels/\d+/messages", 429, times=6, body={"retry_after": 0.01})
+    await advance_to(world, world.clock.now() + dt.timedelta(hours=1))
+    assert world.fake.dm_messages(world.member) == []
+    [(state, attempts, error)] = rows(world, "SELECT state, attempts, last_error FROM reminders")
+    assert (state, attempts) == ("pending", 1) and error.startswith("HTTP 429")
+    await advance_to(world, world.clock.now() + dt.timedelta(minutes=1))  # past Retry-After (1 s) and backoff
+    assert [m["content"] for m in await dms(world, world.member, 1)] == ["⏰ Reminder: persist"]
+    await advance_to(world, world.clock.now() + dt.timedelta(hours=1))
+    assert len(world.fake.dm_messages(world.member)) == 1
+    assert rows(world, "SELECT state FROM reminders") == [("sent",)]
+
+
+async def test_a_resend_with_the_same_nonce_is_one_dm_only_within_discords_nonce_window(world: World):
+    from cogs.reminder_sender import DiscordSender
+    from db import reminders as reminder_records
+
+    await world.bot.dispatcher.stop()  # the test plays a dispatcher that crashed before recording the send
+    await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="once")
+    [claimed] = await reminder_records.claim_due(world.bot.db, world.clock.now() + dt.timedelta(hours=1), 10)
+    sender = DiscordSender(world.bot)
+    await sender.deliver(claimed)
+    await sender.deliver(claimed)  # the restart's resend, minutes later
+    assert len(world.fake.dm_messages(world.member)) == 1
+    world.fake.nonce_window_seconds = 0  # Discord has forgotten the nonce: a resend after a long outage
+    await asyncio.sleep(0.01)
+    await sender.deliver(claimed)
+    assert len(world.fake.dm_messages(world.member)) == 2
+
+
+async def test_exam_list_counts_days_in_the_members_zone(world: World):
+    await world.fake.slash(world.member, world.channel, "timezone set", zone="America/New_York")
+    await world.fake.slash(world.member, world.channel, "exam nudges", days="off")
+    await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2026-11-26")
+    await world.fake.slash(world.member, world.channel, "exam set", module="eco", date="2026-12-05")
+    listed = await world.fake.slash(world.member, world.channel, "exam list")
+    assert listed.content.splitlines() == ["**DSP** Thu 26 Nov 2026 · tomorrow", "**ECO** Sat 05 Dec 2026 · in 10 days"]
+    world.clock.set(dt.datetime(2026, 11, 27, 3, 0, tzinfo=UTC))  # 26 Nov 22:00 in New York
+    listed = await world.fake.slash(world.member, world.channel, "exam list")
+    assert listed.content.splitlines()[0] == "**DSP** Thu 26 Nov 2026 · today"
+    world.clock.set(dt.datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
+    listed = await world.fake.slash(world.member, world.channel, "exam list")
+    assert listed.content.splitlines() == ["**DSP** Thu 26 Nov 2026 · passed", "**ECO** Sat 05 Dec 2026 · in 8 days"]
+
+
+async def test_a_start_quiz_button_that_cannot_start_answers_the_member(world: World):
+    from db import reminders as reminder_records
+
+    # a reminder about a module the chapter has since removed from its syllabus
+    await reminder_records.add(world.bot.db, guild_id=world.guild.id, user_id=world.member.id, kind="once",
+                               text="old module", due_at=world.clock.now() + dt.timedelta(minutes=1),
+                               now=world.clock.now(), module="zzz")
+    world.bot.wake_reminders()
+    await advance_to(world, world.clock.now() + dt.timedelta(minutes=1))
+    [dm] = await dms(world, world.member, 1)
+    started = await world.fake.click(world.member, dm, f"startquiz:{world.guild.id}:zzz")
+    assert started.ephemeral and started.content == "There are no questions in that scope yet."
+
+
+async def test_a_one_off_for_a_day_without_a_time_is_at_nine_and_says_so(world: World):
+    await world.fake.slash(world.member, world.channel, "timezone set", zone="America/New_York")
+    result = await world.fake.slash(world.member, world.channel, "remind me", when="tomorrow", text="Book the exam")
+    assert result.content == ("Reminder #1 set for Thu 26 Nov 2026 09:00 (America/New_York). You gave no time of "
+                              "day, so I picked 09:00; set another with a time, e.g. 'tomorrow 18:00'.")
+    ambiguous = await world.fake.slash(world.member, world.channel, "remind me", when="tomorrow 7", text="x")
+    assert "is the hour in the morning or the evening?" in ambiguous.content
+    assert rows(world, "SELECT COUNT(*) FROM reminders") == [(1,)]
+
+
+async def test_exam_nudges_in_new_york_come_at_eight_local_and_name_real_weak_topics(world: World):
+    from tests.cogs.test_quiz_e2e import answer, custom_ids
+
+    await world.fake.slash(world.member, world.channel, "timezone set", zone="America/New_York")
+    quiz = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", topic="lot-sizing", count=3,
+                                  mode="new")
+    message = quiz.message
+    for position in range(3):
+        wrong, question, _ = await answer(world, message, right=False)
+        assert question.topic == "lot-sizing"
+        if position < 2:
+            message = (await world.fake.click(world.member, wrong.message,
+                                              next(i for i in custom_ids(wrong.message) if "quiz-next" in i))).message
+    exam = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-03-20")
+    assert "(America/New_York)" in exam.content
+    # New York moves to EDT on Sun 14 Mar 2027: 08:00 local is 13:00 UTC before, 12:00 UTC after
+    expected = [(30, dt.datetime(2027, 2, 18, 13, 0, tzinfo=UTC)), (14, dt.datetime(2027, 3, 6, 13, 0, tzinfo=UTC)),
+                (7, dt.datetime(2027, 3, 13, 13, 0, tzinfo=UTC)), (3, dt.datetime(2027, 3, 17, 12, 0, tzinfo=UTC)),
+                (1, dt.datetime(2027, 3, 19, 12, 0, tzinfo=UTC)), (0, dt.datetime(2027, 3, 20, 12, 0, tzinfo=UTC))]
+    for count, (days, instant) in enumerate(expected, start=1):
+        await advance_to(world, instant - dt.timedelta(minutes=1))
+        assert len(world.fake.dm_messages(world.member)) == count - 1, days
+        await advance_to(world, instant)
+        last = (await dms(world, world.member, count))[-1]
+        assert "Weakest topics: Lot sizing." in last["content"], last["content"]
+        if days > 1:
+            assert f"**{days} days** to your **DSP** exam" in last["content"]
+    assert "Today is your **DSP** exam" in world.fake.dm_messages(world.member)[-1]["content"]

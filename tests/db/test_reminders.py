@@ -54,6 +54,81 @@ async def test_cap_of_25_active_per_member_per_guild(db):
     assert len(await reminders.list_active(db, 1, 10)) == 26
 
 
+async def test_the_cap_counts_only_the_members_own_reminders(db):
+    for _ in range(30):  # five exams' worth of nudges, and a window's
+        await add(db, kind="exam_nudge", cap=None)
+    await add(db, kind="window_nudge", cap=None)
+    for _ in range(reminders.MAX_ACTIVE - 1):
+        await add(db)
+    await add(db, kind="study", recurrence=WEEKLY)
+    with pytest.raises(reminders.TooManyRemindersError, match="You already have 25 active reminders"):
+        await add(db)
+
+
+async def test_replace_by_payload_swaps_a_series_in_one_transaction(db):
+    old = [await add(db, kind="exam_nudge", cap=None, payload={"exam_id": 7}) for _ in range(3)]
+    other_exam = await add(db, kind="exam_nudge", cap=None, payload={"exam_id": 8})
+    someone_else = await add(db, user=11, kind="exam_nudge", cap=None, payload={"exam_id": 7})
+    new = [reminders.NewReminder("exam_nudge", "", NOW + dt.timedelta(days=d), "Europe/Berlin", module="dsp",
+                                 payload={"exam_id": 7, "days_before": d}) for d in (2, 1)]
+    added = await reminders.replace_by_payload(db, guild_id=1, user_id=10, key="exam_id", value=7, new=new, now=NOW)
+    assert [(r.kind, r.module, r.timezone, r.payload["days_before"]) for r in added] == [
+        ("exam_nudge", "dsp", "Europe/Berlin", 2), ("exam_nudge", "dsp", "Europe/Berlin", 1)]
+    assert {(await reminders.get(db, r.id)).state for r in old} == {"cancelled"}
+    assert (await reminders.get(db, other_exam.id)).state == "pending"
+    assert (await reminders.get(db, someone_else.id)).state == "pending"
+    with pytest.raises(ValueError, match="unknown reminder kind"):  # a bad row rolls the cancel back too
+        await reminders.replace_by_payload(db, guild_id=1, user_id=10, key="exam_id", value=7, now=NOW,
+                                           new=[reminders.NewReminder("bogus", "", NOW)])
+    assert {(await reminders.get(db, r.id)).state for r in added} == {"pending"}
+
+
+async def test_snooze_copy_is_one_per_occurrence_and_refuses_cancelled(db):
+    weekly = await add(db, minutes=-1, kind="study", recurrence=WEEKLY, module="dsp", text="")
+    await reminders.claim_due(db, NOW, 10)
+    nxt = NOW + dt.timedelta(days=2)
+    await reminders.record_delivered(db, weekly.id, weekly.occurrence_at, nxt, NOW)
+    source = await reminders.get(db, weekly.id)
+    first = await reminders.snooze_copy(db, source, NOW + dt.timedelta(minutes=10), NOW)
+    second = await reminders.snooze_copy(db, source, NOW + dt.timedelta(hours=1), NOW)
+    assert first.id == second.id and second.due_at == NOW + dt.timedelta(hours=1)
+    assert second.payload == {"snoozed_from": weekly.id, "snoozed_occurrence": reminders.to_ts(weekly.occurrence_at)}
+    assert (second.kind, second.text, second.module) == ("once", "your study session", "dsp")
+    [claimed] = await reminders.claim_due(db, NOW + dt.timedelta(hours=1), 10)
+    assert await reminders.snooze_copy(db, source, NOW, NOW) == reminders.SNOOZE_SENDING
+    await reminders.record_delivered(db, claimed.id, claimed.occurrence_at, None, NOW)
+    again = await reminders.snooze_copy(db, source, NOW + dt.timedelta(days=1), NOW)  # the sent copy comes back
+    assert again.id == first.id and again.state == "pending"
+    assert await db.fetch_value("SELECT COUNT(*) FROM reminders WHERE kind = 'once'") == 1
+    with pytest.raises(sqlite3.IntegrityError):  # the database itself refuses a second copy
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO reminders (guild_id, user_id, kind, payload, due_at, occurrence_at,"
+                               " created_at) SELECT guild_id, user_id, kind, payload, 0, 0, 0 FROM reminders"
+                               " WHERE id = ?", (first.id,))
+    await reminders.cancel(db, 1, 10, weekly.id)
+    assert await reminders.snooze_copy(db, source, NOW, NOW) == reminders.SNOOZE_CANCELLED
+
+
+async def test_migration_9_gives_window_announcements_to_the_server(tmp_path):
+    import aiosqlite
+
+    from db.migrations import apply_migrations
+
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        await apply_migrations(conn, target=7)
+        await conn.execute(
+            "INSERT INTO reminders (guild_id, user_id, kind, payload, channel_id, due_at, occurrence_at, created_at)"
+            " VALUES (1, 10, 'other', '{\"window_id\": 3, \"announce\": \"opening\"}', 555, 0, 0, 0),"
+            " (1, 10, 'once', '{}', NULL, 0, 0, 0)")
+    database = await Database.open(path)
+    try:
+        rows = await database.fetch_all("SELECT user_id, kind FROM reminders ORDER BY id")
+        assert [tuple(r) for r in rows] == [(reminders.SERVER_USER_ID, "other"), (10, "once")]
+    finally:
+        await database.close()
+
+
 async def test_claim_is_atomic_ordered_and_marks_in_flight(db):
     late = await add(db, minutes=-1)
     early = await add(db, minutes=-5)

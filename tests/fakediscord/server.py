@@ -316,6 +316,9 @@ class FakeDiscord:
         self.channels: dict[int, FakeChannel] = {}
         self.dm_channels: dict[int, FakeChannel] = {}  # user id -> DM channel
         self.messages: dict[int, JSONDict] = {}
+        # enforce_nonce memory: (channel id, nonce) -> (message id, monotonic time); Discord keeps it minutes
+        self.nonce_window_seconds = 5 * 60.0
+        self._nonces_seen: dict[tuple[int, str], tuple[int, float]] = {}
         self._channel_order: dict[int, list[int]] = {}
         self.deleted_messages: dict[int, JSONDict] = {}
         self._attachments: dict[int, bytes] = {}
@@ -1721,13 +1724,17 @@ class FakeDiscord:
         self._validate(body, files)
         if body.get("enforce_nonce") and body.get("nonce") is not None:
             # Discord: with enforce_nonce, a nonce already used by the same author in this channel within the
-            # last few minutes returns that message instead of creating a second one.
-            for existing in reversed(list(self.messages.values())):
-                if (int(existing["channel_id"]) == chan.id and existing.get("nonce") == body["nonce"]
-                        and int(existing["author"]["id"]) == self.bot_user.id):
+            # last few minutes returns that message instead of creating a second one. Older nonces are
+            # forgotten (nonce_window_seconds of real time), so a resend after a long outage does post again.
+            seen = self._nonces_seen.get((chan.id, str(body["nonce"])))
+            if seen is not None and time.monotonic() - seen[1] <= self.nonce_window_seconds:
+                existing = self.messages.get(seen[0])
+                if existing is not None:
                     return copy.deepcopy(existing)
         body = {**body, "flags": int(body.get("flags") or 0) & ~(EPHEMERAL | LOADING)}
         msg = self._make_message(chan, body, files)
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            self._nonces_seen[(chan.id, str(body["nonce"]))] = (int(msg["id"]), time.monotonic())
         self._store_message(msg, chan)
         self._dispatch_message("MESSAGE_CREATE", msg, chan)
         return copy.deepcopy(msg)

@@ -3,7 +3,14 @@ import datetime as dt
 import pytest
 
 from study.errors import UserInputError
-from study.timeparse import parse_days, parse_time_of_day, parse_when, validate_timezone
+from study.timeparse import (
+    DEFAULT_TIME_OF_DAY,
+    parse_days,
+    parse_time_of_day,
+    parse_when,
+    read_when,
+    validate_timezone,
+)
 
 UTC = dt.UTC
 NOW = dt.datetime(2027, 3, 24, 10, 0, tzinfo=UTC)  # Wednesday, 11:00 in Berlin (CET)
@@ -83,3 +90,33 @@ def test_validate_timezone():
     for bad in ["Berlin", "", "../etc/passwd", "Europe/Nowhere"]:
         with pytest.raises(UserInputError, match="is not a time zone I know"):
             validate_timezone(bad)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tomorrow", dt.datetime(2027, 3, 25, 8, 0, tzinfo=UTC)),      # 09:00 CET, not 11:00 (the current time)
+    ("next monday", dt.datetime(2027, 3, 29, 7, 0, tzinfo=UTC)),   # 09:00 CEST, not midnight
+    ("friday", dt.datetime(2027, 3, 26, 8, 0, tzinfo=UTC)),
+    ("2027-04-01", dt.datetime(2027, 4, 1, 7, 0, tzinfo=UTC)),
+])
+def test_a_day_without_a_time_means_nine_in_the_morning_and_says_so(text, expected):
+    when = read_when(text, "Europe/Berlin", NOW)
+    assert when.at == expected and when.assumed_time == DEFAULT_TIME_OF_DAY == dt.time(9, 0)
+    assert parse_when(text, "Europe/Berlin", NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["tomorrow 7pm", "tomorrow noon", "in 3 days", "in 2 hours", "friday 18:00",
+                                  "tomorrow morning"])
+def test_a_time_of_day_or_a_relative_time_is_not_replaced(text):
+    assert read_when(text, "Europe/Berlin", NOW).assumed_time is None
+
+
+def test_in_days_keeps_the_time_of_day():
+    assert parse_when("in 3 days", "Europe/Berlin", NOW) == dt.datetime(2027, 3, 27, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["tomorrow 7", "tomorrow at 7", "friday 6", "at 8"])
+def test_a_bare_hour_is_refused_as_ambiguous(text):
+    with pytest.raises(UserInputError) as caught:
+        parse_when(text, "Europe/Berlin", NOW)
+    assert f"In '{text}', is the hour in the morning or the evening?" in str(caught.value)
+    assert "07:00 or 19:00" in str(caught.value)
