@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.checks import admin_only, is_guild_admin
-from cogs.ui.embeds import BRAND
+from cogs.ui.embeds import BRAND, fit_lines
 from db import progress as records
 from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
 from study.progress import percent
@@ -43,6 +43,9 @@ def _code(syllabus: Syllabus, key: str) -> str:
     return module.code if module else key
 
 
+MORE = "… and {n} more (see /group export)"
+
+
 def group_embed(report: GroupReport, syllabus: Syllabus) -> discord.Embed:
     passed = ", ".join(f"{_code(syllabus, m)}: {n}" for m, n in sorted(report.passed.items())) or "none recorded yet"
     embed = discord.Embed(
@@ -55,12 +58,12 @@ def group_embed(report: GroupReport, syllabus: Syllabus) -> discord.Embed:
         recent = tally.right_recent / tally.answered_recent if tally.answered_recent else None
         lines.append(f"**{_code(syllabus, tally.module)}**: {percent(accuracy)} of {tally.answered} "
                      f"answers (last 30 days: {percent(recent)})")
-    embed.add_field(name="Group accuracy by module", value="\n".join(lines)[:1024], inline=False)
+    embed.add_field(name="Group accuracy by module", value=fit_lines(lines, more=MORE), inline=False)
     # a mention renders as the member's name in Discord, cached or not (mentions ping nobody: allowed_mentions)
     exams = [f"{exam.on.isoformat()} · {_code(syllabus, exam.module)} · <@{user}>"
              for user, exam in report.exams_soon]
     embed.add_field(name=f"Exams in the next {GROUP_EXAM_HORIZON_DAYS} days",
-                    value="\n".join(exams)[:1024] or "None booked.", inline=False)
+                    value=fit_lines(exams, more=MORE) or "None booked.", inline=False)
     embed.set_image(url="attachment://group.png")
     return embed
 

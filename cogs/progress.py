@@ -19,7 +19,7 @@ from discord.ext import commands
 from cogs.checks import is_guild_admin
 from cogs.errors import send_ephemeral
 from cogs.ui.autocomplete import module_autocomplete
-from cogs.ui.embeds import BRAND, WARNING
+from cogs.ui.embeds import BRAND, WARNING, fit_lines
 from services.progress import ProgressService
 from study.errors import UserInputError
 from study.fees import parse_date
@@ -35,7 +35,12 @@ TABLE_LABELS = {
     "answers": "answers", "cards": "review cards", "topic_stats": "topic tallies", "quiz_sessions": "quiz sessions",
     "session_items": "session questions", "reminders": "reminders", "reminder_deliveries": "reminder deliveries",
     "passed_modules": "passed modules", "progress_sharing": "sharing choice", "question_flags": "question flags",
+    "daily_answers": "daily question answers", "exams": "exam dates", "member_settings": "settings",
+    "window_members": "exam windows joined",
 }
+# Discord refuses uploads over the interaction's attachment_size_limit (10 MiB without boosts); keep a margin
+# for the multipart envelope. A member's zipped data is far below this unless the history is enormous.
+UPLOAD_SHARE = 0.95
 
 
 def _cog(interaction: discord.Interaction) -> ProgressCog:
@@ -118,7 +123,7 @@ def plan_embed(plan: StudyPlan, syllabus: Syllabus) -> discord.Embed:
         for item in plan.this_week:
             topics = f": start with {', '.join(item.topics)}" if item.topics else ""
             lines.append(f"**{code(item.module)}**: {item.questions} questions ({item.why}){topics}")
-        embed.add_field(name="This week", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name="This week", value=fit_lines(lines, more="… and {n} more"), inline=False)
     if plan.later:
         embed.add_field(name="After your exams", value=", ".join(code(m) for m in plan.later), inline=False)
     if plan.passed:
@@ -159,7 +164,7 @@ class ProgressCog(commands.Cog):
 
     @property
     def service(self) -> ProgressService:
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content)
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning)
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -255,14 +260,22 @@ class ProgressCog(commands.Cog):
             "importing a newer export updates the same deck.",
             file=discord.File(io.BytesIO(data), filename="cpim-missed.apkg"), ephemeral=True)
 
-    @app_commands.command(name="mydata", description="Everything stored about you in this server, as a JSON file")
+    @app_commands.command(name="mydata", description="Everything stored about you in this server, as JSON in a .zip")
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await self.service.my_data(interaction.guild_id, interaction.user.id, self._now())
+        limit = int(interaction.filesize_limit * UPLOAD_SHARE)
+        if len(data) > limit:
+            await interaction.followup.send(
+                f"Your data is {len(data) / 1_000_000:.1f} MB even compressed, more than Discord lets me upload "
+                f"({limit / 1_000_000:.1f} MB). Ask a server admin for a database export "
+                "(`python bot.py db backup FILE` on the bot's machine); nothing was changed.", ephemeral=True)
+            return
         await interaction.followup.send(
-            "Everything this bot stores about you in this server. /forgetme deletes it.",
-            file=discord.File(io.BytesIO(data), filename="my-data.json"), ephemeral=True)
+            "Everything this bot stores about you in this server: my-data.json inside the .zip. /forgetme deletes "
+            "it, except the server's records you authored as an admin.",
+            file=discord.File(io.BytesIO(data), filename="my-data.zip"), ephemeral=True)
 
     @app_commands.command(name="forgetme", description="Delete everything stored about you in this server")
     @app_commands.guild_only()
@@ -273,9 +286,9 @@ class ProgressCog(commands.Cog):
         view.add_item(ForgetButton("no", interaction.user.id, until))
         embed = discord.Embed(
             title="Delete your data in this server?", colour=WARNING,
-            description=("This deletes your answers, review cards, quiz history, passed modules, reminders, exam "
-                         "dates and settings in this server, and cancels your scheduled messages. It cannot be "
-                         "undone. /mydata gives you a copy first."))
+            description=("This deletes your answers (daily questions included), review cards, quiz history, flags, "
+                         "passed modules, reminders, exam dates, exam windows joined and settings in this server, "
+                         "and cancels your scheduled messages. It cannot be undone. /mydata gives you a copy first."))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def on_forget(self, interaction: discord.Interaction, action: str, user_id: int, until: int) -> None:
@@ -294,7 +307,9 @@ class ProgressCog(commands.Cog):
                    for table, n in sorted(counts.items()) if n]
         text = ("Done. Deleted: " + ", ".join(deleted) + "." if deleted
                 else "Done. There was nothing stored about you in this server.")
-        text += " Your scheduled messages in this server are cancelled."
+        text += (" Your scheduled messages in this server are cancelled. Records you made for the server as an "
+                 "admin (imported or retired questions, fee entries, exam windows, settings) are kept: they are "
+                 "the server's records.")
         await interaction.response.edit_message(content=text[:2000], embed=None, view=None)
 
 

@@ -1,124 +1,204 @@
 """A member's own data in one guild: export it all, or delete it all.
 
-Which tables hold member data is read from the schema at run time, not listed here: every table with both
-a guild_id and a user_id column is a member table, and every table whose foreign key points at a member
-table (session_items → quiz_sessions, reminder_deliveries → reminders) holds that member's rows too. So a
-table added by a later migration is covered without touching this file.
+Which tables hold member data is read from the schema at run time, not listed here, so a table added by a
+later migration is covered without touching this file. The rules:
 
-Not covered, by design: rows keyed by user only (dm_channels is shared by every guild the member is in),
-and authorship columns of guild-wide records (imported_by, retired_by, added_by), which record an admin's
-action on the guild's own content rather than the member's study data.
+- A table with a user_id column holds member data if its rows belong to a guild: it has a guild_id column
+  (answers, cards, reminders...), or a foreign-key chain leads to a table that has one (daily_answers →
+  daily_posts). Its member rows are "user_id = the member, and the row's guild is this guild".
+- A table without user_id whose foreign key points at member rows holds that member's rows too
+  (session_items → quiz_sessions, reminder_deliveries → reminders).
+- A table with user_id but no way to a guild (dm_channels: one DM channel per user, shared by every guild) is
+  the member's data across servers: exported, not deleted by one guild's /forgetme.
+- Columns named *_by (imported_by, retired_by, added_by, created_by, updated_by) in a guild's tables name the
+  member as the author of a guild record: exported as "records you authored", never deleted, because they are
+  the server's own records (its questions, fees, windows, settings), not the member's study data.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from db.connection import Database
 
+# A relation is a SQL predicate over one table with the named parameters :guild and :user.
+Rows = list[dict[str, Any]]
+
 
 @dataclass(frozen=True)
-class ChildTable:
+class MemberTable:
     table: str
-    columns: tuple[str, ...]  # the child's foreign-key columns
-    parent: str
-    parent_columns: tuple[str, ...]
+    where: str  # rows of the member (or, for authored/across-server tables, the rows naming them)
+    depth: int  # foreign-key hops in `where`; deeper tables are deleted first, before the rows they hang from
 
 
 @dataclass(frozen=True)
 class MemberTables:
-    direct: tuple[str, ...]  # tables with guild_id and user_id
-    children: tuple[ChildTable, ...]  # tables reached through a foreign key to a direct table
+    member: tuple[MemberTable, ...]  # deleted by /forgetme, exported by /mydata
+    authored: tuple[MemberTable, ...]  # guild records whose *_by column names the member: exported only
+    across_servers: tuple[MemberTable, ...]  # keyed by user only: exported only
+
+
+@dataclass
+class MemberExport:
+    tables: dict[str, Rows] = field(default_factory=dict)
+    authored: dict[str, Rows] = field(default_factory=dict)
+    across_servers: dict[str, Rows] = field(default_factory=dict)
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@dataclass(frozen=True)
+class _Key:
+    parent: str
+    columns: tuple[str, ...]
+    parent_columns: tuple[str, ...]
+
+
+class _Schema:
+    """Columns and foreign keys of every table, and the relations derived from them (memoised)."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.tables = [row[0] for row in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        self.columns: dict[str, list[str]] = {}
+        self.primary: dict[str, tuple[str, ...]] = {}
+        self.keys: dict[str, list[_Key]] = {}
+        for table in self.tables:
+            info = list(raw.execute(f"PRAGMA table_info({_quote(table)})"))
+            self.columns[table] = [row[1] for row in info]
+            self.primary[table] = tuple(row[1] for row in sorted(info, key=lambda r: r[5]) if row[5] > 0)
+        for table in self.tables:
+            grouped: dict[int, list[tuple[str, str, str | None]]] = {}
+            for row in raw.execute(f"PRAGMA foreign_key_list({_quote(table)})"):
+                # (id, seq, parent table, from column, to column, ...)
+                grouped.setdefault(row[0], []).append((row[2], row[3], row[4]))
+            keys = []
+            for parts in grouped.values():
+                parent = parts[0][0]
+                if parent not in self.columns:
+                    continue
+                # a key without target columns references the parent's primary key (or rowid)
+                targets = [to for _, _, to in parts]
+                parent_columns = (tuple(targets) if all(targets)
+                                  else self.primary[parent] or ("rowid",))
+                keys.append(_Key(parent, tuple(f for _, f, _ in parts), parent_columns))
+            self.keys[table] = keys
+        self._guild: dict[str, tuple[str, int] | None] = {}
+        self._member: dict[str, tuple[str, int] | None] = {}
+
+    def _through(self, key: _Key, where: str) -> str:
+        columns = ", ".join(_quote(c) for c in key.columns)
+        parents = ", ".join(_quote(c) for c in key.parent_columns)
+        return f"({columns}) IN (SELECT {parents} FROM {_quote(key.parent)} WHERE {where})"
+
+    def guild_relation(self, table: str, seen: frozenset[str] = frozenset()) -> tuple[str, int] | None:
+        """(predicate for "this row belongs to :guild", foreign-key hops), or None if no way to a guild."""
+        if table in self._guild:
+            return self._guild[table]
+        found: tuple[str, int] | None = None
+        if "guild_id" in self.columns[table]:
+            found = ('"guild_id" = :guild', 0)
+        else:
+            for key in self.keys[table]:
+                if key.parent in seen or key.parent == table:
+                    continue
+                parent = self.guild_relation(key.parent, seen | {table})
+                if parent is not None:
+                    found = (self._through(key, parent[0]), parent[1] + 1)
+                    break
+        if not seen:  # only memoise answers not cut short by the cycle guard
+            self._guild[table] = found
+        return found
+
+    def member_relation(self, table: str, seen: frozenset[str] = frozenset()) -> tuple[str, int] | None:
+        """(predicate for "this row is :user's in :guild", foreign-key hops), or None if not member data."""
+        if table in self._member:
+            return self._member[table]
+        found: tuple[str, int] | None = None
+        if "user_id" in self.columns[table]:
+            guild = self.guild_relation(table)
+            if guild is not None:
+                found = (f'"user_id" = :user AND {guild[0]}', guild[1])
+        else:
+            for key in self.keys[table]:
+                if key.parent in seen or key.parent == table:
+                    continue
+                parent = self.member_relation(key.parent, seen | {table})
+                if parent is not None:
+                    found = (self._through(key, parent[0]), parent[1] + 1)
+                    break
+        if not seen:
+            self._member[table] = found
+        return found
+
+
 def _member_tables(raw: sqlite3.Connection) -> MemberTables:
-    tables = [row[0] for row in raw.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    direct = []
-    for table in tables:
-        columns = {row[1] for row in raw.execute(f"PRAGMA table_info({_quote(table)})")}
-        if {"guild_id", "user_id"} <= columns:
-            direct.append(table)
-    children = []
-    for table in tables:
-        if table in direct:
-            continue
-        keys: dict[int, list[tuple[str, str, str]]] = {}
-        for row in raw.execute(f"PRAGMA foreign_key_list({_quote(table)})"):
-            # (id, seq, parent table, from column, to column, ...)
-            keys.setdefault(row[0], []).append((row[2], row[3], row[4]))
-        for parts in keys.values():
-            parent = parts[0][0]
-            if parent in direct:
-                parent_columns = tuple(to or "rowid" for _, _, to in parts)
-                children.append(ChildTable(table, tuple(f for _, f, _ in parts), parent, parent_columns))
-                break
-    return MemberTables(tuple(direct), tuple(children))
-
-
-def _child_where(child: ChildTable) -> str:
-    columns = ", ".join(_quote(c) for c in child.columns)
-    parents = ", ".join(_quote(c) for c in child.parent_columns)
-    return (f"({columns}) IN (SELECT {parents} FROM {_quote(child.parent)}"
-            f" WHERE guild_id = ? AND user_id = ?)")
+    schema = _Schema(raw)
+    member, authored, across = [], [], []
+    for table in schema.tables:
+        relation = schema.member_relation(table)
+        if relation is not None:
+            member.append(MemberTable(table, relation[0], relation[1]))
+        elif "user_id" in schema.columns[table] and schema.guild_relation(table) is None:
+            across.append(MemberTable(table, '"user_id" = :user', 0))
+        authors = [c for c in schema.columns[table] if c.endswith("_by")]
+        guild = schema.guild_relation(table)
+        if authors and guild is not None:
+            named = " OR ".join(f"{_quote(c)} = :user" for c in authors)
+            authored.append(MemberTable(table, f"({named}) AND {guild[0]}", guild[1]))
+    return MemberTables(tuple(member), tuple(authored), tuple(across))
 
 
 async def member_tables(db: Database) -> MemberTables:
     return await db.run_in_transaction(_member_tables)
 
 
-def _export(raw: sqlite3.Connection, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
+def _rows(raw: sqlite3.Connection, found: MemberTable, parameters: dict[str, int]) -> Rows:
+    cursor = raw.execute(f"SELECT * FROM {_quote(found.table)} WHERE {found.where}", parameters)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _export(raw: sqlite3.Connection, guild_id: int, user_id: int) -> MemberExport:
     found = _member_tables(raw)
-    data: dict[str, list[dict[str, Any]]] = {}
-
-    def rows(sql: str, parameters: tuple[int, int]) -> list[dict[str, Any]]:
-        cursor = raw.execute(sql, parameters)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    for table in found.direct:
-        data[table] = rows(f"SELECT * FROM {_quote(table)} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
-    for child in found.children:
-        data[child.table] = rows(f"SELECT * FROM {_quote(child.table)} WHERE {_child_where(child)}",
-                                 (guild_id, user_id))
-    return data
+    parameters = {"guild": guild_id, "user": user_id}
+    return MemberExport(
+        tables={t.table: _rows(raw, t, parameters) for t in found.member},
+        authored={t.table: rows for t in found.authored if (rows := _rows(raw, t, parameters))},
+        across_servers={t.table: _rows(raw, t, parameters) for t in found.across_servers},
+    )
 
 
-async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row about the member in this guild, by table (empty tables included, so the list is complete).
+async def export_member(db: Database, guild_id: int, user_id: int) -> MemberExport:
+    """Every row about the member in this guild by table (empty tables included, so the list is complete),
+    the guild records they authored, and their rows kept across servers.
 
     Read inside one transaction so the export is a consistent snapshot.
     """
-
-    def snapshot(raw: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-        return _export(raw, guild_id, user_id)
-
-    return await db.run_in_transaction(snapshot)
+    return await db.run_in_transaction(lambda raw: _export(raw, guild_id, user_id))
 
 
 def _delete(raw: sqlite3.Connection, guild_id: int, user_id: int) -> dict[str, int]:
     found = _member_tables(raw)
+    parameters = {"guild": guild_id, "user": user_id}
     counts: dict[str, int] = {}
-    # children first: their rows are found through the parent rows, and this works with or without CASCADE
-    for child in found.children:
-        deleted = raw.execute(f"DELETE FROM {_quote(child.table)} WHERE {_child_where(child)}",
-                              (guild_id, user_id)).rowcount
-        counts[child.table] = counts.get(child.table, 0) + deleted
-    for table in found.direct:
-        counts[table] = raw.execute(f"DELETE FROM {_quote(table)} WHERE guild_id = ? AND user_id = ?",
-                                    (guild_id, user_id)).rowcount
+    # deepest first: a child's rows are found through its parent's rows, so they go before them; this also
+    # counts them right whether or not the key cascades
+    for table in sorted(found.member, key=lambda t: -t.depth):
+        counts[table.table] = raw.execute(f"DELETE FROM {_quote(table.table)} WHERE {table.where}",
+                                          parameters).rowcount
     return counts
 
 
 async def delete_member(db: Database, guild_id: int, user_id: int) -> dict[str, int]:
     """Delete every row of the member in this guild in one transaction; rows deleted per table (zeros included).
 
+    Records they authored for the guild and rows kept across servers stay (see the module docstring).
     Pending reminders go with their rows, so the dispatcher, which only ever sends rows it claims from the
     table, never sends them; an in-flight send's outcome updates nothing once its row is gone.
     """

@@ -8,6 +8,8 @@ Python. Days are UTC days.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from db.connection import Database
@@ -43,16 +45,20 @@ async def answer_tallies(db: Database, guild_id: int, user_id: int, recent_since
     return [AnswerTally(row[0], row[1], row[2], *recent.get(row[0], (0, 0))) for row in totals]
 
 
-async def card_tallies(db: Database, guild_id: int, user_id: int, now: dt.datetime, known_box: int) -> list[CardTally]:
-    """Per module: written questions whose card is in a known box, and cards due for review now.
+async def card_tallies(db: Database, guild_id: int, user_id: int, now: dt.datetime, known_box: int,
+                       pool: Iterable[str]) -> list[CardTally]:
+    """Per module: questions of `pool` (the written questions the guild can ask now) whose card is in a known
+    box, and cards due for review now.
 
-    Generated families (gen:<family>) are reviewed like any card but are not questions of the written bank,
-    so they count for "due" and not for mastery.
+    Only pool questions count as known: a card of a question since retired, or dropped from the bank, would
+    otherwise make mastery read "12 of 10 known". Generated families (gen:<family>) are never in the pool: they
+    count for "due" and not for mastery. The pool travels as one JSON array, which SQLite turns into a
+    lookup once per query.
     """
     rows = await db.fetch_all(
-        "SELECT module, SUM(box >= ? AND item NOT LIKE 'gen:%'), SUM(due_at <= ?) FROM cards"
+        "SELECT module, SUM(box >= ? AND item IN (SELECT value FROM json_each(?))), SUM(due_at <= ?) FROM cards"
         " WHERE guild_id = ? AND user_id = ? GROUP BY module",
-        (known_box, to_ts(now), guild_id, user_id),
+        (known_box, json.dumps(list(pool)), to_ts(now), guild_id, user_id),
     )
     return [CardTally(row[0], row[1] or 0, row[2] or 0) for row in rows]
 

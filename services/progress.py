@@ -7,13 +7,16 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from db import members
 from db import progress as records
 from db.connection import Database
 from services import anki, charts
 from services.catalog import QuestionCatalog
+from services.planning import PlanningService
 from study.content import Content
 from study.errors import UserInputError
 from study.progress import AnswerTally, Progress, build_progress, percent, recent_since, series_start
@@ -22,6 +25,28 @@ from study.studyplan import ExamDate, ModuleStatus, StudyPlan, plan_study
 
 GROUP_ACTIVE_DAYS = 7
 GROUP_EXAM_HORIZON_DAYS = 30
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection): a member's display name
+# like "=HYPERLINK(...)" must stay text. A leading quote makes it text in Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MY_DATA_JSON = "my-data.json"
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def zipped_json(document: object, name: str = MY_DATA_JSON) -> bytes:
+    """Compact JSON inside a deflated .zip: a member's full history is mostly repeated keys and ids, so it
+    shrinks about tenfold (100,000 answers: ~55 MB of indented JSON, a few MB zipped), under Discord's upload
+    limit."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -34,10 +59,12 @@ class GroupReport:
 
 
 class ProgressService:
-    def __init__(self, db: Database, catalog: QuestionCatalog, content: Content) -> None:
+    def __init__(self, db: Database, catalog: QuestionCatalog, content: Content,
+                 planning: PlanningService | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.content = content
+        self.planning = planning  # for members' time zones; without it (benchmarks) days are UTC days
 
     @property
     def module_order(self) -> list[str]:
@@ -52,6 +79,16 @@ class ProgressService:
         guild's own, minus retired ones)."""
         return {key: len(await self.catalog.pool(guild_id, key)) for key in self.module_order}
 
+    async def _pool_ids(self, guild_id: int) -> list[str]:
+        return [q.id for key in self.module_order for q in await self.catalog.pool(guild_id, key)]
+
+    async def local_today(self, guild_id: int, user_id: int, now: dt.datetime) -> dt.date:
+        """Today in the member's time zone: exam and passed dates are the member's local dates, so near
+        midnight UTC's date would call tomorrow's exam "in 2 days" or refuse today's pass as in the future."""
+        if self.planning is None:
+            return now.date()
+        return now.astimezone(ZoneInfo(await self.planning.timezone_for(guild_id, user_id))).date()
+
     # ---- one member -------------------------------------------------------------------------------------------
 
     async def progress(self, guild_id: int, user_id: int, now: dt.datetime) -> Progress:
@@ -60,7 +97,9 @@ class ProgressService:
             module_order=self.module_order,
             bank_sizes=await self.bank_sizes(guild_id),
             answers=await records.answer_tallies(self.db, guild_id, user_id, recent_since(now)),
-            cards=await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX),
+            # "known" counts only questions still in the pool, so retiring a learnt one cannot show 12 of 10
+            cards=await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX,
+                                             await self._pool_ids(guild_id)),
             topics=await records.topic_scores(self.db, guild_id, user_id),
             study_days=await records.recent_study_days(self.db, guild_id, user_id),
             per_day=await records.answers_per_day(self.db, guild_id, user_id, day_start),
@@ -90,7 +129,7 @@ class ProgressService:
 
     async def mark_passed(self, guild_id: int, user_id: int, module: str, passed_on: dt.date,
                           now: dt.datetime) -> bool:
-        if passed_on > now.date():
+        if passed_on > await self.local_today(guild_id, user_id, now):
             raise UserInputError(f"{passed_on.isoformat()} is in the future: record a module once you have "
                                  "passed it. Nothing was saved.")
         if passed_on.year < 1973:
@@ -112,7 +151,8 @@ class ProgressService:
             module = self.content.syllabus.module(score.module)
             topic = module.topic(score.topic) if module else None
             weak.setdefault(score.module, []).append(topic.name if topic else score.topic)
-        return plan_study(statuses, await records.exam_dates(self.db, guild_id, user_id), now.date(),
+        today = await self.local_today(guild_id, user_id, now)
+        return plan_study(statuses, await records.exam_dates(self.db, guild_id, user_id), today,
                           passed=await self.passed(guild_id, user_id), weak_topics=weak)
 
     # ---- exports and deletion ---------------------------------------------------------------------------------
@@ -129,13 +169,24 @@ class ProgressService:
         return len(questions), data
 
     async def my_data(self, guild_id: int, user_id: int, now: dt.datetime) -> bytes:
-        tables = await members.export_member(self.db, guild_id, user_id)
+        """Everything about the member, as my-data.json inside a .zip (see zipped_json)."""
+        found = await members.export_member(self.db, guild_id, user_id)
         document = {
             "guild_id": guild_id, "user_id": user_id, "exported_at": now.isoformat(timespec="seconds"),
             "note": "Instants are unix seconds (UTC) unless the column says otherwise.",
-            "tables": tables,
+            "tables": found.tables,
+            "records_you_authored": {
+                "note": "This server's records that name you as their author (questions you imported, questions "
+                        "you retired, fee entries, exam windows, settings). They belong to the server and are "
+                        "kept by /forgetme.",
+                "tables": found.authored,
+            },
+            "across_servers": {
+                "note": "Stored once for you, not per server (the DM channel the bot uses to reach you).",
+                "tables": found.across_servers,
+            },
         }
-        return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+        return await asyncio.to_thread(zipped_json, document)
 
     async def forget(self, guild_id: int, user_id: int) -> dict[str, int]:
         return await members.delete_member(self.db, guild_id, user_id)
@@ -180,7 +231,7 @@ class ProgressService:
         for user in users:
             s = summaries.get(user)
             exam = exams.get(user)
-            writer.writerow([
+            writer.writerow([csv_safe(cell) for cell in [
                 user, names.get(user, ""),
                 s.answered if s else 0, percent(s.right / s.answered) if s else "—",
                 s.answered_recent if s else 0,
@@ -188,5 +239,5 @@ class ProgressService:
                 s.last_answered_at.date().isoformat() if s and s.last_answered_at else "",
                 " ".join(self.module_code(m) for m in passed.get(user, [])),
                 self.module_code(exam.module) if exam else "", exam.on.isoformat() if exam else "",
-            ])
+            ]])
         return len(users), buffer.getvalue().encode()

@@ -21,12 +21,14 @@ import pytest
 from db import progress as progress_records
 from db import quiz as quiz_records
 from db import reminders
-from scheduling.dispatcher import DeliveryOutcome, ReminderDispatcher
+from services.progress import ProgressService, csv_safe
 from tests.conftest import START, World
+from tests.db.test_members import owner_counts
 from tests.fakediscord import FakeDiscordError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OTHER_GUILD = 999_000
+DISCORD_UPLOAD_LIMIT = 10 * 1024 * 1024
 
 
 def at(days: float = 0, minutes: float = 0) -> dt.datetime:
@@ -82,18 +84,16 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def member_rows(path: Path, guild_id: int, user_id: int) -> dict[str, int]:
-    """Rows of (guild, user) in every table that has both columns, found by walking the schema."""
-    with sqlite3.connect(path) as conn:
-        found = {}
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            if {"guild_id", "user_id"} <= columns:
-                found[table] = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE guild_id = ? AND user_id = ?",
-                                            (guild_id, user_id)).fetchone()[0]
-        found["session_items"] = conn.execute(
-            "SELECT COUNT(*) FROM session_items WHERE session_id IN"
-            " (SELECT id FROM quiz_sessions WHERE guild_id = ? AND user_id = ?)", (guild_id, user_id)).fetchone()[0]
-        return found
+    """Rows of (guild, member) in every table naming a member, owners found through the declared foreign keys
+    (tests/db/test_members.py: its own walk, not db/members.py's)."""
+    return owner_counts(path, guild_id, user_id)
+
+
+def unzip_json(data: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["my-data.json"]
+        assert archive.getinfo("my-data.json").compress_type == zipfile.ZIP_DEFLATED
+        return json.loads(archive.read("my-data.json"))
 
 
 async def test_progress_figures_match_the_hand_computed_history(world: World):
@@ -243,80 +243,166 @@ async def test_anki_export_holds_exactly_the_missed_questions(world: World):
     assert any(stem in fields for (fields,) in notes)
 
 
-async def test_mydata_is_a_json_of_every_row(world: World):
+async def test_mydata_is_a_zipped_json_of_every_row(world: World):
     await scripted(world)
     await world.fake.slash(world.member, world.channel, "passed add", module="bscm", date="2026-06-01")
     result = await world.fake.slash(world.member, world.channel, "mydata")
+    assert result.ephemeral and "my-data.json inside the .zip" in result.content
     [(name, data)] = result.attachments
-    document = json.loads(data)
-    assert name == "my-data.json" and document["user_id"] == world.member.id
+    document = unzip_json(data)
+    assert name == "my-data.zip" and document["user_id"] == world.member.id
     tables = document["tables"]
     assert len(tables["answers"]) == 9 and len(tables["session_items"]) == 9
     assert tables["passed_modules"][0]["module"] == "bscm"
     expected = member_rows(world.config.database_path, world.guild.id, world.member.id)
-    assert {t: len(rows) for t, rows in tables.items() if t in expected} == expected
+    assert {t: len(rows) for t, rows in tables.items()} == expected
+    assert document["records_you_authored"]["tables"] == {}
+    assert document["across_servers"]["tables"] == {"dm_channels": []}
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str]] = []
+async def test_mydata_lists_what_an_admin_authored_and_the_dm_channel(world: World):
+    await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027",
+                           start="2026-12-01", end="2026-12-20", modules="all")
+    await world.fake.slash(world.admin, world.channel, "questions retire", question_id="smr-env-001")
+    with sqlite3.connect(world.config.database_path) as conn:
+        conn.execute("INSERT INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, 4242, 1)",
+                     (world.admin.id,))
+    document = unzip_json((await world.fake.slash(world.admin, world.channel, "mydata")).attachments[0][1])
+    authored = document["records_you_authored"]["tables"]
+    assert [w["name"] for w in authored["exam_windows"]] == ["Spring 2027"]
+    assert [r["question_id"] for r in authored["question_retirements"]] == ["smr-env-001"]
+    assert "kept by /forgetme" in document["records_you_authored"]["note"]
+    assert document["across_servers"]["tables"]["dm_channels"][0]["channel_id"] == 4242
 
-    async def deliver(self, reminder: reminders.Reminder) -> DeliveryOutcome:
-        self.sent.append((reminder.user_id, reminder.text))
-        return DeliveryOutcome.delivered()
+
+def bulk_answers(world: World, count: int) -> None:
+    """A long history, written straight into SQLite (the quiz path would take minutes for 20,000)."""
+    questions = list(world.content.bank.questions.values())
+    start = int(at(-365).timestamp())
+    rows = [(world.guild.id, world.member.id, q.id, q.module, q.topic, i % 3 != 0, "quiz", f"s{i // 20}",
+             start + i * 1000) for i, q in ((i, questions[i % len(questions)]) for i in range(count))]
+    with sqlite3.connect(world.config.database_path) as conn:
+        conn.executemany("INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source,"
+                         " session_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+async def test_mydata_of_a_long_history_fits_discords_upload_limit(world: World):
+    bulk_answers(world, 20_000)
+    result = await world.fake.slash(world.member, world.channel, "mydata")
+    [(name, data)] = result.attachments
+    assert name == "my-data.zip" and len(data) < DISCORD_UPLOAD_LIMIT
+    document = unzip_json(data)
+    assert len(document["tables"]["answers"]) == 20_000
+    assert document["tables"]["answers"][-1]["question_id"]
+
+
+async def test_mydata_too_large_even_zipped_says_so_and_how_to_get_it(world: World):
+    # 16 MB of random text (flag reasons) barely compresses: the zip stays over Discord's limit
+    with sqlite3.connect(world.config.database_path) as conn:
+        conn.executemany("INSERT INTO question_flags VALUES (?, ?, ?, ?, 1)",
+                         [(world.guild.id, f"q{i}", world.member.id, secrets.token_urlsafe(6_000))
+                          for i in range(2_000)])
+    result = await world.fake.slash(world.member, world.channel, "mydata")
+    assert result.ephemeral and not result.attachments
+    assert "MB even compressed, more than Discord lets me upload" in result.content
+    assert "Ask a server admin for a database export" in result.content
+
+
+def custom_ids(message: dict) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"] if "custom_id" in c]
+
+
+async def study_everything(world: World, who, post: dict) -> None:
+    """Everything a member can leave behind, through the real commands and buttons."""
+    quiz = await world.fake.slash(who, world.channel, "quiz", module="bscm", count=1, mode="new")
+    feedback = await world.fake.click(who, quiz.message, custom_ids(quiz.message)[0])
+    modal = await world.fake.click(who, feedback.message,
+                                   next(i for i in custom_ids(feedback.message) if i.startswith("quiz-flag:")))
+    thanks = await world.fake.submit_modal(who, modal, {"reason": "Choice C is also defensible."})
+    assert thanks.ephemeral
+    daily = await world.fake.click(who, post["id"], custom_ids(post)[0])
+    assert daily.ephemeral
+    for command, options in [("timezone set", {"zone": "Europe/Berlin"}),
+                             ("exam set", {"module": "mpr", "date": "2027-03-01"}),
+                             ("window join", {"name": "Spring 2027"}),
+                             ("remind me", {"when": "in 2 hours", "text": f"study, {who.name}"}),
+                             ("passed add", {"module": "bscm", "date": "2026-06-01"}),
+                             ("progress-sharing", {"share": "on"})]:
+        result = await world.fake.slash(who, world.channel, command, **options)
+        assert result.ephemeral, result.content
 
 
 async def test_forgetme_deletes_everything_of_that_member_here_and_nothing_else(world: World):
     db = world.bot.db
+    setup = await world.fake.slash(world.admin, world.channel, "daily setup", channel=world.channel, time="08:00",
+                                   timezone="UTC")
+    assert setup.ephemeral
+    await world.fake.slash(world.admin, world.channel, "daily now")
+    [post] = [m for m in world.fake.channel_messages(world.channel)
+              if m["embeds"] and m["embeds"][0]["title"].startswith("Daily question")]
+    added = await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027",
+                                   start="2027-02-01", end="2027-04-30", modules="all")
+    assert "Added exam window" in added.content
     await scripted(world)
-    await answer(world, "smr-env-001", True, at(), user_id=world.other.id)
-    await answer(world, "smr-env-001", False, at(), guild_id=OTHER_GUILD)  # the member, elsewhere
-    for guild, user, text in [(world.guild.id, world.member.id, "mine"), (world.guild.id, world.other.id, "theirs"),
-                              (OTHER_GUILD, world.member.id, "mine elsewhere")]:
-        await reminders.add(db, guild_id=guild, user_id=user, kind="once", text=text, due_at=at(minutes=30), now=at())
-    await progress_records.set_passed(db, world.guild.id, world.member.id, "bscm", at().date(), at())
-    await progress_records.set_sharing(db, world.guild.id, world.member.id, True, at())
-    others = member_rows(world.config.database_path, world.guild.id, world.other.id)
-    elsewhere = member_rows(world.config.database_path, OTHER_GUILD, world.member.id)
+    for who in (world.member, world.other):
+        await study_everything(world, who, post)
+    # the member in another server
+    await answer(world, "smr-env-001", False, at(), guild_id=OTHER_GUILD)
+    await reminders.add(db, guild_id=OTHER_GUILD, user_id=world.member.id, kind="once", text="elsewhere",
+                        due_at=at(days=30), now=at())
+
+    path = world.config.database_path
+    before = member_rows(path, world.guild.id, world.member.id)
+    # every kind of member data really exists before the deletion, so "zero after" means something
+    assert {"answers", "cards", "topic_stats", "quiz_sessions", "session_items", "question_flags", "daily_answers",
+            "member_settings", "exams", "window_members", "reminders", "passed_modules",
+            "progress_sharing"} <= {t for t, n in before.items() if n}
+    others = member_rows(path, world.guild.id, world.other.id)
+    elsewhere = member_rows(path, OTHER_GUILD, world.member.id)
+    guild_rows = {t: n for t, n in
+                  [(t, rows_in(path, t)) for t in ("daily_posts", "exam_windows", "daily_settings")]}
 
     prompt = await world.fake.slash(world.member, world.channel, "forgetme")
     assert prompt.ephemeral and "cannot be undone" in prompt.embeds[0]["description"]
-    yes = world.fake.find_button(prompt.message, "Delete my data")
     keep = await world.fake.click(world.member, prompt.message, world.fake.find_button(prompt.message, "Keep it"))
     assert keep.content == "Kept: nothing was deleted."
-    assert member_rows(world.config.database_path, world.guild.id, world.member.id)["answers"] == 9
+    assert member_rows(path, world.guild.id, world.member.id) == before
 
     prompt = await world.fake.slash(world.member, world.channel, "forgetme")
     yes = world.fake.find_button(prompt.message, "Delete my data")
     stranger = await world.fake.click(world.other, prompt.message, yes)
     assert "belongs to someone else" in stranger.content
     done = await world.fake.click(world.member, prompt.message, yes)
-    assert done.content.startswith("Done. Deleted: answers: 9, review cards: 5, ")
-    assert "passed modules: 1" in done.content and "reminders: 1" in done.content
-    assert "session questions: 9" in done.content and "sharing choice: 1" in done.content
+    assert done.content.startswith(f"Done. Deleted: answers: {before['answers']}, ")
+    for label, table in [("daily question answers", "daily_answers"), ("exam dates", "exams"),
+                         ("exam windows joined", "window_members"), ("question flags", "question_flags"),
+                         ("session questions", "session_items"), ("sharing choice", "progress_sharing")]:
+        assert f"{label}: {before[table]}" in done.content
+    assert "Records you made for the server as an admin" in done.content and "are kept" in done.content
     assert done.message["components"] == []
 
-    assert all(n == 0 for n in member_rows(world.config.database_path, world.guild.id, world.member.id).values())
-    assert member_rows(world.config.database_path, world.guild.id, world.other.id) == others
-    assert member_rows(world.config.database_path, OTHER_GUILD, world.member.id) == elsewhere
+    assert {t: n for t, n in member_rows(path, world.guild.id, world.member.id).items() if n} == {}
+    assert member_rows(path, world.guild.id, world.other.id) == others
+    assert member_rows(path, OTHER_GUILD, world.member.id) == elsewhere
+    assert {t: rows_in(path, t) for t in guild_rows} == guild_rows  # the server's own records stay
 
-    # the reminder that was pending never fires; everyone else's do
-    recorder = Recorder()
-    dispatcher = ReminderDispatcher(db, world.clock, recorder, record_delay=0)
-    await dispatcher.start()
-    try:
-        world.clock.advance(dt.timedelta(hours=1))
-        for _ in range(200):
-            if len(recorder.sent) >= 2:
-                break
-            await asyncio.sleep(0.01)
-        await dispatcher.wait_idle(5)
-    finally:
-        await dispatcher.stop()
-    assert sorted(recorder.sent) == sorted([(world.other.id, "theirs"), (world.member.id, "mine elsewhere")])
+    # the member's pending reminder never fires; the other member's does
+    world.clock.set(at(minutes=130))
+    for _ in range(100):
+        if world.fake.dm_messages(world.other):
+            break
+        await asyncio.sleep(0.02)
+    await world.bot.dispatcher.wait_idle()
+    assert [m["content"] for m in world.fake.dm_messages(world.other)] == ["⏰ Reminder: study, cy"]
+    assert world.fake.dm_messages(world.member) == []
 
     after = await world.fake.slash(world.member, world.channel, "progress")
     assert after.embeds[0]["description"].startswith("**0** answers")
+
+
+def rows_in(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
 
 
 async def test_forgetme_confirmation_expires(world: World):
@@ -369,3 +455,59 @@ async def test_group_view_for_admins_and_study_leads(world: World):
     assert "Only organizers can see the group" in not_lead.content and not not_lead.attachments
     not_admin = await world.fake.slash(world.other, world.channel, "group lead-role")
     assert "Manage Server" in not_admin.content
+
+
+async def test_dates_are_the_members_local_dates_far_from_utc(world: World):
+    # START is 2026-11-25 12:00 UTC: already 2026-11-26 01:00 in Auckland (UTC+13 in summer)
+    await world.fake.slash(world.member, world.channel, "timezone set", zone="Pacific/Auckland")
+    passed = await world.fake.slash(world.member, world.channel, "passed add", module="bscm", date="2026-11-26")
+    assert "Congratulations on passing **BSCM** (2026-11-26)" in passed.content
+    await world.fake.slash(world.member, world.channel, "exam set", module="smr", date="2026-11-27")
+    plan = await world.fake.slash(world.member, world.channel, "studyplan")
+    assert field(plan.embeds[0], "SMR · exam 2026-11-27 (tomorrow)")
+    # a member on UTC sees the UTC date: the 26th is still tomorrow and cannot be a passed date yet
+    future = await world.fake.slash(world.other, world.channel, "passed add", module="bscm", date="2026-11-26")
+    assert "2026-11-26 is in the future" in future.content
+    await world.fake.slash(world.other, world.channel, "exam set", module="smr", date="2026-11-27")
+    other_plan = await world.fake.slash(world.other, world.channel, "studyplan")
+    assert field(other_plan.embeds[0], "SMR · exam 2026-11-27 (in 2 days)")
+
+
+async def test_group_export_cells_never_run_as_spreadsheet_formulas(world: World):
+    # Display names come from the bot's member cache, which has no members intent (and so no names) in the fake:
+    # the CSV that /group export sends is built here by the same service with names given.
+    sneaky, dash = 501, 502
+    for who in (sneaky, dash):
+        await answer(world, "smr-env-001", True, at(), user_id=who)
+    service = ProgressService(world.bot.db, world.bot.catalog, world.content)
+    names = {sneaky: '=HYPERLINK("http://x","y")', dash: "-2+3", world.member.id: "@bob"}
+    _, data = await service.group_csv(world.guild.id, at(), names)
+    rows = {r["user_id"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
+    assert rows[str(sneaky)]["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[str(dash)]["name"] == "'-2+3"
+    assert rows[str(dash)]["answered"] == "1" and rows[str(dash)]["accuracy"] == "100%"
+    assert csv_safe("+1") == "'+1" and csv_safe("plain") == "plain" and csv_safe(-3) == -3
+
+
+async def test_mastery_counts_only_questions_still_asked(world: World):
+    await scripted(world)  # smr-env-001 reached box 4: known
+    smr_size = len(world.content.bank.for_module("smr"))
+    before = await world.fake.slash(world.member, world.channel, "progress")
+    assert f"(1 of {smr_size} questions known)" in field(before.embeds[0], "SMR")["value"]
+    await world.fake.slash(world.admin, world.channel, "questions retire", question_id="smr-env-001")
+    after = await world.fake.slash(world.member, world.channel, "progress")
+    assert f"Mastery 0% (0 of {smr_size - 1} questions known)" in field(after.embeds[0], "SMR")["value"]
+
+
+async def test_a_long_exam_list_is_cut_at_a_whole_line(world: World):
+    for index in range(60):
+        await progress_records.set_passed(world.bot.db, world.guild.id, 10_000 + index, "bscm", at().date(), at())
+        with sqlite3.connect(world.config.database_path) as conn:
+            conn.execute("INSERT INTO exams (guild_id, user_id, module, exam_date, timezone, created_at)"
+                         " VALUES (?, ?, 'mpr', ?, 'UTC', 0)",
+                         (world.guild.id, 100_000_000_000_000_000 + index, at(1 + index % 20).date().isoformat()))
+    report = await world.fake.slash(world.admin, world.channel, "group progress")
+    value = field(report.embeds[0], "Exams in the next 30 days")["value"]
+    *lines, last = value.split("\n")
+    assert len(value) <= 1024 and all(line.endswith(">") and " · MPR · <@1000" in line for line in lines)
+    assert last == f"… and {60 - len(lines)} more (see /group export)"

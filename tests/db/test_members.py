@@ -1,21 +1,27 @@
-"""A member's data: export and deletion walk the schema, so every member table is covered, new ones too."""
+"""A member's data: export and deletion walk the schema, so every member table is covered, new ones too.
+
+The tests decide which rows are the member's on their own (owner_counts below), without db/members.py's rule:
+every table with a user_id column, plus every table hanging from one by a declared foreign key, and each
+row's guild and member found by following its foreign keys to the parent rows, in Python.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from db import members, question_admin, reminders
+from db import daily, members, planning, question_admin, reminders
 from db import progress as records
 from db import quiz as quiz_records
 from db.connection import Database
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 GUILD, OTHER_GUILD = 1, 2
-ME, YOU = 10, 11
+ME, YOU, ADMIN = 10, 11, 12
 
 
 @pytest.fixture
@@ -24,6 +30,63 @@ async def db(tmp_path):
     yield database
     await database.close()
 
+
+# ---- the independent oracle -------------------------------------------------------------------------------------
+
+def _schema(conn: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, list[str], list]]]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                         " AND name NOT LIKE 'sqlite_%'")]
+    columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    keys: dict[str, list[tuple[str, list[str], list]]] = {}
+    for table in tables:
+        grouped: dict[int, list[tuple]] = {}
+        for row in conn.execute(f'PRAGMA foreign_key_list("{table}")'):
+            grouped.setdefault(row[0], []).append(row)
+        keys[table] = [(parts[0][2], [p[3] for p in parts], [p[4] for p in parts]) for parts in grouped.values()]
+    return columns, keys
+
+
+def member_table_names(path: Path) -> set[str]:
+    """Tables with a column naming a member (user_id), or whose foreign keys lead to one, and whose rows belong
+    to a guild (a guild_id column here or up a foreign-key chain)."""
+    with sqlite3.connect(path) as conn:
+        columns, keys = _schema(conn)
+
+    def reaches(table: str, column: str, seen: frozenset[str]) -> bool:
+        return column in columns[table] or any(
+            parent not in seen and reaches(parent, column, seen | {table}) for parent, _, _ in keys[table])
+
+    return {t for t in columns if reaches(t, "user_id", frozenset()) and reaches(t, "guild_id", frozenset())}
+
+
+def owner_counts(path: Path, guild_id: int, user_id: int) -> dict[str, int]:
+    """Rows of (guild, member) in every member table, each row's owner found by walking its foreign keys."""
+    with sqlite3.connect(path) as conn:
+        conn.row_factory = sqlite3.Row
+        columns, keys = _schema(conn)
+
+        def parent_row(row: sqlite3.Row, parent: str, frm: list[str], to: list) -> sqlite3.Row | None:
+            if not all(to):  # the key names the parent's primary key
+                to = [r[1] for r in sorted(conn.execute(f'PRAGMA table_info("{parent}")'), key=lambda r: r[5])
+                      if r[5] > 0]
+            where = " AND ".join(f'"{c}" = ?' for c in to)
+            return conn.execute(f'SELECT * FROM "{parent}" WHERE {where}', [row[c] for c in frm]).fetchone()
+
+        def find(table: str, row: sqlite3.Row, column: str) -> object:
+            if column in columns[table]:
+                return row[column]
+            for parent, frm, to in keys[table]:
+                found = parent_row(row, parent, frm, to)
+                if found is not None and (value := find(parent, found, column)) is not None:
+                    return value
+            return None
+
+        return {table: sum(1 for r in conn.execute(f'SELECT * FROM "{table}"')
+                           if find(table, r, "user_id") == user_id and find(table, r, "guild_id") == guild_id)
+                for table in member_table_names(path)}
+
+
+# ---- data through the real records ------------------------------------------------------------------------------
 
 async def answer(db: Database, guild: int, user: int, question_id: str, correct: bool, at: dt.datetime) -> None:
     """One answer through the real quiz records: answers, cards and topic tallies together."""
@@ -47,76 +110,114 @@ async def member_data(db: Database, guild: int, user: int) -> None:
     await records.set_passed(db, guild, user, "bscm", NOW.date(), NOW)
     await records.set_sharing(db, guild, user, True, NOW)
     await question_admin.add_flag(db, guild, "smr-q2", user, "typo in choice B", NOW)
+    await planning.set_member_setting(db, guild, user, NOW, timezone="Pacific/Auckland")
+    await planning.set_exam(db, guild, user, "mpr", dt.date(2027, 1, 10), None, "Pacific/Auckland", NOW)
+    window = await planning.window_by_name(db, guild, "Spring") or await planning.add_window(
+        db, guild, "Spring", dt.date(2026, 12, 1), dt.date(2026, 12, 20), ("mpr",), ADMIN, NOW)
+    await planning.join_window(db, window, user, NOW)
+    # a daily post of the guild (no user_id, not the member's) and the member's answer to it (no guild_id)
+    post = await daily.claim_post(db, guild_id=guild, kind="manual", local_day=NOW.date(), channel_id=5,
+                                  question=daily.PlannedQuestion("smr-q3", "smr", "demand", 1, 4), now=NOW,
+                                  reveal_at=NOW + dt.timedelta(hours=12))
+    await daily.mark_sent(db, post.id, 500 + post.id)
+    await daily.record_answer(db, post.id, user, 1, item_key="smr-q3", message_id=None, now=NOW)
 
 
-def counts(path, guild: int, user: int) -> dict[str, int]:
-    """Rows of (guild, user) in every table that has both columns, read straight from the schema."""
-    with sqlite3.connect(path) as conn:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        found = {}
-        for table in tables:
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            if {"guild_id", "user_id"} <= columns:
-                found[table] = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE guild_id = ? AND user_id = ?",
-                                            (guild, user)).fetchone()[0]
-        sessions = conn.execute("SELECT id FROM quiz_sessions WHERE guild_id = ? AND user_id = ?",
-                                (guild, user)).fetchall()
-        found["session_items"] = sum(conn.execute("SELECT COUNT(*) FROM session_items WHERE session_id = ?",
-                                                  s).fetchone()[0] for s in sessions)
-        reminder_ids = conn.execute("SELECT id FROM reminders WHERE guild_id = ? AND user_id = ?",
-                                    (guild, user)).fetchall()
-        found["reminder_deliveries"] = sum(conn.execute(
-            "SELECT COUNT(*) FROM reminder_deliveries WHERE reminder_id = ?", r).fetchone()[0] for r in reminder_ids)
-        return found
+async def everyone(db: Database) -> None:
+    for guild, user in [(GUILD, ME), (GUILD, YOU), (OTHER_GUILD, ME)]:
+        await member_data(db, guild, user)
 
 
-async def test_the_schema_walk_finds_member_tables_and_their_children(db):
-    tables = await members.member_tables(db)
-    assert {"answers", "cards", "topic_stats", "quiz_sessions", "reminders", "passed_modules",
-            "progress_sharing", "question_flags"} <= set(tables.direct)
-    children = {c.table: c.parent for c in tables.children}
-    assert children == {"session_items": "quiz_sessions", "reminder_deliveries": "reminders"}
-    assert "guild_settings" not in tables.direct and "dm_channels" not in tables.direct
+# ---- tests ------------------------------------------------------------------------------------------------------
+
+async def test_the_oracle_sees_every_member_table_including_daily_answers(db):
+    await everyone(db)
+    found = owner_counts(db.path, GUILD, ME)
+    assert {"answers", "cards", "topic_stats", "quiz_sessions", "session_items", "reminders", "reminder_deliveries",
+            "passed_modules", "progress_sharing", "question_flags", "daily_answers", "exams", "member_settings",
+            "window_members"} <= set(found)
+    assert found["daily_answers"] == 1 and found["session_items"] == 2 and found["reminder_deliveries"] == 1
+    # guild records and posts are not the member's; dm_channels has no guild
+    assert not {"daily_posts", "exam_windows", "guild_settings", "fee_entries"} & set(found)
 
 
 async def test_export_has_every_row_of_the_member_and_nobody_elses(db):
-    for guild, user in [(GUILD, ME), (GUILD, YOU), (OTHER_GUILD, ME)]:
-        await member_data(db, guild, user)
+    await everyone(db)
     data = await members.export_member(db, GUILD, ME)
-    expected = counts(db.path, GUILD, ME)
-    assert {table: len(rows) for table, rows in data.items()} == expected
-    assert all(row["guild_id"] == GUILD and row["user_id"] == ME
-               for table, rows in data.items() if table not in ("session_items", "reminder_deliveries")
-               for row in rows)
-    assert {row["question_id"] for row in data["answers"]} == {"smr-q1", "smr-q2"}
-    assert data["question_flags"][0]["reason"] == "typo in choice B"
+    expected = owner_counts(db.path, GUILD, ME)
+    assert {table: len(data.tables.get(table, [])) for table in expected} == expected
+    assert set(data.tables) == set(expected)  # nothing extra, no table left out
+    assert {row["question_id"] for row in data.tables["answers"]} == {"smr-q1", "smr-q2", "smr-q3"}
+    assert data.tables["daily_answers"][0]["user_id"] == ME
+    assert data.tables["question_flags"][0]["reason"] == "typo in choice B"
+    assert data.authored == {}  # the member authored no guild record
+
+
+async def test_export_lists_guild_records_the_member_authored_and_rows_across_servers(db):
+    await everyone(db)
+    async with db.transaction() as conn:
+        await conn.execute("INSERT OR REPLACE INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)",
+                           (ADMIN, 777, 1))
+    await question_admin.retire(db, GUILD, "smr-q1", ADMIN, NOW)
+    await question_admin.retire(db, OTHER_GUILD, "smr-q2", ADMIN, NOW)
+    data = await members.export_member(db, GUILD, ADMIN)
+    assert data.authored["exam_windows"][0]["name"] == "Spring" and len(data.authored["exam_windows"]) == 1
+    assert [r["question_id"] for r in data.authored["question_retirements"]] == ["smr-q1"]
+    assert data.across_servers["dm_channels"] == [
+        {"user_id": ADMIN, "channel_id": 777, "dms_closed_at": None, "closed_notice_pending": 0, "updated_at": 1}]
+    # /forgetme keeps the server's records
+    await members.delete_member(db, GUILD, ADMIN)
+    assert await db.fetch_value("SELECT COUNT(*) FROM exam_windows WHERE created_by = ?", (ADMIN,)) == 2
+    assert await db.fetch_value("SELECT COUNT(*) FROM question_retirements") == 2
 
 
 async def test_delete_removes_every_row_of_the_member_in_that_guild_only(db):
-    for guild, user in [(GUILD, ME), (GUILD, YOU), (OTHER_GUILD, ME)]:
-        await member_data(db, guild, user)
-    before_you, before_elsewhere = counts(db.path, GUILD, YOU), counts(db.path, OTHER_GUILD, ME)
-    before_me = counts(db.path, GUILD, ME)
+    await everyone(db)
+    before_you, before_elsewhere = owner_counts(db.path, GUILD, YOU), owner_counts(db.path, OTHER_GUILD, ME)
+    before_me = owner_counts(db.path, GUILD, ME)
+    posts = await db.fetch_value("SELECT COUNT(*) FROM daily_posts")
     deleted = await members.delete_member(db, GUILD, ME)
     assert {t: n for t, n in deleted.items() if n} == {t: n for t, n in before_me.items() if n}
-    assert deleted["answers"] == 2 and deleted["reminders"] == 2 and deleted["reminder_deliveries"] == 1
-    assert all(n == 0 for n in counts(db.path, GUILD, ME).values())
-    assert counts(db.path, GUILD, YOU) == before_you
-    assert counts(db.path, OTHER_GUILD, ME) == before_elsewhere
+    assert deleted["answers"] == 3 and deleted["reminders"] == 2 and deleted["reminder_deliveries"] == 1
+    assert deleted["daily_answers"] == 1
+    assert all(n == 0 for n in owner_counts(db.path, GUILD, ME).values())
+    assert owner_counts(db.path, GUILD, YOU) == before_you
+    assert owner_counts(db.path, OTHER_GUILD, ME) == before_elsewhere
+    assert await db.fetch_value("SELECT COUNT(*) FROM daily_posts") == posts  # the guild's posts stay
     # nothing pending of that member is left for the dispatcher to claim
     claimed = {(r.guild_id, r.user_id) for r in await reminders.claim_due(db, NOW + dt.timedelta(days=2), 100)}
     assert claimed == {(GUILD, YOU), (OTHER_GUILD, ME)}
 
 
-async def test_a_table_added_later_is_covered_without_code_changes(db):
+async def test_tables_added_later_are_covered_without_code_changes(db):
     async with db.transaction() as conn:
         await conn.execute("CREATE TABLE later_feature (guild_id INTEGER, user_id INTEGER, note TEXT)")
         await conn.execute("INSERT INTO later_feature VALUES (?, ?, 'mine'), (?, ?, 'yours')",
                            (GUILD, ME, GUILD, YOU))
-    assert (await members.export_member(db, GUILD, ME))["later_feature"] == [
-        {"guild_id": GUILD, "user_id": ME, "note": "mine"}]
-    assert (await members.delete_member(db, GUILD, ME))["later_feature"] == 1
-    assert await db.fetch_value("SELECT COUNT(*) FROM later_feature") == 1
+        # a member table reaching its guild through two foreign-key hops, and a child of a child
+        await conn.execute("CREATE TABLE later_board (id INTEGER PRIMARY KEY, guild_id INTEGER)")
+        await conn.execute("CREATE TABLE later_thread (id INTEGER PRIMARY KEY,"
+                           " board_id INTEGER REFERENCES later_board)")
+        await conn.execute("CREATE TABLE later_vote (thread_id INTEGER REFERENCES later_thread (id), user_id INTEGER,"
+                           " PRIMARY KEY (thread_id, user_id)) WITHOUT ROWID")
+        await conn.execute("CREATE TABLE later_vote_note (thread_id INTEGER, user_id INTEGER, note TEXT,"
+                           " FOREIGN KEY (thread_id, user_id) REFERENCES later_vote (thread_id, user_id))")
+        await conn.execute("INSERT INTO later_board VALUES (1, ?), (2, ?)", (GUILD, OTHER_GUILD))
+        await conn.execute("INSERT INTO later_thread VALUES (1, 1), (2, 2)")
+        await conn.execute("INSERT INTO later_vote VALUES (1, ?), (2, ?), (1, ?)", (ME, ME, YOU))
+        await conn.execute("INSERT INTO later_vote_note VALUES (1, ?, 'here'), (2, ?, 'elsewhere'), (1, ?, 'y')",
+                           (ME, ME, YOU))
+    expected = owner_counts(db.path, GUILD, ME)
+    assert {k: expected[k] for k in ("later_feature", "later_vote", "later_vote_note")} == {
+        "later_feature": 1, "later_vote": 1, "later_vote_note": 1}
+    data = await members.export_member(db, GUILD, ME)
+    assert data.tables["later_feature"] == [{"guild_id": GUILD, "user_id": ME, "note": "mine"}]
+    assert data.tables["later_vote_note"] == [{"thread_id": 1, "user_id": ME, "note": "here"}]
+    deleted = await members.delete_member(db, GUILD, ME)
+    assert (deleted["later_feature"], deleted["later_vote"], deleted["later_vote_note"]) == (1, 1, 1)
+    assert all(n == 0 for n in owner_counts(db.path, GUILD, ME).values())
+    assert owner_counts(db.path, OTHER_GUILD, ME)["later_vote_note"] == 1
+    assert owner_counts(db.path, GUILD, YOU)["later_vote"] == 1
 
 
 async def test_delete_is_one_transaction(db):
@@ -128,4 +229,4 @@ async def test_delete_is_one_transaction(db):
         await conn.execute("INSERT INTO stubborn VALUES (?, ?)", (GUILD, ME))
     with pytest.raises(sqlite3.IntegrityError):
         await members.delete_member(db, GUILD, ME)
-    assert counts(db.path, GUILD, ME)["answers"] == 2
+    assert owner_counts(db.path, GUILD, ME)["answers"] == 3
