@@ -13,6 +13,7 @@ from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
 from db import fees as fee_records
 from db import planning as planning_records
+from db import progress as progress_records
 from study.errors import UserInputError
 from study.fees import FeeEntry, parse_date, validate_fee_input
 from study.nudges import parse_offsets
@@ -119,6 +120,19 @@ class Admin(commands.Cog):
         await interaction.response.send_message(
             f"Exam windows are announced in {channel.mention}; members who join one get a DM {notice_days} days "
             f"before it closes.", ephemeral=True)
+
+    @settings.command(name="lead-role", description="The study-lead role that may use /group (empty: clear it)")
+    @app_commands.describe(role="The role; leave empty to clear it")
+    @admin_only()
+    async def settings_lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await progress_records.set_study_lead_role(self.bot.db, interaction.guild_id, role.id if role else None,
+                                                   self.bot.clock.now())
+        if role is None:
+            text = "Cleared: only members with Manage Server can use /group now."
+        else:
+            text = (f"Study leads: {role.mention} may use /group. Also allow that role on /group in Server Settings"
+                    " → Integrations, so Discord shows them the command.")
+        await interaction.response.send_message(text, ephemeral=True)
 
     @window.command(name="add", description="Add an exam window (dates YYYY-MM-DD, modules e.g. 'bscm,mpr' or all)")
     @admin_only()

@@ -1,7 +1,7 @@
 """/group: the cohort view for organizers (Manage Server, or the configured study-lead role).
 
 /group's default permission is Manage Server, so Discord shows it to admins only; to let study leads use
-it, a server admin sets the role with /group lead-role and allows that role on /group in Server Settings →
+it, a server admin sets the role with /admin settings lead-role and allows that role on /group in Server Settings →
 Integrations. The bot checks again at run time, whatever the server's overrides say.
 """
 
@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only, is_guild_admin
+from cogs.checks import is_guild_admin
 from cogs.ui.embeds import BRAND, fit_lines
 from db import progress as records
 from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
@@ -106,19 +106,6 @@ class Group(commands.Cog):
         await interaction.followup.send(f"{count} member row{'s' if count != 1 else ''}.",
                                         file=discord.File(io.BytesIO(data), filename="group-progress.csv"),
                                         ephemeral=True)
-
-    @group.command(name="lead-role", description="Set the study-lead role that may use /group (Manage Server)")
-    @app_commands.describe(role="The role; leave empty to clear it")
-    @admin_only()
-    async def lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await records.set_study_lead_role(self.bot.db, interaction.guild_id, role.id if role else None,
-                                          self.bot.clock.now())
-        if role is None:
-            text = "Cleared: only members with Manage Server can use /group now."
-        else:
-            text = (f"Study leads: {role.mention} may use /group. Also allow that role on /group in Server Settings"
-                    " → Integrations, so Discord shows them the command.")
-        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

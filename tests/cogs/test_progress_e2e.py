@@ -443,7 +443,7 @@ async def test_group_view_for_admins_and_study_leads(world: World):
         await world.fake.slash(world.member, world.channel, "group progress")
 
     lead = world.fake.add_role(world.guild, "study-lead", discord.Permissions.none())
-    set_role = await world.fake.slash(world.admin, world.channel, "group lead-role", role=lead)
+    set_role = await world.fake.slash(world.admin, world.channel, "admin settings lead-role", role=lead)
     assert "may use /group" in set_role.content
     # the server allows the role on /group in Integrations: Discord now shows it to everyone we test with
     world.fake.enforce_default_member_permissions = False
@@ -453,7 +453,7 @@ async def test_group_view_for_admins_and_study_leads(world: World):
     assert as_lead.embeds[0]["title"] == "The group's progress"
     not_lead = await world.fake.slash(world.member, world.channel, "group progress")
     assert "Only organizers can see the group" in not_lead.content and not not_lead.attachments
-    not_admin = await world.fake.slash(world.other, world.channel, "group lead-role")
+    not_admin = await world.fake.slash(world.other, world.channel, "admin settings lead-role")
     assert "Manage Server" in not_admin.content
 
 
