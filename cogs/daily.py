@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -25,7 +28,7 @@ from scheduling.daily_scheduler import DailyScheduler, next_post_time
 from services.daily import LEADERBOARD_PAGE, DailyService, ScheduleInput
 from study.daily import page_of
 from study.errors import UserInputError
-from study.questions import LETTERS
+from study.questions import LETTERS, Question
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -34,10 +37,27 @@ log = logging.getLogger(__name__)
 Period = Literal["week", "month", "all"]
 # What the bot needs in the daily channel: see it, post in it, and show the question as an embed.
 NEEDED = ("view_channel", "send_messages", "embed_links")
+# Errors that say nothing about the message itself: Discord or the network failed for now.
+NETWORK_ERRORS = (OSError, asyncio.TimeoutError, aiohttp.ClientError)
+# Display names shown in embeds, looked up over REST when the gateway cache has no member (no members intent).
+NAME_TTL_SECONDS = 600.0
+NAME_CACHE_MAX = 5000
+NAME_LOOKUP_SECONDS = 1.5
+# How far back in the channel a post that went out (but was not recorded) is looked for before sending it again.
+HISTORY_LOOKBACK = 50
 
 
 class PostRefused(UserInputError):
-    """Discord refused the daily post (permissions, a deleted channel)."""
+    """Discord refused the daily post for good (no access, a deleted channel): it is recorded as failed."""
+
+
+class PostDelayed(UserInputError):
+    """Discord failed for now (5xx, 429, the network): the claim stays and the same post is sent again later."""
+
+
+def lasting(error: discord.HTTPException) -> bool:
+    """A refusal that sending the same message again would meet again (403, 404, a 400 for the payload)."""
+    return error.status < 500 and error.status != 429
 
 
 class Daily(commands.Cog):
@@ -59,6 +79,9 @@ class Daily(commands.Cog):
         self._edit_locks: dict[int, asyncio.Lock] = {}
         self._count_tasks: dict[int, asyncio.Task[None]] = {}
         self._count_dirty: set[int] = set()
+        # Posts this process is sending right now: the scheduler's resend of claimed posts leaves them alone.
+        self._sending: set[int] = set()
+        self._names: dict[tuple[int, int], tuple[str | None, float]] = {}
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -90,39 +113,170 @@ class Daily(commands.Cog):
         return self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
 
     async def post_scheduled(self, settings: DailySettings, local_day: dt.date) -> None:
-        """The scheduler's call: post the day's question (the claim makes a second call a no-op)."""
-        try:
-            await self._post(settings, kind="scheduled", local_day=local_day)
-        except PostRefused:
-            return  # logged and recorded as failed: the day stays claimed, an admin can fix it and use /daily now
-        summary = await self.service.weekly_summary_due(settings, local_day)
-        if summary is not None and await self.service.claim_summary(settings.guild_id, summary.week_start,
-                                                                    self._now()):
-            try:
-                message = await self.bot.get_partial_messageable(settings.channel_id).send(
-                    embed=daily_views.summary_embed(summary, self.bot.content.syllabus))
-                await self.service.summary_sent(settings.guild_id, summary.week_start, message.id)
-            except discord.HTTPException:
-                log.warning("weekly summary for guild %s could not be posted", settings.guild_id, exc_info=True)
+        """The scheduler's call: post the day's question (the claim makes a second call a no-op).
 
-    async def _post(self, settings: DailySettings, *, kind: str, local_day: dt.date | None = None) -> Post | None:
+        PostDelayed propagates: the scheduler tries the same claimed post again a little later."""
         for earlier in await self.service.open_posts(settings.guild_id):
             await self.reveal_post(earlier)  # the next post reveals the one before
-        planned = await self.service.plan_post(settings, kind=kind, now=self._now(), local_day=local_day)
+        planned = await self.service.plan_post(settings, kind="scheduled", now=self._now(), local_day=local_day)
+        if planned is None:
+            return
+        self._sending.add(planned.post.id)
+        try:
+            await self._post_summary(settings, local_day)
+            await self._deliver(planned.post, planned.question)
+        except PostRefused:
+            return  # logged and recorded as failed: the day stays claimed, an admin can fix it and use /daily now
+        finally:
+            self._sending.discard(planned.post.id)
+
+    async def resend_post(self, post: Post, *, send: bool) -> None:
+        """The scheduler's call for a post claimed and never recorded as sent (Discord failed for a while, or the
+        bot stopped between the claim and the send, or between the send and recording it)."""
+        if post.id in self._sending:
+            return  # this process is sending it right now (a /daily now in progress)
+        self._sending.add(post.id)
+        try:
+            message_id = await self._find_sent(post)
+            if message_id is not None:
+                await self.service.mark_sent(post, message_id)
+                log.info("daily post %s had been sent as message %s; recorded it", post.id, message_id)
+                return
+            planned = await self.service.planned(post) if send else None
+            if planned is None:
+                why = "its question no longer exists" if send else "not sent within the grace window"
+                await self.service.mark_failed(post, why)
+                log.warning("daily post %s of guild %s given up: %s", post.id, post.guild_id, why)
+                return
+            if post.kind == "scheduled":
+                await self._post_summary(await self.service.settings(post.guild_id), post.local_day)
+            await self._deliver(post, planned.question)
+        except PostRefused:
+            return
+        finally:
+            self._sending.discard(post.id)
+
+    async def _find_sent(self, post: Post) -> int | None:
+        """The message of a post that went out although its send was not recorded, from the channel's latest
+        messages: the post's buttons carry its id. (Discord honours a repeated nonce only for a few minutes.)"""
+        prefix = f"daily:{post.id}:"
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if message.author.id == self.bot.user.id and any(
+                        str(getattr(item, "custom_id", "") or "").startswith(prefix)
+                        for row in message.components for item in getattr(row, "children", ())):
+                    return message.id
+        except discord.HTTPException as error:
+            if not lasting(error):
+                raise PostDelayed(f"reading <#{post.channel_id}> failed: {error.status}") from None
+            # cannot read the history (no Read Message History): the fixed nonce still guards against a double
+        except NETWORK_ERRORS as error:
+            raise PostDelayed(f"reading <#{post.channel_id}> failed: {error!r}") from None
+        return None
+
+    async def _post_summary(self, settings: DailySettings, local_day: dt.date) -> None:
+        """Last week's summary, just above the week's first post. Claimed first so it is posted once; a claim whose
+        send failed is given back, and the week's next post tries again."""
+        summary = await self.service.weekly_summary_due(settings, local_day)
+        if summary is None or not await self.service.claim_summary(settings.guild_id, summary.week_start,
+                                                                   self._now()):
+            return
+        try:
+            names = await self._display_names(settings.guild_id, (row.tally.user_id for row in summary.top))
+            message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
+                embed=daily_views.summary_embed(summary, self.bot.content.syllabus, names))
+        except (discord.HTTPException, *NETWORK_ERRORS):
+            await self.service.release_summary(settings.guild_id, summary.week_start)
+            log.warning("weekly summary for guild %s could not be posted; the next post tries again",
+                        settings.guild_id, exc_info=True)
+            return
+        await self.service.summary_sent(settings.guild_id, summary.week_start, message.id)
+
+    async def _post(self, settings: DailySettings, *, kind: str) -> Post | None:
+        for earlier in await self.service.open_posts(settings.guild_id):
+            await self.reveal_post(earlier)  # the next post reveals the one before
+        planned = await self.service.plan_post(settings, kind=kind, now=self._now())
         if planned is None:
             return None
-        post, question = planned.post, planned.question
-        embed = daily_views.post_embed(post, question, self.bot.content.syllabus, 0)
+        self._sending.add(planned.post.id)
         try:
-            message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
-                embed=embed, view=daily_views.post_view(post, question))
+            return await self._deliver(planned.post, planned.question)
+        finally:
+            self._sending.discard(planned.post.id)
+
+    async def _deliver(self, post: Post, question: Question) -> Post:
+        """Send a claimed post and record its message.
+
+        The nonce is fixed per post and discord.py sends it with enforce_nonce: if an earlier attempt reached
+        Discord although we never heard back, Discord returns that message instead of posting a second one.
+        Only a lasting refusal (403, 404) marks the post failed; anything else keeps the claim for a resend."""
+        embed = daily_views.post_embed(post, question, self.bot.content.syllabus, 0)
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        try:
+            message = await channel.send(embed=embed, view=daily_views.post_view(post, question),
+                                         nonce=f"d{post.id}")
         except discord.HTTPException as error:
-            await self.service.mark_failed(post, f"{error.status} {error.text}")
-            log.warning("daily post in guild %s channel %s failed: %s", settings.guild_id, settings.channel_id,
-                        error)
-            raise PostRefused(f"I could not post in <#{settings.channel_id}> ({error.text or error.status}). "
-                                 f"Check that I can view the channel, send messages and embed links there.") from None
+            if lasting(error):
+                await self.service.mark_failed(post, f"{error.status} {error.text}")
+                log.warning("daily post %s in guild %s channel %s refused: %s", post.id, post.guild_id,
+                            post.channel_id, error)
+                raise PostRefused(f"I could not post in <#{post.channel_id}> ({error.text or error.status}). "
+                                  f"Check that I can view the channel, send messages and embed links there.") from None
+            raise self._delayed(post, f"{error.status} {error.text}".strip()) from None
+        except NETWORK_ERRORS as error:
+            raise self._delayed(post, f"network: {error!r}") from None
         return await self.service.mark_sent(post, message.id)
+
+    def _delayed(self, post: Post, why: str) -> PostDelayed:
+        log.warning("daily post %s in guild %s not sent for now (%s); it is sent again later", post.id,
+                    post.guild_id, why)
+        minutes = max(1, round(self.scheduler.retry_after.total_seconds() / 60))
+        return PostDelayed(f"Discord did not take Day {post.day_number} just now ({why[:80]}). I kept it and will "
+                           f"post it in <#{post.channel_id}> in about {minutes} minutes.")
+
+    # ---- member names ------------------------------------------------------------------------------------------
+
+    async def _display_names(self, guild_id: int | None, user_ids: Iterable[int]) -> dict[int, str]:
+        """Display names for embeds, where a bare <@id> often shows as @unknown-user. From the member cache, then
+        from REST (cached a while); an id that cannot be resolved in time is left out (shown as a mention)."""
+        guild = self.bot.get_guild(guild_id) if guild_id else None
+        if guild is None:
+            return {}
+        names: dict[int, str] = {}
+        missing: list[int] = []
+        clock = time.monotonic()
+        for user_id in dict.fromkeys(user_ids):
+            member = guild.get_member(user_id)
+            cached = self._names.get((guild.id, user_id))
+            if member is not None:
+                names[user_id] = member.display_name
+            elif cached is not None and cached[1] > clock:
+                if cached[0]:
+                    names[user_id] = cached[0]
+            else:
+                missing.append(user_id)
+        if missing:
+            tasks = [asyncio.create_task(self._fetch_name(guild, user_id)) for user_id in missing]
+            done, pending = await asyncio.wait(tasks, timeout=NAME_LOOKUP_SECONDS)
+            for task in pending:
+                task.cancel()
+            for user_id, task in zip(missing, tasks, strict=True):
+                if task in done and not task.cancelled() and task.exception() is None and task.result():
+                    names[user_id] = task.result()
+        return names
+
+    async def _fetch_name(self, guild: discord.Guild, user_id: int) -> str | None:
+        try:
+            name: str | None = (await guild.fetch_member(user_id)).display_name
+        except discord.NotFound:
+            name = None  # left the server: shown as a mention
+        except (discord.HTTPException, *NETWORK_ERRORS):
+            return None  # not cached: the next embed tries again
+        if len(self._names) >= NAME_CACHE_MAX:
+            self._names.clear()
+        self._names[(guild.id, user_id)] = (name, time.monotonic() + NAME_TTL_SECONDS)
+        return name
 
     async def reveal_post(self, post: Post) -> None:
         """Close a post and edit its message with the answer and how the group did."""
@@ -130,7 +284,8 @@ class Daily(commands.Cog):
             reveal = await self.service.reveal(post, self._now())
             if reveal is None or post.message_id is None:
                 return
-            embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus)
+            names = await self._display_names(post.guild_id, reveal.figures.first_correct)
+            embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus, names)
             try:
                 await self._message(post.channel_id, post.message_id).edit(embed=embed, view=view)
             except discord.HTTPException:
@@ -170,6 +325,9 @@ class Daily(commands.Cog):
     # ---- clicks -----------------------------------------------------------------------------------------------
 
     async def on_answer(self, interaction: discord.Interaction, post_id: int, choice: int) -> None:
+        # Acknowledge first: recording writes the answer and the member's quiz records in one transaction, which
+        # can wait behind other writers (a burst of clicks, a backup) longer than Discord's 3 seconds.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         message_id = interaction.message.id if interaction.message else None
         try:
             result = await self.service.answer(post_id, interaction.guild_id, interaction.user.id, choice,
@@ -186,7 +344,7 @@ class Daily(commands.Cog):
             await send_ephemeral(interaction, "This daily question is closed: its answer has been revealed. "
                                               "The next one is coming!")
             return
-        await interaction.response.send_message(embed=daily_views.feedback_embed(result), ephemeral=True)
+        await interaction.followup.send(embed=daily_views.feedback_embed(result), ephemeral=True)
         self._request_count_edit(post_id)
 
     async def on_leaderboard_page(self, interaction: discord.Interaction, period: str, module: str | None,
@@ -274,7 +432,11 @@ class Daily(commands.Cog):
     async def now(self, interaction: discord.Interaction) -> None:
         settings = await self.service.settings(interaction.guild_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        post = await self._post(settings, kind="manual")
+        try:
+            post = await self._post(settings, kind="manual")
+        except PostDelayed:
+            self.scheduler.retry_later(settings.guild_id)  # the scheduler sends the same post again
+            raise
         self.scheduler.wake()  # a reveal time to wait for
         await interaction.followup.send(f"Posted Day {post.day_number} in <#{settings.channel_id}>.", ephemeral=True)
 
@@ -291,8 +453,9 @@ class Daily(commands.Cog):
                            page: int) -> tuple[discord.Embed, discord.ui.View]:
         board = await self.service.leaderboard(interaction.guild_id, period, module, self._now())
         rows, page, pages = page_of(board.ranked, page, LEADERBOARD_PAGE)
+        names = await self._display_names(interaction.guild_id, (row.tally.user_id for row in rows))
         return daily_views.leaderboard_message(board, page, pages, rows, interaction.user.id,
-                                               self.bot.content.syllabus)
+                                               self.bot.content.syllabus, names)
 
     @app_commands.command(name="leaderboard", description="Who answers the daily question best")
     @app_commands.describe(period="This week, this month or all time", module="Only questions of this module")

@@ -153,11 +153,25 @@ async def set_paused(db: Database, guild_id: int, paused: bool, user_id: int, no
 
 # ---- posts ----------------------------------------------------------------------------------------------------
 
+class QuestionRecentlyPosted(Exception):
+    """The question was posted in the guild since `repeat_since`: a post claimed meanwhile (a /daily now racing
+    the scheduled post) took it after the caller chose it. Choose again."""
+
+
 async def claim_post(db: Database, *, guild_id: int, kind: str, local_day: dt.date, channel_id: int,
-                     question: PlannedQuestion, now: dt.datetime, reveal_at: dt.datetime) -> Post | None:
-    """Reserve a post before it is sent (its id goes into the buttons). None: today's scheduled post exists."""
+                     question: PlannedQuestion, now: dt.datetime, reveal_at: dt.datetime,
+                     repeat_since: dt.datetime | None = None) -> Post | None:
+    """Reserve a post before it is sent (its id goes into the buttons). None: today's scheduled post exists.
+
+    With `repeat_since`, the no-repeat rule is checked again inside the claim's transaction, so two claims
+    racing (each having chosen from the same list of recent questions) never take the same question: the
+    second raises QuestionRecentlyPosted."""
 
     def work(raw: sqlite3.Connection) -> int | None:
+        if repeat_since is not None and raw.execute(
+                "SELECT 1 FROM daily_posts WHERE guild_id = ? AND question_id = ? AND posted_at >= ?",
+                (guild_id, question.question_id, to_ts(repeat_since))).fetchone():
+            raise QuestionRecentlyPosted(question.question_id)
         number = raw.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND state != 'failed'",
                              (guild_id,)).fetchone()[0] + 1
         try:
@@ -175,20 +189,31 @@ async def claim_post(db: Database, *, guild_id: int, kind: str, local_day: dt.da
     return None if post_id is None else await get_post(db, post_id)
 
 
+async def unsent_posts(db: Database) -> list[Post]:
+    """Posts claimed but never recorded as sent (Discord failed for a while, or the bot stopped between the claim
+    and the send, or between the send and mark_sent), oldest first."""
+    return [_post(row) for row in await db.fetch_all(
+        "SELECT * FROM daily_posts WHERE state = 'claimed' ORDER BY posted_at, id")]
+
+
 async def scheduled_post_exists(db: Database, guild_id: int, local_day: dt.date) -> bool:
     return bool(await db.fetch_value(
         "SELECT 1 FROM daily_posts WHERE guild_id = ? AND kind = 'scheduled' AND local_day = ?",
         (guild_id, local_day.isoformat())))
 
 
-async def mark_sent(db: Database, post_id: int, message_id: int) -> None:
+async def mark_sent(db: Database, post_id: int, message_id: int) -> bool:
+    """Record the message of a claimed post and open it for answers; False if it was not claimed any more."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
-                           (message_id, post_id))
+        cursor = await conn.execute(
+            "UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
+            (message_id, post_id))
+        return cursor.rowcount > 0
 
 
 async def mark_failed(db: Database, post_id: int, error: str) -> None:
-    """Discord refused the message: the day's claim stays (never posted twice), the post never opens."""
+    """Discord refused the message for good (no access, no channel), or it could not be sent within the grace
+    window: the day's claim stays (never posted twice), the post never opens."""
     async with db.transaction() as conn:
         await conn.execute("UPDATE daily_posts SET state = 'failed', error = ? WHERE id = ? AND state = 'claimed'",
                            (error[:500], post_id))
@@ -361,6 +386,13 @@ async def claim_summary(db: Database, guild_id: int, week_start: dt.date, now: d
             "INSERT OR IGNORE INTO daily_summaries (guild_id, week_start, posted_at) VALUES (?, ?, ?)",
             (guild_id, week_start.isoformat(), to_ts(now)))
         return cursor.rowcount > 0
+
+
+async def release_summary(db: Database, guild_id: int, week_start: dt.date) -> None:
+    """Give back a claimed summary that could not be sent, so the week's next post tries again."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM daily_summaries WHERE guild_id = ? AND week_start = ? AND message_id IS NULL",
+                           (guild_id, week_start.isoformat()))
 
 
 async def summary_posted(db: Database, guild_id: int, week_start: dt.date) -> bool:

@@ -10,6 +10,13 @@ so a restart, a setup or a pause changes the plan at once. A turn
    was down at 08:00 and starts at 10:30 posts at once, one that starts the next day does not;
 3. sleeps until the earliest next fire time or reveal, or until wake() (setup, pause, resume).
 
+A post is claimed before it is sent. If Discord fails for now (5xx, 429, the network) the handler raises and
+the claim stays: the guild is tried again `retry_after` later, and each turn hands every post still `claimed`
+back to the handler, which sends that same row again (same post id, so its buttons stay valid) while
+study.daily.may_still_send allows it, and gives it up as failed after that. The same covers a bot that died
+between the claim and the send, or between the send and recording it: the next start finds the row claimed.
+A paused guild's claimed posts wait for the resume.
+
 Fire times come from APScheduler's CronTrigger in the guild's time zone, so 08:00 stays 08:00 local across
 daylight-saving changes. "Never twice a day" is not this loop's promise but the database's: the handler
 claims the day with an INSERT that a UNIQUE index refuses the second time.
@@ -31,7 +38,7 @@ from db import daily as store
 from db.connection import Database
 from db.daily import DailySettings, Post
 from scheduling.clock import Clock
-from study.daily import cron_days
+from study.daily import cron_days, may_still_send
 
 log = logging.getLogger(__name__)
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -39,7 +46,14 @@ ONE_SECOND = dt.timedelta(seconds=1)
 
 class DailyHandler(Protocol):
     async def post_scheduled(self, settings: DailySettings, local_day: dt.date) -> None:
-        """Post the guild's question of `local_day` (claiming the day first; a refused claim posts nothing)."""
+        """Post the guild's question of `local_day` (claiming the day first; a refused claim posts nothing).
+
+        Raises if Discord failed for now: the claim stays, and resend_post sends it on a later turn."""
+        ...
+
+    async def resend_post(self, post: Post, *, send: bool) -> None:
+        """A post claimed and never recorded as sent: record its message if it did go out, else send it again
+        (if `send`) or give it up as failed. Raises if Discord failed for now."""
         ...
 
     async def reveal_post(self, post: Post) -> None:
@@ -105,6 +119,21 @@ class DailyScheduler:
         """Re-read the schedules now (after setup, pause or resume)."""
         self._wake.set()
 
+    @property
+    def retry_after(self) -> dt.timedelta:
+        return self._retry_after
+
+    def retry_later(self, guild_id: int) -> dt.datetime:
+        """Send the guild's claimed posts again retry_after from now (Discord just failed), not at once."""
+        when = self._postpone(guild_id)
+        self._wake.set()
+        return when
+
+    def _postpone(self, guild_id: int) -> dt.datetime:
+        when = self._clock.now() + self._retry_after
+        self._retry_at[guild_id] = when
+        return when
+
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Let a post or reveal in progress finish (up to `grace_seconds`), then end the loop."""
         self._stopping = True
@@ -165,23 +194,29 @@ class DailyScheduler:
                 await self._handler.reveal_post(post)
             except Exception:
                 log.exception("revealing daily post %s failed", post.id)
+        unsent: dict[int, list[Post]] = {}
+        for post in await store.unsent_posts(self._db):
+            unsent.setdefault(post.guild_id, []).append(post)
         targets: list[dt.datetime] = []
         for settings in await store.active_settings(self._db):
             if self._stopping:
                 break
-            owed = owed_post(settings, now, self.grace)
-            retry = self._retry_at.get(settings.guild_id)
-            if owed is not None and (retry is None or retry <= now):
-                _, day = owed
-                if not await store.scheduled_post_exists(self._db, settings.guild_id, day):
-                    try:
-                        await self._handler.post_scheduled(settings, day)
-                        self._retry_at.pop(settings.guild_id, None)
-                    except Exception:
-                        log.exception("daily post for guild %s failed; retrying within the grace window",
-                                      settings.guild_id)
-                        self._retry_at[settings.guild_id] = now + self._retry_after
-                        targets.append(now + self._retry_after)
+            guild_id = settings.guild_id
+            retry = self._retry_at.get(guild_id)
+            if retry is not None and retry > now:
+                targets.append(retry)  # Discord failed a moment ago: not again before retry_after
+            else:
+                try:
+                    for post in unsent.get(guild_id, ()):
+                        await self._handler.resend_post(post, send=may_still_send(
+                            post.posted_at, post.local_day, settings.timezone, now, self.grace))
+                    owed = owed_post(settings, now, self.grace)
+                    if owed is not None and not await store.scheduled_post_exists(self._db, guild_id, owed[1]):
+                        await self._handler.post_scheduled(settings, owed[1])
+                    self._retry_at.pop(guild_id, None)
+                except Exception:
+                    log.exception("daily post for guild %s failed; retrying within the grace window", guild_id)
+                    targets.append(self._postpone(guild_id))
             upcoming = next_post_time(settings, now)
             if upcoming is not None:
                 targets.append(upcoming)

@@ -20,8 +20,11 @@ from study.questions import Question
 from study.selection import SEED_SPACE
 from study.srs import item_key
 from study.syllabus import Syllabus
+from study.timeparse import parse_days
 
 LEADERBOARD_PAGE = 10
+# How often a claim is retried when a racing post took the chosen question meanwhile.
+CLAIM_ATTEMPTS = 3
 
 
 class NotSetUp(UserInputError):
@@ -95,7 +98,8 @@ class DailyService:
         """Every field checked; the first problem is raised as a UserInputError and nothing is saved."""
         hour, minute = rules.parse_time(given.time)
         timezone = rules.parse_timezone(given.timezone)
-        days = rules.parse_days(given.days)
+        # the same day parser as /remind study: one set of words for days across the bot
+        days = tuple(sorted(parse_days(given.days or "daily")))
         tokens = rules.split_modules(given.modules)
         rotation = "weakest" if rules.WEAKEST in tokens else "order"
         modules: list[str] = []
@@ -176,23 +180,37 @@ class DailyService:
 
     async def plan_post(self, settings: DailySettings, *, kind: str, now: dt.datetime,
                         local_day: dt.date | None = None) -> PlannedPost | None:
-        """Choose and claim a post; None if the day's scheduled post was claimed already (by any run)."""
+        """Choose and claim a post; None if the day's scheduled post was claimed already (by any run).
+
+        The claim re-checks the no-repeat window in its own transaction: a /daily now racing the scheduled post
+        may have taken the chosen question since it was chosen, and then the choice is made again."""
         if kind == "scheduled" and local_day is not None and await records.scheduled_post_exists(
                 self.db, settings.guild_id, local_day):
             return None
-        question = await self.choose_question(settings, now)
         day = local_day or now.astimezone(ZoneInfo(settings.timezone)).date()
-        post = await records.claim_post(
-            self.db, guild_id=settings.guild_id, kind=kind, local_day=day, channel_id=settings.channel_id,
-            question=records.PlannedQuestion(question.id, question.module, question.topic, question.answer_index,
-                                             len(question.choices)),
-            now=now, reveal_at=now + dt.timedelta(hours=settings.reveal_after_hours),
-        )
-        return None if post is None else PlannedPost(post, question)
+        for _ in range(CLAIM_ATTEMPTS):
+            question = await self.choose_question(settings, now)
+            try:
+                post = await records.claim_post(
+                    self.db, guild_id=settings.guild_id, kind=kind, local_day=day, channel_id=settings.channel_id,
+                    question=records.PlannedQuestion(question.id, question.module, question.topic,
+                                                     question.answer_index, len(question.choices)),
+                    now=now, reveal_at=now + dt.timedelta(hours=settings.reveal_after_hours),
+                    repeat_since=rules.repeat_cutoff(now, settings.repeat_window_days),
+                )
+            except records.QuestionRecentlyPosted:
+                continue
+            return None if post is None else PlannedPost(post, question)
+        raise UserInputError("Another daily question was being posted at the same moment; try again in a minute.")
 
     async def mark_sent(self, post: Post, message_id: int) -> Post:
         await records.mark_sent(self.db, post.id, message_id)
         return replace(post, message_id=message_id, state="open")
+
+    async def planned(self, post: Post) -> PlannedPost | None:
+        """A claimed post with its question, to send it again; None if the question is gone."""
+        question = await self.question_of(post)
+        return None if question is None else PlannedPost(post, question)
 
     async def mark_failed(self, post: Post, error: str) -> None:
         await records.mark_failed(self.db, post.id, error)
@@ -278,6 +296,9 @@ class DailyService:
 
     async def claim_summary(self, guild_id: int, week_start: dt.date, now: dt.datetime) -> bool:
         return await records.claim_summary(self.db, guild_id, week_start, now)
+
+    async def release_summary(self, guild_id: int, week_start: dt.date) -> None:
+        await records.release_summary(self.db, guild_id, week_start)
 
     async def summary_sent(self, guild_id: int, week_start: dt.date, message_id: int) -> None:
         await records.set_summary_message(self.db, guild_id, week_start, message_id)

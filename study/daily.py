@@ -30,10 +30,6 @@ Period = Literal["week", "month", "all"]
 PERIODS: tuple[Period, ...] = ("week", "month", "all")
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
-_DAY_ALIASES = {
-    "daily": ALL_DAYS, "every day": ALL_DAYS, "everyday": ALL_DAYS, "all": ALL_DAYS, "*": ALL_DAYS,
-    "weekdays": (0, 1, 2, 3, 4), "workdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
-}
 
 
 # ---- schedule input -------------------------------------------------------------------------------------------
@@ -64,35 +60,6 @@ def parse_timezone(name: str) -> str:
         raise UserInputError(f"I don't know the time zone '{name}'. Pick an IANA name from the list, "
                              f"such as Europe/Berlin or America/New_York.") from None
     return cleaned
-
-
-def _day_index(token: str, original: str) -> int:
-    token = token.strip()[:3]
-    if token not in DAY_NAMES:
-        raise UserInputError(f"'{original}' is not a list of days: use daily, weekdays, weekends, a range such as "
-                             f"mon-fri, or days such as mon,wed,fri.")
-    return DAY_NAMES.index(token)
-
-
-def parse_days(text: str | None) -> tuple[int, ...]:
-    """'mon-fri', 'daily', 'weekdays', 'mon,wed,fri', 'fri-mon' → sorted weekday numbers (Monday = 0)."""
-    cleaned = (text or "daily").strip().lower()
-    if cleaned in _DAY_ALIASES:
-        return _DAY_ALIASES[cleaned]
-    days: set[int] = set()
-    for part in re.split(r"[,\s]+", cleaned):
-        if not part:
-            continue
-        if "-" in part:
-            first, _, last = part.partition("-")
-            start, end = _day_index(first, text), _day_index(last, text)
-            span = (end - start) % 7
-            days.update((start + offset) % 7 for offset in range(span + 1))
-        else:
-            days.add(_day_index(part, text))
-    if not days:
-        raise UserInputError("Name at least one day, e.g. mon-fri or daily.")
-    return tuple(sorted(days))
 
 
 def cron_days(days: Sequence[int]) -> str:
@@ -311,3 +278,13 @@ def previous_week(today: dt.date) -> tuple[dt.date, dt.date]:
 def local_day(instant: dt.datetime, timezone: str) -> dt.date:
     """The calendar day an instant falls on in a guild's time zone."""
     return instant.astimezone(ZoneInfo(timezone)).date()
+
+
+# ---- posts that were claimed but not sent ---------------------------------------------------------------------
+
+def may_still_send(claimed_at: dt.datetime, post_day: dt.date, timezone: str, now: dt.datetime,
+                   grace: dt.timedelta) -> bool:
+    """Whether a post claimed at `claimed_at` for `post_day` and never sent (Discord was down, the bot died)
+    may still be sent now: within the grace window and on the same local day, the rule for a missed post.
+    Later than that it is yesterday's question, or too late to be worth answering."""
+    return now - claimed_at <= grace and local_day(now, timezone) == post_day

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -23,6 +24,25 @@ if TYPE_CHECKING:
     from study.syllabus import Syllabus
 
 PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+# Discord refuses a message whose embed (title, description, field names and values, footer) exceeds 6000
+# characters in total, and a field value over 1024.
+EMBED_TOTAL = 6000
+FIELD_VALUE = 1024
+NAME_LENGTH = 32  # Discord's own limit for display names
+REFERENCE_LENGTH = 300
+# The explanation is what a reveal is for: the question text gives way before the explanation shrinks below this.
+MIN_EXPLANATION = 400
+
+
+def _fit(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, with … to show it was cut."""
+    return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
+
+
+def who(user_id: int, names: Mapping[int, str] | None) -> str:
+    """A member's display name for an embed (escaped, trimmed), or the mention when it is unknown."""
+    name = (names or {}).get(user_id)
+    return discord.utils.escape_markdown(_fit(name, NAME_LENGTH)) if name else f"<@{user_id}>"
 
 
 def _cog(interaction: discord.Interaction):
@@ -104,22 +124,31 @@ def post_view(post: Post, question: Question) -> discord.ui.View:
     return view
 
 
-def reveal_message(reveal: Reveal, syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+def reveal_message(reveal: Reveal, syllabus: Syllabus,
+                   names: Mapping[int, str] | None = None) -> tuple[discord.Embed, discord.ui.View]:
     post, question, figures = reveal.post, reveal.question, reveal.figures
     embed = discord.Embed(title=f"Daily question · Day {post.day_number} · revealed", colour=RIGHT,
                           description=_stem_block(question))
     embed.add_field(name="Module", value=_label(question, syllabus), inline=False)
-    embed.add_field(name="Answer", value=f"**{question.answer_letter}.** {question.correct_choice}"[:1024],
-                    inline=False)
+    answer = f"**{question.answer_letter}.** {question.correct_choice}"
+    embed.add_field(name="Answer", value=_fit(answer, FIELD_VALUE), inline=False)
     spread = " · ".join(f"{LETTERS[i]}: {n}" for i, n in enumerate(figures.by_choice))
     group = (f"{figures.correct} of {figures.total} right ({figures.percent}%)\n{spread}" if figures.total
              else "Nobody answered this one.")
-    embed.add_field(name="How the group did", value=group, inline=False)
-    embed.add_field(name="Why", value=question.explanation[:1024], inline=False)
-    first = ", ".join(f"<@{user_id}>" for user_id in figures.first_correct) or "Nobody this time."
-    embed.add_field(name="First right", value=first, inline=False)
+    embed.add_field(name="How the group did", value=_fit(group, FIELD_VALUE), inline=False)
+    first = ", ".join(who(user_id, names) for user_id in figures.first_correct) or "Nobody this time."
+    embed.add_field(name="First right", value=_fit(first, FIELD_VALUE), inline=False)
     if question.reference:
-        embed.set_footer(text=f"Read more: {question.reference}"[:2048])
+        embed.set_footer(text=_fit(f"Read more: {question.reference}", REFERENCE_LENGTH))
+    # The explanation takes what the 6000-character total leaves, up to a field's 1024; a long question text is
+    # cut first so the explanation keeps at least MIN_EXPLANATION.
+    why = "Why"
+    room = EMBED_TOTAL - len(embed) - len(why)
+    if room < min(MIN_EXPLANATION, len(question.explanation)):
+        embed.description = _fit(embed.description or "", len(embed.description or "") - (MIN_EXPLANATION - room))
+        room = MIN_EXPLANATION
+    embed.insert_field_at(3, name=why, value=_fit(question.explanation, min(FIELD_VALUE, room)) or "—",
+                          inline=False)
     view = discord.ui.View(timeout=None)
     for index in range(len(question.choices)):
         button = DailyAnswerButton(post.id, index)
@@ -183,12 +212,13 @@ def _tally_text(right: int, answered: int, percent: int) -> str:
 
 
 def leaderboard_message(board: Leaderboard, page: int, pages: int, rows: list, caller_id: int,
-                        syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+                        syllabus: Syllabus, names: Mapping[int, str] | None = None,
+                        ) -> tuple[discord.Embed, discord.ui.View]:
     title = f"Daily leaderboard · {PERIOD_TITLES[board.period]}"
     if board.module:
         module = syllabus.module(board.module)
         title += f" · {module.code if module else board.module}"
-    lines = [f"**{row.rank}.** <@{row.tally.user_id}> · "
+    lines = [f"**{row.rank}.** {who(row.tally.user_id, names)} · "
              f"{_tally_text(row.tally.right, row.tally.answered, row.tally.percent)}" for row in rows]
     embed = discord.Embed(title=title, colour=BRAND,
                           description="\n".join(lines) or "No daily answers in this period yet.")
@@ -213,12 +243,13 @@ def streak_text(current: int, best: int, answered: int) -> str:
             f"You have answered {answered} daily question{'s' if answered != 1 else ''}.")
 
 
-def summary_embed(summary: WeeklySummary, syllabus: Syllabus) -> discord.Embed:
+def summary_embed(summary: WeeklySummary, syllabus: Syllabus,
+                  names: Mapping[int, str] | None = None) -> discord.Embed:
     embed = discord.Embed(title=f"Last week in the daily question ({summary.week_start:%d %b} – "
                                 f"{summary.week_end:%d %b})", colour=BRAND)
-    lines = [f"**{row.rank}.** <@{row.tally.user_id}> · "
+    lines = [f"**{row.rank}.** {who(row.tally.user_id, names)} · "
              f"{_tally_text(row.tally.right, row.tally.answered, row.tally.percent)}" for row in summary.top]
-    embed.add_field(name="Top members", value="\n".join(lines)[:1024] or "—", inline=False)
+    embed.add_field(name="Top members", value=_fit("\n".join(lines), FIELD_VALUE) or "—", inline=False)
     module_lines = []
     for tally in summary.by_module:
         module = syllabus.module(tally.module)

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from study.questions import LETTERS
+from db import question_admin
+from study.generators import FAMILIES
+from study.questions import LETTERS, Question
 from tests.conftest import World
 
 UTC = dt.UTC
@@ -116,7 +118,8 @@ async def test_setup_refuses_bad_input_and_saves_nothing(world: World):
         ({"timezone": "Mars/Olympus_Mons"}, "I don't know the time zone 'Mars/Olympus_Mons'"),
         ({"time": "25:00"}, "'25:00' is not a time of day"),
         ({"time": "eight"}, "'eight' is not a time"),
-        ({"days": "someday"}, "'someday' is not a list of days"),
+        ({"days": "someday"}, "'someday' is not a set of days"),
+        ({"days": "monkey"}, "'monkey' is not a set of days"),  # not Monday: the first three letters don't do
         ({"modules": "dsp nope"}, "I don't know a module called 'nope'"),
     ]
     for options, expected in cases:
@@ -151,7 +154,8 @@ async def test_daily_now_posts_members_answer_once_and_the_reveal_shows_the_figu
     assert [b["custom_id"] for b in buttons(post)] == [f"daily:{post_id}:{i}" for i in range(len(question.choices))]
 
     first, _, _ = await answer(world, post, world.member, right=True)
-    assert first.ephemeral and "✅ Right!" in first.embeds[0]["description"]
+    # deferred first ("thinking…", only for the member), then the feedback replaces it
+    assert first.type == 5 and first.ephemeral and "✅ Right!" in first.embeds[0]["description"]
     assert "revealed" in first.embeds[0]["description"] and question.explanation[:30] not in str(first.embeds)
     wrong, _, wrong_choice = await answer(world, post, world.other, right=False)
     assert wrong.ephemeral and f"❌ Not this time: you chose **{LETTERS[wrong_choice]}**" in wrong.embeds[0][
@@ -175,7 +179,7 @@ async def test_daily_now_posts_members_answer_once_and_the_reveal_shows_the_figu
     assert field(embed, "Answer") == f"**{question.answer_letter}.** {question.correct_choice}"[:1024]
     assert field(embed, "How the group did").startswith("2 of 3 right (67%)")
     assert f"{LETTERS[wrong_choice]}: 1" in field(embed, "How the group did")
-    assert field(embed, "First right") == f"<@{world.member.id}>, <@{world.admin.id}>"
+    assert field(embed, "First right") == "bob, ada"  # display names: a bare <@id> often shows as @unknown-user
     assert field(embed, "Why") == question.explanation[:1024]
     states = [(b["disabled"], b["style"]) for b in buttons(revealed)]
     assert all(disabled for disabled, _ in states) and states[question.answer_index][1] == 3  # green
@@ -316,9 +320,9 @@ async def test_a_scripted_week_gives_the_expected_leaderboard_and_streaks(world:
     embed = board.embeds[0]
     assert board.ephemeral and embed["title"] == "Daily leaderboard · this week"
     assert embed["description"].split("\n") == [
-        f"**1.** <@{world.member.id}> · 4 right of 5 (80%)",
-        f"**2.** <@{world.admin.id}> · 3 right of 4 (75%)",
-        f"**3.** <@{world.other.id}> · 3 right of 5 (60%)",
+        "**1.** bob · 4 right of 5 (80%)",
+        "**2.** ada · 3 right of 4 (75%)",
+        "**3.** cy · 3 right of 5 (60%)",
     ]
     assert field(embed, "Your place") == "#3 of 3 · 3 right of 5 (60%)"
     streaks = {name: (await world.fake.slash(user, world.channel, "streak")).content for name, user in users.items()}
@@ -345,11 +349,11 @@ async def test_a_scripted_week_gives_the_expected_leaderboard_and_streaks(world:
     week = await world.fake.slash(world.member, world.channel, "leaderboard")
     assert week.embeds[0]["description"] == "No daily answers in this period yet."
     month = await world.fake.slash(world.member, world.channel, "leaderboard", period="month")
-    first, second = sorted([world.member.id, world.other.id])
+    first, second = (name for _, name in sorted([(world.member.id, "bob"), (world.other.id, "cy")]))
     assert month.embeds[0]["description"].split("\n") == [
-        f"**1.** <@{first}> · 3 right of 4 (75%)",   # member and other tie on right answers and accuracy
-        f"**1.** <@{second}> · 3 right of 4 (75%)",
-        f"**3.** <@{world.admin.id}> · 2 right of 3 (67%)",
+        f"**1.** {first} · 3 right of 4 (75%)",   # member and other tie on right answers and accuracy
+        f"**1.** {second} · 3 right of 4 (75%)",
+        "**3.** ada · 2 right of 3 (67%)",
     ]
     everything = await world.fake.slash(world.member, world.channel, "leaderboard", period="all")
     assert everything.embeds[0]["description"] == embed["description"]
@@ -376,7 +380,7 @@ async def test_leaderboard_pages_and_shows_the_callers_place_off_the_page(world:
     assert field(embed, "Your place") == "#12 of 12 · 0 right of 1 (0%)"
     nxt = await world.fake.click(world.other, board.message, world.fake.find_button(board.message, "Next ▶"))
     lines = nxt.embeds[0]["description"].split("\n")
-    assert len(lines) == 2 and lines[-1] == f"**12.** <@{world.other.id}> · 0 right of 1 (0%)"
+    assert len(lines) == 2 and lines[-1] == "**12.** cy · 0 right of 1 (0%)"
     assert nxt.embeds[0]["footer"]["text"].startswith("Page 2 of 2")
     back = await world.fake.click(world.other, nxt.message, world.fake.find_button(nxt.message, "◀ Previous"))
     assert back.embeds[0]["footer"]["text"].startswith("Page 1 of 2")
@@ -401,3 +405,106 @@ async def test_a_post_discord_refuses_is_reported_and_not_retried(world: World):
     world.clock.set(dt.datetime(2026, 11, 25, 14, tzinfo=UTC))
     await idle(world)
     assert len(rows(world, "SELECT id FROM daily_posts")) == 2  # the day stays claimed: never posted twice
+
+
+def channel_posts(world: World) -> str:
+    return rf"/channels/{world.channel.id}/messages$"
+
+
+async def test_discord_failing_for_a_while_delays_the_post_and_sends_the_same_one_once(world: World):
+    await set_up(world, time="13:00")
+    # 503s: discord.py does not retry these itself, so each of our attempts meets one
+    world.fake.fail_next("POST", channel_posts(world), 503, times=3)
+    world.clock.set(dt.datetime(2026, 11, 25, 13, tzinfo=UTC))
+    await idle(world)
+    assert daily_posts(world) == []
+    [(post_id, state)] = rows(world, "SELECT id, state FROM daily_posts")
+    assert state == "claimed"  # not failed: the day's post is still owed
+    for minutes in (5, 10):
+        world.clock.set(dt.datetime(2026, 11, 25, 13, minutes, tzinfo=UTC))
+        await idle(world)
+        assert daily_posts(world) == []
+    world.clock.set(dt.datetime(2026, 11, 25, 13, 15, tzinfo=UTC))
+    [post] = await wait_for_posts(world, 1)
+    assert post["embeds"][0]["title"] == "Daily question · Day 1"
+    assert buttons(post)[0]["custom_id"].startswith(f"daily:{post_id}:")  # the row claimed at 13:00, sent late
+    reply, _, _ = await answer(world, post, world.member, right=True)
+    assert "✅ Right!" in reply.embeds[0]["description"]
+    await idle(world)
+    assert len(daily_posts(world)) == 1
+    assert rows(world, "SELECT id, state, message_id FROM daily_posts") == [(post_id, "open", int(post["id"]))]
+
+
+async def test_daily_now_during_an_outage_tells_the_admin_and_posts_later(world: World):
+    await set_up(world, time="20:00")
+    world.fake.fail_next("POST", channel_posts(world), 503, times=1)
+    result = await world.fake.slash(world.admin, world.channel, "daily now")
+    assert result.ephemeral and "Discord did not take Day 1 just now (503" in result.content
+    assert f"I kept it and will post it in <#{world.channel.id}> in about 5 minutes" in result.content
+    await idle(world)
+    assert daily_posts(world) == []
+    world.clock.advance(dt.timedelta(minutes=5))
+    [post] = await wait_for_posts(world, 1)
+    assert post["embeds"][0]["title"] == "Daily question · Day 1"
+    assert rows(world, "SELECT kind, state FROM daily_posts") == [("manual", "open")]
+
+
+async def test_a_weekly_summary_that_failed_comes_with_the_next_post(world: World):
+    await set_up(world, time="08:00", weekly_summary=True)
+    wednesday = await post_now(world)  # Wed 25 Nov: last week's figures, seen from Monday 30 Nov
+    await answer(world, wednesday, world.member, right=True)
+
+    def summaries():
+        return [m for m in world.fake.channel_messages(world.channel)
+                if m["embeds"] and m["embeds"][0]["title"].startswith("Last week")]
+
+    # Monday: the summary (sent just above the post) meets a 503; the post itself goes out
+    world.fake.fail_next("POST", channel_posts(world), 503, times=1)
+    world.clock.set(dt.datetime(2026, 11, 30, 8, tzinfo=UTC))
+    await wait_for_posts(world, 2)
+    await idle(world)
+    assert summaries() == []
+    world.clock.set(dt.datetime(2026, 12, 1, 8, tzinfo=UTC))  # Tuesday's post brings it
+    await wait_for_posts(world, 3)
+    [summary] = await until(summaries, "the weekly summary")
+    assert summary["embeds"][0]["title"] == "Last week in the daily question (23 Nov – 29 Nov)"
+    assert field(summary["embeds"][0], "Top members") == "**1.** bob · 1 right of 1 (100%)"
+    messages = world.fake.channel_messages(world.channel)
+    assert messages[-2]["id"] == summary["id"]  # right above Tuesday's question
+    world.clock.set(dt.datetime(2026, 12, 2, 8, tzinfo=UTC))
+    await wait_for_posts(world, 4)
+    await idle(world)
+    assert len(summaries()) == 1
+
+
+async def test_the_reveal_of_a_long_question_fits_discords_6000_character_limit(world: World):
+    db, guild_id = world.bot.db, world.guild.id
+    explanation = "Because " + "the reorder point covers demand over the lead time plus safety stock. " * 22
+    assert len(explanation) >= 1500
+    long_one = Question(
+        id="chapter-long-1", module="dsp", topic=world.content.bank.for_module("dsp")[0].topic, difficulty="hard",
+        stem="A long scenario. " * 90, choices=tuple(f"Choice {i}: " + "a long option text " * 50 for i in range(4)),
+        answer_index=2, explanation=explanation, reference="APICS Dictionary, " + "a long reference " * 80)
+    await question_admin.import_questions(db, guild_id, [long_one], world.admin.id, world.clock.now())
+    # every other DSP question retired, so the daily question is the imported one
+    for question_id in [q.id for q in world.content.bank.for_module("dsp")] + [
+            f"gen:{f.name}" for f in FAMILIES.values() if f.module == "dsp"]:
+        await question_admin.retire(db, guild_id, question_id, world.admin.id, world.clock.now())
+    world.bot.catalog.invalidate(guild_id)
+    await set_up(world, modules="dsp", reveal_after=1)
+    post = await post_now(world)
+    assert rows(world, "SELECT question_id FROM daily_posts") == [("chapter-long-1",)]
+    post_id = int(buttons(post)[0]["custom_id"].split(":")[1])
+    await world.fake.click(world.member, post["id"], f"daily:{post_id}:2")
+
+    world.clock.advance(dt.timedelta(hours=1))
+    revealed = await until(lambda: "revealed" in world.fake.message(post["id"])["embeds"][0]["title"] and
+                           world.fake.message(post["id"]), "the reveal edit")
+    embed = revealed["embeds"][0]
+    total = (len(embed["title"]) + len(embed.get("description", "")) + len(embed["footer"]["text"])
+             + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"]))
+    assert total <= 6000
+    why = field(embed, "Why")
+    assert why.endswith("…") and explanation.startswith(why[:-1]) and len(why) >= 400
+    assert field(embed, "First right") == "bob"
+    assert embed["description"].startswith("A long scenario.")

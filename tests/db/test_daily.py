@@ -6,11 +6,15 @@ import datetime as dt
 
 import pytest
 
-from db import daily
+from db import daily, question_admin
 from db.connection import Database
 from db.daily import DailySettings, PlannedQuestion
 from scheduling.clock import ManualClock
 from scheduling.daily_scheduler import DailyScheduler, next_post_time, owed_post
+from services.catalog import QuestionCatalog
+from services.daily import DailyService, PlannedPost
+from study.errors import UserInputError
+from study.generators import FAMILIES
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 8, tzinfo=UTC)  # a Monday
@@ -33,9 +37,9 @@ def settings(guild=1, **changes) -> DailySettings:
     return dataclasses.replace(base, **changes)
 
 
-async def claim(db, *, guild=1, kind="scheduled", day=TODAY, now=NOW, question=Q):
+async def claim(db, *, guild=1, kind="scheduled", day=TODAY, now=NOW, question=Q, repeat_since=None):
     return await daily.claim_post(db, guild_id=guild, kind=kind, local_day=day, channel_id=100, question=question,
-                                  now=now, reveal_at=now + dt.timedelta(hours=12))
+                                  now=now, reveal_at=now + dt.timedelta(hours=12), repeat_since=repeat_since)
 
 
 async def open_post(db, **options):
@@ -77,6 +81,49 @@ async def test_a_failed_post_keeps_its_claim_and_never_opens(db):
     assert await claim(db) is None
     await daily.mark_sent(db, post.id, 1)  # too late: a failed post stays failed
     assert (await daily.get_post(db, post.id)).state == "failed"
+
+
+async def test_the_claim_rechecks_the_no_repeat_window(db):
+    # a /daily now and the scheduled post both chose Q from the same list of recent questions; the first claim
+    # wins, the second is told inside its own transaction and claims nothing
+    window_start = NOW - dt.timedelta(days=60)
+    assert await claim(db, kind="manual", repeat_since=window_start) is not None
+    with pytest.raises(daily.QuestionRecentlyPosted):
+        await claim(db, repeat_since=window_start)
+    assert not await daily.scheduled_post_exists(db, 1, TODAY)
+    assert await claim(db, guild=2, repeat_since=window_start) is not None  # another guild's posts don't count
+    later = NOW + dt.timedelta(days=61)  # outside the window Q may come again
+    assert await claim(db, day=later.date(), now=later, repeat_since=later - dt.timedelta(days=60)) is not None
+
+
+async def test_a_daily_now_racing_the_scheduled_post_never_takes_the_same_question(db, content):
+    # one fresh DSP question left: both posts choose it before either claims; only one may have it
+    keep, *others = content.bank.for_module("dsp")
+    for retired in [q.id for q in others] + [f"gen:{f.name}" for f in FAMILIES.values() if f.module == "dsp"]:
+        await question_admin.retire(db, 1, retired, 5, NOW)
+    guild = settings(modules=("dsp",))
+    await daily.save_settings(db, guild)
+    service = DailyService(db, QuestionCatalog(content, db), content.syllabus)
+    results = await asyncio.gather(service.plan_post(guild, kind="scheduled", now=NOW, local_day=TODAY),
+                                   service.plan_post(guild, kind="manual", now=NOW),
+                                   return_exceptions=True)
+    posted = [r.question.id for r in results if isinstance(r, PlannedPost)]
+    refused = [str(r) for r in results if isinstance(r, UserInputError)]
+    assert posted == [keep.id]
+    assert refused == ["Every question of the chosen modules was posted within the last 60 days; shorten "
+                       "repeat_window or add modules."]
+    assert await db.fetch_value("SELECT COUNT(*) FROM daily_posts") == 1
+
+
+async def test_unsent_posts_are_the_claimed_ones_and_mark_sent_opens_once(db):
+    first = await claim(db)
+    second = await claim(db, kind="manual", now=NOW + dt.timedelta(minutes=1))
+    assert [p.id for p in await daily.unsent_posts(db)] == [first.id, second.id]
+    assert await daily.mark_sent(db, first.id, 555)
+    assert not await daily.mark_sent(db, first.id, 556)  # recorded once: a late resend changes nothing
+    await daily.mark_failed(db, second.id, "not sent within the grace window")
+    assert await daily.unsent_posts(db) == []
+    assert (await daily.get_post(db, first.id)).message_id == 555
 
 
 async def test_first_answer_counts_and_writes_the_quiz_records(db):
@@ -167,6 +214,17 @@ async def test_weekly_summary_is_claimed_once(db):
     assert await daily.summary_posted(db, 1, monday)
 
 
+async def test_a_summary_whose_send_failed_is_released_and_claimed_again(db):
+    monday = dt.date(2026, 11, 23)
+    assert await daily.claim_summary(db, 1, monday, NOW)
+    await daily.release_summary(db, 1, monday)  # Discord failed: the week's next post tries again
+    assert not await daily.summary_posted(db, 1, monday)
+    assert await daily.claim_summary(db, 1, monday, NOW)
+    await daily.set_summary_message(db, 1, monday, 42)
+    await daily.release_summary(db, 1, monday)  # a summary that was sent is never given back
+    assert await daily.summary_posted(db, 1, monday)
+
+
 # ---- schedule arithmetic --------------------------------------------------------------------------------------
 
 def test_owed_post_within_grace_on_the_same_local_day():
@@ -211,6 +269,10 @@ class ClaimingHandler:
             await daily.mark_sent(self.db, post.id, post.id)
             self.posted.append((settings.guild_id, local_day, self.clock.now()))
 
+    async def resend_post(self, post, *, send):
+        # the other loop's claim, seen between its INSERT and its mark_sent: that loop is sending it
+        pass
+
     async def reveal_post(self, post):
         if await daily.mark_revealed(self.db, post.id, self.clock.now()):
             self.revealed.append((post.id, self.clock.now()))
@@ -241,3 +303,74 @@ async def test_two_schedulers_racing_post_once_and_reveal_on_time(db):
     finally:
         for scheduler in schedulers:
             await scheduler.stop()
+
+
+class FlakyHandler:
+    """Claims like the cog, then 'sends': the first `failures` sends fail the way Discord does for a while."""
+
+    def __init__(self, db, clock, failures):
+        self.db, self.clock, self.failures = db, clock, failures
+        self.sent, self.given_up = [], []
+
+    async def _send(self, post):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("503 Service Unavailable")
+        await daily.mark_sent(self.db, post.id, 7000 + post.id)
+        self.sent.append((post.id, self.clock.now()))
+
+    async def post_scheduled(self, settings, local_day):
+        post = await claim(self.db, guild=settings.guild_id, day=local_day, now=self.clock.now())
+        if post is not None:
+            await self._send(post)
+
+    async def resend_post(self, post, *, send):
+        if send:
+            await self._send(post)
+        else:
+            await daily.mark_failed(self.db, post.id, "not sent within the grace window")
+            self.given_up.append(post.id)
+
+    async def reveal_post(self, post):
+        await daily.mark_revealed(self.db, post.id, self.clock.now())
+
+
+async def test_a_post_discord_failed_is_sent_again_as_the_same_row_within_grace(db):
+    clock = ManualClock(NOW)
+    await daily.save_settings(db, settings())
+    handler = FlakyHandler(db, clock, failures=2)
+    scheduler = DailyScheduler(db, clock, handler, grace=dt.timedelta(hours=6))
+    scheduler.start()
+    try:
+        await scheduler.wait_idle()
+        [post] = await daily.unsent_posts(db)
+        assert handler.sent == [] and scheduler.next_due == NOW + dt.timedelta(minutes=5)
+        clock.set(NOW + dt.timedelta(minutes=5))
+        await scheduler.wait_idle()
+        assert handler.sent == [] and scheduler.next_due == NOW + dt.timedelta(minutes=10)
+        clock.set(NOW + dt.timedelta(minutes=10))
+        await scheduler.wait_idle()
+        assert handler.sent == [(post.id, NOW + dt.timedelta(minutes=10))]  # the same post, once
+        assert [p.state for p in await daily.open_posts(db, guild_id=1)] == ["open"]
+        assert await db.fetch_value("SELECT COUNT(*) FROM daily_posts") == 1
+    finally:
+        await scheduler.stop()
+
+
+@pytest.mark.parametrize(("late", "sent"), [(dt.timedelta(hours=5), True),
+                                            (dt.timedelta(hours=6, minutes=1), False)])
+async def test_a_claim_left_by_a_dead_bot_is_sent_at_start_within_grace_and_given_up_after(db, late, sent):
+    await daily.save_settings(db, settings())
+    today = await claim(db)  # the bot died after claiming today's 08:00 post
+    clock = ManualClock(NOW + late)
+    handler = FlakyHandler(db, clock, failures=0)
+    scheduler = DailyScheduler(db, clock, handler, grace=dt.timedelta(hours=6))
+    scheduler.start()
+    try:
+        await scheduler.wait_idle()
+    finally:
+        await scheduler.stop()
+    assert handler.sent == ([(today.id, NOW + late)] if sent else [])
+    assert handler.given_up == ([] if sent else [today.id])
+    assert (await daily.get_post(db, today.id)).state == ("open" if sent else "failed")
+    assert await db.fetch_value("SELECT COUNT(*) FROM daily_posts") == 1  # never a second post for the day
