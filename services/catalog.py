@@ -18,7 +18,7 @@ class QuestionCatalog:
         self.content = content
         self.db = db
         self._guild_questions: dict[int, dict[str, Question]] = {}
-        self._retired: dict[int, set[str]] = {}
+        self._retired: dict[int, frozenset[str]] = {}
         # pool() per scope: filtering a 10,000-question bank in Python on every /quiz was most of the
         # next-question pick's time (bench/quiz_bench.py); the bank is fixed, a guild's part is invalidated
         self._pools: dict[tuple[int | None, str | None, str | None], tuple[Question, ...]] = {}
@@ -27,7 +27,7 @@ class QuestionCatalog:
         if guild_id not in self._guild_questions:
             questions = await question_admin.guild_questions(self.db, guild_id)
             self._guild_questions[guild_id] = {q.id: q for q in questions}
-            self._retired[guild_id] = await question_admin.retired_ids(self.db, guild_id)
+            self._retired[guild_id] = frozenset(await question_admin.retired_ids(self.db, guild_id))
 
     def invalidate(self, guild_id: int) -> None:
         self._guild_questions.pop(guild_id, None)
@@ -69,7 +69,7 @@ class QuestionCatalog:
         if guild_id is None:
             return frozenset()
         await self._load(guild_id)
-        return frozenset(self._retired[guild_id])
+        return self._retired[guild_id]
 
     def retirement_key(self, question_id: str) -> str | None:
         """What retiring this id stops: the question, or for a generated one (gen:<family>[:<seed>]) its family.
