@@ -77,6 +77,10 @@ def _load_content_or_report(config: Config) -> Content | None:
         return None
 
 
+def _families(count: int) -> str:
+    return f"{count} generator {'family' if count == 1 else 'families'}"
+
+
 def check(config: Config) -> int:
     content = _load_content_or_report(config)
     if content is None:
@@ -91,7 +95,7 @@ def check(config: Config) -> int:
     families_by_module = Counter(family.module for family in FAMILIES.values())
     for module in syllabus.modules:
         print(f"  {module.code:5} {module.name}: {len(module.topics)} topics, "
-              f"{by_module.get(module.key, 0)} questions, {families_by_module.get(module.key, 0)} generator families")
+              f"{by_module.get(module.key, 0)} questions, {_families(families_by_module.get(module.key, 0))}")
         for topic in module.topics:
             print(f"        {topic.key}: {by_topic.get((module.key, topic.key), 0)}")
     print(f"questions: {len(content.bank)} in all")
