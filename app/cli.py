@@ -22,6 +22,7 @@ from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
 from study.content import Content, load_content
 from study.content_errors import ContentError
+from study.fees import entry_in_effect
 from study.generators import FAMILIES, generate
 from study.question_import import export_csv, export_yaml, parse_import
 from study.questions import Question
@@ -110,9 +111,11 @@ def check(config: Config) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILED
+    current = entry_in_effect(list(content.fees), dt.date.today())
     for entry in sorted(content.fees, key=lambda e: e.effective):
+        marker = ", in effect today" if entry is current else ""
         print(f"fees: from {entry.effective.isoformat()}: member {entry.member} / non-member {entry.non_member} "
-              f"{entry.currency} per module ({entry.confidence})")
+              f"{entry.currency} per module ({entry.confidence}{marker})")
     print(f"facts: {len(content.facts.facts)} CPIM facts")
     print("all content is valid")
     return EXIT_OK
