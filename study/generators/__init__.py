@@ -26,6 +26,7 @@ from study.generators import (
     mrp,
     operations,
     safety_stock,
+    strategy,
 )
 from study.generators._core import Family, build_question
 from study.questions import Question
@@ -47,6 +48,7 @@ FAMILIES: dict[str, Family] = {
         operations,
         dispatching,
         finance,
+        strategy,
     )
     for family in module.FAMILIES
 }
