@@ -42,13 +42,18 @@ async def test_upgrade_from_each_earlier_version(tmp_path, start):
         await db.close()
 
 
-async def test_a_newer_database_not_in_wal_mode_is_left_byte_for_byte(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def database_from_a_newer_release(path: Path) -> None:
+    """A database that records one migration more than this code knows."""
     db = await Database.open(path)
     newest = available_migrations()[-1].version
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO schema_migrations VALUES (?, 'from_the_future', 'x')", (newest + 1,))
     await db.close()
+
+
+async def test_a_newer_database_not_in_wal_mode_is_left_byte_for_byte(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    await database_from_a_newer_release(path)
     with sqlite3.connect(path) as conn:  # as a newer release might leave it: rollback journal, not WAL
         conn.execute("PRAGMA journal_mode=DELETE")
     before = path.read_bytes()
@@ -60,11 +65,7 @@ async def test_a_newer_database_not_in_wal_mode_is_left_byte_for_byte(tmp_path):
 
 async def test_database_from_a_newer_release_is_refused_and_untouched(tmp_path):
     path = tmp_path / "bot.sqlite3"
-    db = await Database.open(path)
-    newest = available_migrations()[-1].version
-    async with db.transaction() as conn:
-        await conn.execute("INSERT INTO schema_migrations VALUES (?, 'from_the_future', 'x')", (newest + 1,))
-    await db.close()
+    await database_from_a_newer_release(path)
     before = path.read_bytes()
     with pytest.raises(SchemaTooNewError, match="newer release"):
         await Database.open(path)
