@@ -8,12 +8,10 @@ the current minute, set up an hour ago (a missed post within the grace window is
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import discord
@@ -21,38 +19,14 @@ import discord
 from db import daily
 from db.connection import Database
 from db.daily import DailySettings
+from tests.bot_process import poll, start_bot_process, stop_bot_process, write_config
 from tests.fakediscord import FakeDiscord
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-async def start_bot_process(fake: FakeDiscord, config: Path) -> asyncio.subprocess.Process:
-    env = fake.subprocess_env()
-    env.pop("DISCORD_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
-async def stop_bot_process(process: asyncio.subprocess.Process) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        await asyncio.wait_for(process.wait(), 15)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
 
 
 async def wait_for(predicate, seconds: float, what: str):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    value = await poll(predicate, seconds)
+    assert value, f"timed out waiting for {what}"
+    return value
 
 
 class Chapter:
@@ -65,9 +39,7 @@ class Chapter:
         self.admin = fake.add_member(self.guild, "ada", permissions=discord.Permissions(manage_guild=True))
         self.member = fake.add_member(self.guild, "bob")
         self.database = tmp_path / "bot.sqlite3"
-        self.config = tmp_path / "config.toml"
-        self.config.write_text(f'[bot]\ntoken = "test-token"\n[database]\npath = "{self.database}"\n'
-                               f'[content]\ndirectory = "{ROOT / "content"}"\n', encoding="utf-8")
+        self.config = write_config(tmp_path, self.database)
 
     async def schedule_now(self) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -10,39 +10,18 @@ import asyncio
 import datetime as dt
 import os
 import signal
-import sys
 from collections import Counter
-from pathlib import Path
 
 from db import reminders
 from db.connection import Database
+from tests.bot_process import poll, start_bot_process, stop_bot_process, write_config
 from tests.fakediscord import FakeDiscord
 
-ROOT = Path(__file__).resolve().parents[2]
 REMINDERS = 60
-
-
-async def start_bot_process(fake: FakeDiscord, config: Path) -> asyncio.subprocess.Process:
-    env = fake.subprocess_env()
-    env.pop("DISCORD_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
 
 
 def delivered(fake: FakeDiscord, users) -> Counter:
     return Counter(m["content"] for user in users for m in fake.dm_messages(user))
-
-
-async def wait_for(predicate, seconds: float) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return predicate()
 
 
 async def test_sigkill_while_reminders_are_due_then_restart_delivers_each_exactly_once(fake_discord, tmp_path):
@@ -51,9 +30,7 @@ async def test_sigkill_while_reminders_are_due_then_restart_delivers_each_exactl
     fake.add_text_channel(guild, "study")
     users = [fake.add_member(guild, f"member{i}") for i in range(20)]
     database = tmp_path / "bot.sqlite3"
-    config = tmp_path / "config.toml"
-    config.write_text(f'[bot]\ntoken = "test-token"\n[database]\npath = "{database}"\n'
-                      f'[content]\ndirectory = "{ROOT / "content"}"\n', encoding="utf-8")
+    config = write_config(tmp_path, database)
 
     db = await Database.open(database)
     now = dt.datetime.now(dt.UTC)
@@ -64,7 +41,7 @@ async def test_sigkill_while_reminders_are_due_then_restart_delivers_each_exactl
 
     first = await start_bot_process(fake, config)
     try:
-        assert await wait_for(lambda: sum(delivered(fake, users).values()) >= 5, 30), "the first run sent nothing"
+        assert await poll(lambda: sum(delivered(fake, users).values()) >= 5, 30), "the first run sent nothing"
     finally:
         os.kill(first.pid, signal.SIGKILL)
         await first.wait()
@@ -72,15 +49,10 @@ async def test_sigkill_while_reminders_are_due_then_restart_delivers_each_exactl
     second = await start_bot_process(fake, config)
     try:
         everything = {f"⏰ Reminder: reminder {i}" for i in range(REMINDERS)}
-        arrived = await wait_for(lambda: set(delivered(fake, users)) >= everything, 30)
+        arrived = await poll(lambda: set(delivered(fake, users)) >= everything, 30)
         await asyncio.sleep(1.5)  # time for a wrongful resend to show up
     finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(second.wait(), 15)
-        except TimeoutError:
-            second.kill()
-            await second.wait()
+        await stop_bot_process(second)
     counts = delivered(fake, users)
     assert arrived, f"missing: {sorted(everything - set(counts))}"
     duplicates = {text: n for text, n in counts.items() if n > 1}
