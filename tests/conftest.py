@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from app.config import Config
 from app.factory import StudyBot, create_bot
+from db.connection import Database
 from scheduling.clock import ManualClock
 from study.content import Content, load_content
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeUser
@@ -26,6 +27,14 @@ START = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(ROOT / "content")
+
+
+@pytest_asyncio.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A real, migrated SQLite database in the test's own folder."""
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    yield database
+    await database.close()
 
 
 @pytest.fixture

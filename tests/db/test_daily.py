@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from db import daily, question_admin
-from db.connection import Database
 from db.daily import DailySettings, PlannedQuestion
 from scheduling.clock import ManualClock
 from scheduling.daily_scheduler import DailyScheduler, next_post_time, owed_post
@@ -20,13 +19,6 @@ UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 8, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
 Q = PlannedQuestion("dsp-lot-001", "dsp", "lot-sizing", 1, 4)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 def settings(guild=1, **changes) -> DailySettings:

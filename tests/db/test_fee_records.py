@@ -3,17 +3,9 @@ import datetime as dt
 import pytest
 
 from db import fees
-from db.connection import Database
 from study.fees import FeeEntry
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 async def test_entries_belong_to_their_guild_only(db):

@@ -24,13 +24,6 @@ GUILD, OTHER_GUILD = 1, 2
 ME, YOU, ADMIN = 10, 11, 12
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
-
-
 # ---- the independent oracle -------------------------------------------------------------------------------------
 
 def _schema(conn: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, list[str], list]]]]:

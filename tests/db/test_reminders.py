@@ -12,13 +12,6 @@ NOW = dt.datetime(2027, 3, 1, 12, tzinfo=UTC)
 WEEKLY = '{"time":"19:30","days":[0,2,4]}'
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
-
-
 async def add(db, *, guild=1, user=10, minutes=60, **extra):
     return await reminders.add(db, guild_id=guild, user_id=user, kind=extra.pop("kind", "once"),
                                text=extra.pop("text", "study"), due_at=NOW + dt.timedelta(minutes=minutes),

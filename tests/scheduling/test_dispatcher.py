@@ -41,13 +41,6 @@ def clock():
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 async def running(db, clock):
     """Start a dispatcher over `db` with a sender; stops every one it started."""
     started = []

@@ -6,7 +6,6 @@ import pytest
 
 from db import planning as records
 from db import reminders
-from db.connection import Database
 from services.planning import PlanningService
 from study.errors import UserInputError
 from study.recurrence import DEFAULT_NUDGE_DAYS
@@ -14,13 +13,6 @@ from study.recurrence import DEFAULT_NUDGE_DAYS
 UTC = dt.UTC
 NOW = dt.datetime(2027, 3, 1, 12, tzinfo=UTC)
 GUILD, ADMIN, MEMBER = 1, 5, 10
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 @pytest.fixture
