@@ -135,6 +135,7 @@ def parse_question_text(text: str, source: str, syllabus: Syllabus,
             id=raw["id"], module=module.key, topic=raw["topic"], difficulty=raw["difficulty"],
             stem=raw["stem"].strip(), choices=tuple(choices), answer_index=answer_index,
             explanation=raw["explanation"].strip(), reference=raw.get("reference"),
+            cpim8_module=raw.get("cpim8", {}).get("module"), cpim8_topic=raw.get("cpim8", {}).get("topic"),
         ))
     if problems:
         raise ContentError(problems)

@@ -28,6 +28,9 @@ class Question:
     family: str | None = None
     seed: int | None = None
     parameters: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    # The same question's place in today's outline (CPIM 8), beside its 2017 `module` and `topic`.
+    cpim8_module: str | None = None
+    cpim8_topic: str | None = None
 
     @property
     def answer_letter(self) -> str:
