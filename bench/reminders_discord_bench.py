@@ -1,6 +1,6 @@
 """Reminder DMs through the fake Discord enforcing Discord's 50 requests/s: DMs/s sustained, requests per DM.
 
-The real bot (create_bot, the reminders cog, the Discord sender) runs against tests/fakediscord on 127.0.0.1.
+The real bot (create_bot, the reminders cog, the Discord sender) runs against the simulator package on 127.0.0.1.
 Every member's DM channel id is stored beforehand, as after their first DM, so a DM should cost exactly one
 request; the fake answers excess requests with global 429s, which discord.py waits out and retries.
 
@@ -21,8 +21,8 @@ from app.config import Config
 from app.factory import create_bot
 from db import reminders
 from db.connection import Database
+from simulator import FakeDiscord
 from study.content import load_content
-from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The bot as a real process (`python bot.py` under tests/fakediscord/run_bot.py) for crash tests.
+"""The bot as a real process (`python bot.py` under simulator/run_bot.py) for crash tests.
 
 The test process keeps its event loop running so the fake Discord can answer the bot's requests.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from tests.fakediscord import FakeDiscord
+from simulator import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -30,7 +30,7 @@ async def start_bot_process(fake: FakeDiscord, config: Path) -> asyncio.subproce
     env = fake.subprocess_env()
     env.pop("DISCORD_TOKEN", None)
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config),
+        sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config),
         cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )
 

@@ -15,10 +15,10 @@ from app.config import Config
 from app.factory import StudyBot, create_bot
 from db.connection import Database
 from scheduling.clock import ManualClock
+from simulator import FakeChannel, FakeDiscord, FakeGuild, FakeUser
 from study.content import Content, load_content
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeUser
 
-pytest_plugins = ["tests.fakediscord.plugin"]
+pytest_plugins = ["tests.simulator.plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 START = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -219,7 +219,7 @@ def test_unreachable_discord_is_one_clear_line_not_a_traceback(tmp_path):
     env.update(FAKE_DISCORD_API=f"http://127.0.0.1:{port}/api/v10", FAKE_DISCORD_GATEWAY=f"ws://127.0.0.1:{port}/")
     config = tmp_path / "config.toml"
     config.write_text('[bot]\ntoken = "t"\n[database]\npath = "bot.sqlite3"\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config)],
+    result = subprocess.run([sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config)],
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert result.returncode == 1
     assert "Cannot reach Discord" in result.stderr and "Traceback" not in result.stderr

@@ -1,7 +1,7 @@
 """Crash tests for the daily question: the bot process is killed with SIGKILL around the day's post, then started
 again. The day must get exactly one post, and that post must be the one answered and revealed.
 
-The bot runs as a real process (`python -m tests.fakediscord.run_bot bot.py`) against the fake Discord in this
+The bot runs as a real process (`python -m simulator.run_bot bot.py`) against the fake Discord in this
 test process, on a real SQLite file, with the real clock. Each run makes its post due at start: the schedule is
 the current minute, set up an hour ago (a missed post within the grace window is posted at start).
 """
@@ -19,8 +19,8 @@ import discord
 from db import daily
 from db.connection import Database
 from db.daily import DailySettings
+from simulator import FakeDiscord
 from tests.bot_process import poll, start_bot_process, stop_bot_process, write_config
-from tests.fakediscord import FakeDiscord
 
 
 async def wait_for(predicate, seconds: float, what: str):

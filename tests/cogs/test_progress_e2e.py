@@ -22,9 +22,9 @@ from db import progress as progress_records
 from db import quiz as quiz_records
 from db import reminders
 from services.progress import ProgressService, csv_safe
+from simulator import FakeDiscordError
 from tests.conftest import START, World
 from tests.db.test_members import owner_counts
-from tests.fakediscord import FakeDiscordError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OTHER_GUILD = 999_000

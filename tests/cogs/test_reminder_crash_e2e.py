@@ -14,8 +14,8 @@ from collections import Counter
 
 from db import reminders
 from db.connection import Database
+from simulator import FakeDiscord
 from tests.bot_process import poll, start_bot_process, stop_bot_process, write_config
-from tests.fakediscord import FakeDiscord
 
 REMINDERS = 60
 

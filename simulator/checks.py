@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kinds import ACTION_ROW, BUTTON, LINK_STYLE, PREMIUM_STYLE, SELECTS, STRING_SELECT, TEXT_INPUT
+
 IS_COMPONENTS_V2 = 1 << 15
 
 ErrorTree = dict[str, Any]
@@ -74,33 +76,33 @@ def _validate_component(errors: FormErrors, path: list[str | int], comp: dict[st
             errors.add([*path, "custom_id"], "BASE_TYPE_REQUIRED", "This field is required")
         else:
             errors.max_len([*path, "custom_id"], cid, 100)
-    if ctype == 2:  # button
+    if ctype == BUTTON:
         errors.max_len([*path, "label"], comp.get("label"), 80)
         style = comp.get("style")
-        if style == 5:
+        if style == LINK_STYLE:
             if not comp.get("url"):
                 errors.add([*path, "url"], "BASE_TYPE_REQUIRED", "This field is required")
-        elif style != 6 and not comp.get("custom_id"):
+        elif style != PREMIUM_STYLE and not comp.get("custom_id"):
             errors.add([*path, "custom_id"], "BASE_TYPE_REQUIRED", "This field is required")
-    elif ctype in (3, 5, 6, 7, 8):  # selects
+    elif ctype in SELECTS:
         errors.max_len([*path, "placeholder"], comp.get("placeholder"), 150)
         options = comp.get("options") or []
-        if ctype == 3 and not 1 <= len(options) <= 25:
+        if ctype == STRING_SELECT and not 1 <= len(options) <= 25:
             errors.add([*path, "options"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
         for k, opt in enumerate(options):
             errors.max_len([*path, "options", k, "label"], opt.get("label"), 100)
             errors.max_len([*path, "options", k, "value"], opt.get("value"), 100)
             errors.max_len([*path, "options", k, "description"], opt.get("description"), 100)
-    elif ctype == 4:  # text input
+    elif ctype == TEXT_INPUT:
         errors.max_len([*path, "label"], comp.get("label"), 45)
         errors.max_len([*path, "value"], comp.get("value"), 4000)
         errors.max_len([*path, "placeholder"], comp.get("placeholder"), 100)
-    elif ctype == 1:  # action row
+    elif ctype == ACTION_ROW:
         children = comp.get("components") or []
         if not children:
             errors.add([*path, "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
-        buttons = [c for c in children if c.get("type") == 2]
-        others = [c for c in children if c.get("type") != 2]
+        buttons = [c for c in children if c.get("type") == BUTTON]
+        others = [c for c in children if c.get("type") != BUTTON]
         if len(children) > 5:
             errors.add([*path, "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
         if others and (buttons or len(others) > 1):

@@ -1,7 +1,7 @@
 """pytest fixtures for FakeDiscord.
 
-Use from another conftest with ``from tests.fakediscord.plugin import fake_discord  # noqa: F401`` (or list
-``"tests.fakediscord.plugin"`` in the *root* conftest's ``pytest_plugins``).
+Use from another conftest with ``from tests.simulator.plugin import fake_discord  # noqa: F401`` (or list
+``"tests.simulator.plugin"`` in the *root* conftest's ``pytest_plugins``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from .server import FakeDiscord
+from simulator import FakeDiscord
 
 
 @pytest_asyncio.fixture

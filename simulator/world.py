@@ -1,4 +1,4 @@
-"""Plain data objects held by :class:`~tests.fakediscord.FakeDiscord` (guilds, channels, users, roles).
+"""The world: guilds, channels, users, members and roles, Discord's permission rules, and building it.
 
 Everything here is shaped after Discord's public API (see the OpenAPI schemas ``UserResponse``,
 ``GuildRoleResponse``, ``GuildChannelResponse``, ``GuildMemberResponse``).
@@ -6,15 +6,28 @@ Everything here is shaped after Discord's public API (see the OpenAPI schemas ``
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import itertools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
+from .errors import HTTPError, JSONDict
+from .kinds import DM_CHANNEL, NEWS_CHANNEL, TEXT_CHANNEL
+
 DISCORD_EPOCH_MS = 1420070400000
+
+EPHEMERAL: int = discord.MessageFlags(ephemeral=True).value
+LOADING: int = discord.MessageFlags(loading=True).value
+
+INTENT_GUILD_MEMBERS: int = discord.Intents(members=True).value
+INTENT_GUILD_MESSAGES: int = discord.Intents(guild_messages=True).value
+INTENT_DIRECT_MESSAGES: int = discord.Intents(dm_messages=True).value
+INTENT_MESSAGE_CONTENT: int = discord.Intents(message_content=True).value
 
 Permissions = discord.Permissions
 ALL_PERMISSIONS: int = discord.Permissions.all().value
@@ -172,7 +185,7 @@ class FakeMember:
 class FakeChannel:
     id: int
     name: str
-    type: int  # 0 text, 1 DM, 4 category, 5 news, 2 voice
+    type: int  # a discord.ChannelType value
     guild_id: int | None = None
     position: int = 0
     overwrites: list[dict[str, Any]] = field(default_factory=list)
@@ -187,14 +200,14 @@ class FakeChannel:
 
     @property
     def is_dm(self) -> bool:
-        return self.type == 1
+        return self.type == DM_CHANNEL
 
     def to_dict(self, bot_user: FakeUser | None = None) -> dict[str, Any]:
-        if self.type == 1:
+        if self.type == DM_CHANNEL:
             recipients = [self.recipient.to_dict()] if self.recipient else []
             return {
                 "id": str(self.id),
-                "type": 1,
+                "type": DM_CHANNEL,
                 "last_message_id": str(self.last_message_id) if self.last_message_id else None,
                 "flags": 0,
                 "recipients": recipients,
@@ -232,7 +245,7 @@ class FakeGuild:
 
     @property
     def text_channels(self) -> list[FakeChannel]:
-        return [c for c in self.channels.values() if c.type in (0, 5)]
+        return [c for c in self.channels.values() if c.type in (TEXT_CHANNEL, NEWS_CHANNEL)]
 
     def to_dict(self, *, full: bool = False, bot_user: FakeUser | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -342,3 +355,181 @@ def compute_channel_permissions(guild: FakeGuild, channel: FakeChannel | None, u
     if not perms & VIEW_CHANNEL:
         return 0
     return perms
+
+
+def object_id(obj: Any) -> int:
+    """The snowflake of a Fake object, a member, a message dict, or an id."""
+    if isinstance(obj, FakeMember):
+        return obj.user.id
+    if hasattr(obj, "id"):
+        return int(obj.id)
+    if isinstance(obj, dict):
+        return int(obj["id"])
+    return int(obj)
+
+
+class WorldMixin:
+    """Building and changing the world; each change dispatches the gateway event Discord would."""
+
+    # ------------------------------------------------------------------ world building
+    def add_user(self, name: str, *, bot: bool = False) -> FakeUser:
+        user = FakeUser(self._snowflake(), name, bot=bot)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(self, name: str, *, owner: FakeUser | None = None, locale: str = "en-US") -> FakeGuild:
+        gid = self._snowflake()
+        if owner is None:
+            owner = self.add_user(f"{name}-owner")
+        guild = FakeGuild(gid, name, owner.id, preferred_locale=locale)
+        guild.roles[gid] = FakeRole(gid, gid, "@everyone", DEFAULT_EVERYONE_PERMISSIONS, position=0)
+        bot_role = FakeRole(self._snowflake(), gid, self.bot_user.name, 0, position=1, bot_id=self.bot_user.id)
+        guild.roles[bot_role.id] = bot_role
+        guild.bot_role_id = bot_role.id
+        guild.members[owner.id] = FakeMember(owner, gid)
+        guild.members[self.bot_user.id] = FakeMember(self.bot_user, gid, roles=[bot_role.id])
+        self.guilds[gid] = guild
+        for sess in self._ready_sessions():
+            if sess.wants_guild(gid):
+                sess.dispatch("GUILD_CREATE", guild.to_dict(full=True, bot_user=self.bot_user))
+        return guild
+
+    def add_role(
+        self, guild: FakeGuild, name: str, permissions: discord.Permissions | int | None = None
+    ) -> FakeRole:
+        position = max(r.position for r in guild.roles.values()) + 1
+        role = FakeRole(self._snowflake(), guild.id, name, perm_value(permissions), position=position)
+        guild.roles[role.id] = role
+        self._guild_event(guild, "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_dict()})
+        return role
+
+    def add_text_channel(
+        self,
+        guild: FakeGuild,
+        name: str,
+        overwrites: Any = None,
+        *,
+        topic: str | None = None,
+        type: int = TEXT_CHANNEL,
+    ) -> FakeChannel:
+        """``overwrites``: Discord-shaped list of ``{"id","type","allow","deny"}`` or a dict mapping a
+        FakeGuild (its @everyone), FakeRole or FakeUser to a ``discord.PermissionOverwrite`` or
+        ``(allow, deny)`` pair of Permissions/ints."""
+        chan = FakeChannel(
+            self._snowflake(), name, type, guild_id=guild.id, position=len(guild.channels), topic=topic
+        )
+        chan.overwrites = self._normalize_overwrites(overwrites)
+        guild.channels[chan.id] = chan
+        self.channels[chan.id] = chan
+        self._channel_order[chan.id] = []
+        self._guild_event(guild, "CHANNEL_CREATE", chan.to_dict())
+        return chan
+
+    def set_channel_overwrites(self, channel: FakeChannel, overwrites: Any) -> None:
+        channel.overwrites = self._normalize_overwrites(overwrites)
+        guild = self.guilds[channel.guild_id] if channel.guild_id else None
+        if guild is not None:
+            self._guild_event(guild, "CHANNEL_UPDATE", channel.to_dict())
+
+    def add_member(
+        self,
+        guild: FakeGuild,
+        name: str | FakeUser,
+        *,
+        permissions: discord.Permissions | int | None = None,
+        roles: Iterable[FakeRole] = (),
+        nick: str | None = None,
+    ) -> FakeUser:
+        """Add a member (a new user, or an existing FakeUser). ``permissions`` creates a personal role."""
+        user = name if isinstance(name, FakeUser) else self.add_user(name)
+        role_ids = [r.id for r in roles]
+        if permissions is not None:
+            role_ids.append(self.add_role(guild, f"{user.name}-role", permissions).id)
+        member = FakeMember(user, guild.id, roles=role_ids, nick=nick)
+        guild.members[user.id] = member
+        data = member.to_dict()
+        data["guild_id"] = str(guild.id)
+        self._guild_event(guild, "GUILD_MEMBER_ADD", data, intent=INTENT_GUILD_MEMBERS)
+        return user
+
+    def set_member_roles(self, guild: FakeGuild, user: FakeUser, roles: Iterable[FakeRole]) -> None:
+        member = guild.members[user.id]
+        member.roles = [r.id for r in roles]
+        data = member.to_dict()
+        data["guild_id"] = str(guild.id)
+        self._guild_event(guild, "GUILD_MEMBER_UPDATE", data, intent=INTENT_GUILD_MEMBERS)
+
+    def set_role_permissions(self, role: FakeRole, permissions: discord.Permissions | int) -> None:
+        role.permissions = perm_value(permissions)
+        guild = self.guilds[role.guild_id]
+        self._guild_event(guild, "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.to_dict()})
+
+    def set_everyone_permissions(self, guild: FakeGuild, permissions: discord.Permissions | int) -> None:
+        self.set_role_permissions(guild.everyone_role, permissions)
+
+    def set_bot_permissions(self, guild: FakeGuild, permissions: discord.Permissions | int) -> None:
+        """Set the permissions of the bot's own (managed) role in ``guild``."""
+        assert guild.bot_role_id is not None
+        self.set_role_permissions(guild.roles[guild.bot_role_id], permissions)
+
+    def set_dms_closed(self, user: FakeUser | int, closed: bool = True) -> None:
+        uid = object_id(user)
+        if closed:
+            self.dms_closed.add(uid)
+        else:
+            self.dms_closed.discard(uid)
+
+    def member_permissions(self, guild: FakeGuild, user: FakeUser | int, channel: FakeChannel | None = None) -> int:
+        return compute_channel_permissions(guild, channel, object_id(user))
+
+    def bot_permissions(self, channel: FakeChannel) -> int:
+        if channel.guild_id is None:
+            return discord.Permissions(
+                view_channel=True, send_messages=True, embed_links=True, attach_files=True,
+                read_message_history=True, add_reactions=True, use_external_emojis=True,
+            ).value
+        return compute_channel_permissions(self.guilds[channel.guild_id], channel, self.bot_user.id)
+
+    def _normalize_overwrites(self, overwrites: Any) -> list[JSONDict]:
+        if not overwrites:
+            return []
+        if isinstance(overwrites, list):
+            return [
+                {"id": str(o["id"]), "type": int(o.get("type", 0)), "allow": str(o.get("allow", 0)),
+                 "deny": str(o.get("deny", 0))}
+                for o in overwrites
+            ]
+        result: list[JSONDict] = []
+        for target, value in overwrites.items():
+            if isinstance(value, discord.PermissionOverwrite):
+                allow, deny = (p.value for p in value.pair())
+            else:
+                allow, deny = (perm_value(v) for v in value)
+            if isinstance(target, FakeGuild | FakeRole):
+                tid, ttype = target.id, 0
+            elif isinstance(target, FakeUser | FakeMember):
+                tid, ttype = (target.id if isinstance(target, FakeUser) else target.user.id), 1
+            else:
+                raise TypeError(f"unsupported overwrite target {target!r}")
+            result.append({"id": str(tid), "type": ttype, "allow": str(allow), "deny": str(deny)})
+        return result
+
+    def registered_commands(self, guild: FakeGuild | int | None = None) -> list[JSONDict]:
+        if guild is None:
+            return copy.deepcopy(self.global_commands)
+        return copy.deepcopy(self.guild_commands.get(object_id(guild), []))
+
+    # ------------------------------------------------------------------ interaction internals
+    def _dm_channel_for(self, user: FakeUser | int) -> FakeChannel:
+        uid = object_id(user)
+        chan = self.dm_channels.get(uid)
+        if chan is None:
+            recipient = self.users.get(uid)
+            if recipient is None:
+                raise HTTPError(404, 10013, "Unknown User")
+            chan = FakeChannel(self._snowflake(), "", DM_CHANNEL, recipient=recipient)
+            self.dm_channels[uid] = chan
+            self.channels[chan.id] = chan
+            self._channel_order[chan.id] = []
+        return chan
+

@@ -1,4 +1,4 @@
-"""A minimal bot used by the subprocess test (``run_bot.py tests.fakediscord.example_bot:main``)."""
+"""A minimal bot used by the subprocess test (``python -m simulator.run_bot tests.simulator.example_bot:main``)."""
 
 from __future__ import annotations
 

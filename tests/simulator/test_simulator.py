@@ -1,4 +1,4 @@
-"""Self-tests of FakeDiscord, driving a real discord.py 2.7 bot."""
+"""Self-tests of the simulator (FakeDiscord), driving a real discord.py 2.7 bot."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from . import FakeChannel, FakeDiscord, FakeDiscordError, FakeGuild, FakeUser
+from simulator import FakeChannel, FakeDiscord, FakeDiscordError, FakeGuild, FakeUser
 
 pytestmark = pytest.mark.asyncio
 
@@ -483,7 +483,7 @@ async def test_restart_with_new_bot_instance_and_resume(w: World) -> None:
 async def test_bot_in_subprocess(w: World) -> None:
     await w.fake.stop_bot(w.bot)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakediscord.run_bot", "tests.fakediscord.example_bot:main",
+        sys.executable, "-m", "simulator.run_bot", "tests.simulator.example_bot:main",
         cwd=REPO_ROOT, env=w.fake.subprocess_env(), stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )

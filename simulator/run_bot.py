@@ -2,8 +2,8 @@
 
 Usage (cwd = repository root)::
 
-    python -m tests.fakediscord.run_bot package.module:function [args...]
-    python -m tests.fakediscord.run_bot path/to/script.py [args...]
+    python -m simulator.run_bot package.module:function [args...]
+    python -m simulator.run_bot path/to/script.py [args...]
 
 Environment (see ``FakeDiscord.subprocess_env()``):
 
@@ -29,7 +29,7 @@ import sys
 
 if __package__:
     from .patching import patch_discord
-else:  # executed as a path: python tests/fakediscord/run_bot.py ...
+else:  # executed as a path: python simulator/run_bot.py ...
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from patching import patch_discord  # type: ignore[no-redef]
 

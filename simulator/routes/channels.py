@@ -1,0 +1,117 @@
+"""REST: channels and their messages, with the bot's channel permissions enforced."""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import HTTPError, JSONDict
+from ..http import _Upload
+from ..world import ATTACH_FILES, EPHEMERAL, LOADING, MANAGE_MESSAGES, SEND_MESSAGES, VIEW_CHANNEL, FakeChannel
+
+
+class ChannelRoutes:
+    def _channel(self, cid: str) -> FakeChannel:
+        chan = self.channels.get(int(cid))
+        if chan is None:
+            raise HTTPError(404, 10003, "Unknown Channel")
+        return chan
+
+    def _require(self, chan: FakeChannel, perms: int) -> None:
+        have = self.bot_permissions(chan)
+        if not have & VIEW_CHANNEL:
+            raise HTTPError(403, 50001, "Missing Access")
+        if have & perms != perms:
+            raise HTTPError(403, 50013, "Missing Permissions")
+
+    async def _get_channel(self, request: web.Request, cid: str, **_: Any) -> JSONDict:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, VIEW_CHANNEL)
+        return chan.to_dict()
+
+    async def _typing(self, request: web.Request, cid: str, **_: Any) -> None:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, SEND_MESSAGES)
+
+    async def _get_messages(self, request: web.Request, cid: str, **_: Any) -> Any:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, VIEW_CHANNEL)
+        limit = max(1, min(int(request.query.get("limit", 50)), 100))
+        ids = list(self._channel_order.get(chan.id, []))
+        if "before" in request.query:
+            ids = [i for i in ids if i < int(request.query["before"])]
+        if "after" in request.query:
+            ids = [i for i in ids if i > int(request.query["after"])]
+            ids = ids[:limit]
+        if "around" in request.query:
+            around = int(request.query["around"])
+            ids.sort(key=lambda i: abs(i - around))
+            ids = sorted(ids[:limit])
+        ids = sorted(ids, reverse=True)[:limit]
+        return [copy.deepcopy(self.messages[i]) for i in ids]
+
+    async def _get_message(self, request: web.Request, cid: str, mid: str, **_: Any) -> Any:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, VIEW_CHANNEL)
+        msg = self.messages.get(int(mid))
+        if msg is None or int(msg["channel_id"]) != chan.id or msg["flags"] & EPHEMERAL:
+            raise HTTPError(404, 10008, "Unknown Message")
+        return copy.deepcopy(msg)
+
+    async def _post_message(self, request: web.Request, cid: str, body: Any, files: list[_Upload],
+                            **_: Any) -> Any:
+        chan = self._channel(cid)
+        body = body or {}
+        if chan.is_dm:
+            assert chan.recipient is not None
+            if chan.recipient.id in self.dms_closed or chan.recipient.bot:
+                raise HTTPError(403, 50007, "Cannot send messages to this user")
+        else:
+            self._require(chan, SEND_MESSAGES | (ATTACH_FILES if files else 0))
+        self._validate(body, files)
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            # Discord: with enforce_nonce, a nonce already used by the same author in this channel within the
+            # last few minutes returns that message instead of creating a second one. Older nonces are
+            # forgotten (nonce_window_seconds of real time), so a resend after a long outage does post again.
+            seen = self._nonces_seen.get((chan.id, str(body["nonce"])))
+            if seen is not None and time.monotonic() - seen[1] <= self.nonce_window_seconds:
+                existing = self.messages.get(seen[0])
+                if existing is not None:
+                    return copy.deepcopy(existing)
+        body = {**body, "flags": int(body.get("flags") or 0) & ~(EPHEMERAL | LOADING)}
+        msg = self._make_message(chan, body, files)
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            self._nonces_seen[(chan.id, str(body["nonce"]))] = (int(msg["id"]), time.monotonic())
+        self._store_message(msg, chan)
+        self._dispatch_message("MESSAGE_CREATE", msg, chan)
+        return copy.deepcopy(msg)
+
+    async def _patch_message(self, request: web.Request, cid: str, mid: str, body: Any, files: list[_Upload],
+                             **_: Any) -> Any:
+        chan = self._channel(cid)
+        msg = self.messages.get(int(mid))
+        if msg is None or int(msg["channel_id"]) != chan.id or msg["flags"] & EPHEMERAL:
+            raise HTTPError(404, 10008, "Unknown Message")
+        if int(msg["author"]["id"]) != self.bot_user.id and set(body or {}) - {"flags"}:
+            raise HTTPError(403, 50005, "Cannot edit a message authored by another user")
+        self._validate(body or {}, files, is_edit=True)
+        self._apply_edit(msg, body or {}, files)
+        self._dispatch_message("MESSAGE_UPDATE", msg, chan)
+        return copy.deepcopy(msg)
+
+    async def _delete_message(self, request: web.Request, cid: str, mid: str, **_: Any) -> None:
+        chan = self._channel(cid)
+        msg = self.messages.get(int(mid))
+        if msg is None or int(msg["channel_id"]) != chan.id or msg["flags"] & EPHEMERAL:
+            raise HTTPError(404, 10008, "Unknown Message")
+        if int(msg["author"]["id"]) != self.bot_user.id and not chan.is_dm:
+            self._require(chan, MANAGE_MESSAGES)
+        self._remove_message(int(mid))
+

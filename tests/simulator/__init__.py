@@ -1,0 +1,1 @@
+"""Self-tests of the Discord simulator (the `simulator` package), driving a real discord.py bot."""
