@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import logging
 import os
-import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from db.migrations import SchemaTooNewError, available_migrations
 from study.content import Content, load_content
 from study.content_errors import ContentError
 from study.fees import entry_in_effect
-from study.generators import FAMILIES, generate
+from study.generators import FAMILIES, draft, generate
 from study.question_import import export_csv, export_yaml, parse_import
 from study.questions import Question
 
@@ -148,11 +147,9 @@ def _question_json(question: Question) -> dict[str, Any]:
 
 
 def _sample_json(family_name: str, seed: int) -> dict[str, Any]:
-    family = FAMILIES[family_name]
     question = generate(family_name, seed)
-    # the worked solution alone (the explanation adds the traps): the family's render of the same draw
-    # that generate() made from this seed
-    solution = family.render(family.draw(random.Random(seed))).solution
+    # the worked solution alone (the explanation adds the traps), from the same draft generate() used
+    solution = draft(family_name, seed).solution
     return {"family": family_name, "seed": seed, "id": question.id, "parameters": question.parameters,
             **{k: v for k, v in _question_json(question).items() if k != "id"}, "solution": solution}
 

@@ -28,10 +28,10 @@ from study.generators import (
     safety_stock,
     strategy,
 )
-from study.generators._core import Family, build_question
+from study.generators._core import Draft, Family, build_question, draw_draft
 from study.questions import Question
 
-__all__ = ["FAMILIES", "Family", "family_names", "from_parameters", "generate"]
+__all__ = ["FAMILIES", "Family", "draft", "family_names", "from_parameters", "generate"]
 
 FAMILIES: dict[str, Family] = {
     family.name: family
@@ -66,13 +66,24 @@ def _family(name: str) -> Family:
         raise KeyError(f"unknown generator family {name!r}; known: {', '.join(FAMILIES)}") from None
 
 
-def generate(family: str, seed: int) -> Question:
-    """The question of `family` for `seed`: the same seed always gives the same question."""
+def _seeded(family: str, seed: int) -> tuple[Family, random.Random, Draft]:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
     fam = _family(family)
     rng = random.Random(seed)
-    return build_question(fam, fam.draw(rng), rng, qid=f"gen:{family}:{seed}", seed=seed)
+    return fam, rng, draw_draft(fam, rng)
+
+
+def generate(family: str, seed: int) -> Question:
+    """The question of `family` for `seed`: the same seed always gives the same question."""
+    fam, rng, drafted = _seeded(family, seed)
+    return build_question(fam, drafted.parameters, rng, qid=f"gen:{family}:{seed}", seed=seed, draft=drafted)
+
+
+def draft(family: str, seed: int) -> Draft:
+    """The rendered draft behind `generate(family, seed)`: its worked solution alone, every wrong choice
+    with its mistake, and the answer's exact value (`Draft.key`)."""
+    return _seeded(family, seed)[2]
 
 
 def from_parameters(family: str, parameters: Mapping[str, Any], shuffle_seed: int = 0) -> Question:

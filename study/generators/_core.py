@@ -6,6 +6,11 @@ worked solution and the wrong choices, each tied to the mistake that produces it
 then keeps the first three wrong choices that look different from the answer (falling back to near
 misses when a mistake happens to give the same displayed value), shuffles with the same rng and
 returns a `Question`.
+
+A draft may carry a `Key`: the exact value behind the answer, its display step and rounding rule. A draw
+whose exact value lies within a tenth of a display step of a rounding boundary is ambiguous (rounding
+an intermediate, or rounding half-even, lands on the neighbouring step), so `generate` redraws it and a
+wrong choice may never show such a neighbour.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import math
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from study.questions import MAX_CHOICE, MAX_EXPLANATION, MAX_STEM, Question
@@ -34,6 +39,37 @@ class Wrong:
 
 
 @dataclass(frozen=True)
+class Key:
+    """The exact value behind the answer and how it is displayed.
+
+    `show(v)` displays a value the way the answer is displayed (it rounds half-up to the display step
+    itself); `step` is that display step in the units `show` takes (0.001 for a fraction shown as a
+    percent to one decimal); `mode` is "half-up" (nearest) or "up" (the stem says round up)."""
+
+    value: float
+    show: Callable[[float], str]
+    step: float
+    mode: str = "half-up"
+
+    def rounded(self, x: float | None = None) -> float:
+        x = self.value if x is None else x
+        if self.mode == "up":
+            return math.ceil(round(x / self.step, 9)) * self.step
+        return float(Decimal(str(x / self.step)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * self.step
+
+    def other_roundings(self) -> set[str]:
+        """What a careful solver might also display: the value nudged a tenth of a step either way
+        (rounded intermediates) and, for half-up keys, round-half-even. Empty for a clear-cut draw."""
+        tenth = self.step / 10
+        values = {self.rounded(self.value - tenth), self.rounded(self.value + tenth)}
+        if self.mode == "half-up":
+            even = Decimal(str(self.value / self.step)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+            values.add(float(even) * self.step)
+        shown = self.show(self.rounded())
+        return {text for text in map(self.show, values) if text != shown}
+
+
+@dataclass(frozen=True)
 class Draft:
     stem: str
     answer: str
@@ -42,6 +78,7 @@ class Draft:
     fallbacks: tuple[str, ...]
     parameters: Params
     difficulty: str = "medium"
+    key: Key | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +87,7 @@ class Family:
 
     `draw` picks the inputs from the rng; `render` computes everything else from those inputs alone,
     so a question can also be rebuilt from hand-chosen inputs (see `study.generators.from_parameters`).
+    `module`/`topic` are the 2017 syllabus keys; `cpim8_module`/`cpim8_topic` the CPIM 8 ones.
     """
 
     name: str
@@ -58,6 +96,8 @@ class Family:
     topic: str
     draw: Callable[[random.Random], Params]
     render: Callable[[Mapping[str, Any]], Draft]
+    cpim8_module: str
+    cpim8_topic: str
 
 
 # --- numbers and their display ---------------------------------------------------------------
@@ -69,10 +109,28 @@ def rounded(x: float, places: int = 0) -> float:
     return int(q) if places == 0 else float(q)
 
 
+TIE_MARGIN = 0.1  # of a display step: closer than this to a rounding boundary is ambiguous
+
+
 def is_tie(x: float, places: int = 0) -> bool:
-    """True when x sits (within float noise) on a rounding boundary: such draws are redrawn."""
+    """True when x lies within a tenth of a display step of a half-up rounding boundary (539.46 for a
+    whole number): a solver who rounds an intermediate could land on the other side, so such draws
+    are redrawn."""
     scaled = abs(x) * 10**places
-    return abs(scaled - math.floor(scaled) - 0.5) < 1e-6
+    return abs(scaled - math.floor(scaled) - 0.5) < TIE_MARGIN
+
+
+def near_whole(x: float, places: int = 0) -> bool:
+    """For a rounded-up answer: True when x lies within a tenth of a display step of a whole step
+    (8.03 or 7.97 kanbans), where rounded intermediates could change the rounded-up result."""
+    scaled = abs(x) * 10**places
+    return abs(scaled - round(scaled)) < TIE_MARGIN
+
+
+def rounded_up(x: float, places: int = 0) -> float:
+    """Round up to `places` decimals, ignoring float noise (66.00000000000001 stays 66)."""
+    value = math.ceil(round(x * 10**places, 6)) / 10**places
+    return int(value) if places == 0 else value
 
 
 def num(x: float, places: int = 0) -> str:
@@ -80,6 +138,18 @@ def num(x: float, places: int = 0) -> str:
     value = rounded(x, places)
     text = f"{abs(value):,.{places}f}"
     return f"{MINUS}{text}" if value < 0 else text
+
+
+def approx(x: float, places: int = 0, fmt: Callable[[float, int], str] | None = None) -> str:
+    """'x.xx ≈ y' for a worked solution, printed consistently: the detailed value gets as many decimals
+    as needed (at least two more than the answer) for it to round to the same answer, so a solution
+    never reads '539.50 ≈ 539'."""
+    show = fmt or num
+    target = rounded(x, places)
+    for extra in range(places + 2, places + 8):
+        if rounded(rounded(x, extra), places) == target:
+            return f"{show(x, extra)} ≈ {show(x, places)}"
+    return f"{show(x, places + 8)} ≈ {show(x, places)}"
 
 
 def qty(x: float, unit: str = "units", places: int = 0) -> str:
@@ -160,10 +230,30 @@ def explain(solution: str, picked: list[Wrong]) -> str:
     return text
 
 
+MAX_REDRAWS = 200
+
+
+def draw_draft(family: Family, rng: random.Random) -> Draft:
+    """Draw and render until the answer is clear of rounding boundaries (see `Key`). Most draws pass
+    the first time, and a redraw keeps consuming the same rng, so a seed still gives one question."""
+    for _ in range(MAX_REDRAWS):
+        draft = family.render(family.draw(rng))
+        if draft.key is None or not draft.key.other_roundings():
+            return draft
+    raise RuntimeError(f"{family.name}: no draw clear of a rounding boundary in {MAX_REDRAWS} tries")
+
+
 def build_question(
-    family: Family, params: Mapping[str, Any], rng: random.Random, *, qid: str, seed: int | None
+    family: Family,
+    params: Mapping[str, Any],
+    rng: random.Random,
+    *,
+    qid: str,
+    seed: int | None,
+    draft: Draft | None = None,
 ) -> Question:
-    draft = family.render(params)
+    """The question for `params` (rendered here unless the caller already has its `draft`)."""
+    draft = draft if draft is not None else family.render(params)
     picked = pick_wrong(draft)
     choices = [draft.answer, *(w.text for w in picked)]
     order = list(range(N_CHOICES))
@@ -178,6 +268,8 @@ def build_question(
         id=qid,
         module=family.module,
         topic=family.topic,
+        cpim8_module=family.cpim8_module,
+        cpim8_topic=family.cpim8_topic,
         difficulty=draft.difficulty,
         stem=draft.stem,
         choices=shown,

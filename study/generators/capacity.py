@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, is_tie, near_misses, num, pct, rounded
+from study.generators._core import Draft, Family, Key, Params, Wrong, is_tie, near_misses, num, pct, rounded
 
 DEFINITIONS = (
     "Utilization = hours actually worked / hours available; efficiency = standard hours produced / hours "
@@ -65,9 +65,8 @@ def render_capacity(p: Mapping[str, Any]) -> Draft:
             Wrong(pct(1 / value), "inverts the ratio"),
         )
         params = {**p, "utilization": util, "efficiency": eff, "answer": rounded(value * 100, 1)}
-        return Draft(
-            stem, pct(value), solution, wrong, near_misses(value, pct, step=0.01, low=0.01), params, "easy"
-        )
+        fallbacks = near_misses(value, pct, step=0.01, low=0.01)
+        return Draft(stem, pct(value), solution, wrong, fallbacks, params, "easy", Key(value, pct, 0.001))
     time = _available(p)
     rated = time * util * eff
     shifts = f"{p['shifts_per_day']} shift{'s' if p['shifts_per_day'] > 1 else ''}"
@@ -95,9 +94,8 @@ def render_capacity(p: Mapping[str, Any]) -> Draft:
         "efficiency": eff,
         "answer": rounded(rated, 1),
     }
-    return Draft(
-        stem, _hours(rated), solution, wrong, near_misses(rated, _hours, step=1, low=1), params, "medium"
-    )
+    fallbacks = near_misses(rated, _hours, step=1, low=1)
+    return Draft(stem, _hours(rated), solution, wrong, fallbacks, params, "medium", Key(rated, _hours, 0.1))
 
 
 FAMILIES = (
@@ -108,5 +106,7 @@ FAMILIES = (
         "capacity-requirements-planning",
         draw_capacity,
         render_capacity,
+        cpim8_module="supply",
+        cpim8_topic="capacity-management",
     ),
 )

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, is_tie, near_misses, num, rounded
+from study.generators._core import Draft, Family, Key, Params, Wrong, is_tie, near_misses, num, rounded
 
 RULE = "Critical ratio = (due date − today) / work remaining in days; dispatch the lowest CR first."
 LETTERS = "ABCDE"
@@ -120,11 +120,14 @@ def render_cr(p: Mapping[str, Any]) -> Draft:
         near_misses(cr, lambda v: num(v, 2), step=0.05, low=0.01),
         params,
         "easy",
+        Key(cr, lambda v: num(v, 2), 0.01),
     )
 
 
 FAMILIES = (
     Family(
-        "critical-ratio", "Critical ratio dispatching", "eco", "dispatching-sequencing", draw_cr, render_cr
+        "critical-ratio", "Critical ratio dispatching", "eco", "dispatching-sequencing", draw_cr, render_cr,
+        cpim8_module="schedules",
+        cpim8_topic="dispatching-and-control",
     ),
 )

@@ -7,7 +7,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, money, near_misses, num, qty, steps
+from study.generators._core import Draft, Family, Key, Params, Wrong, money, near_misses, num, qty, steps
 
 
 def draw_break_even(rng: random.Random) -> Params:
@@ -52,6 +52,7 @@ def render_break_even(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, lambda v: qty(round(v)), step=max(1, answer // 20), low=1),
         params,
         "easy",
+        Key(raw, qty, 1, "up"),
     )
 
 
@@ -63,5 +64,7 @@ FAMILIES = (
         "financial-fundamentals",
         draw_break_even,
         render_break_even,
+        cpim8_module="strategy",
+        cpim8_topic="sc-finance-and-measures",
     ),
 )

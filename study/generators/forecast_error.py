@@ -6,7 +6,20 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, is_tie, near_misses, num, qty, rounded, table
+from study.generators._core import (
+    Draft,
+    Family,
+    Key,
+    Params,
+    Wrong,
+    approx,
+    is_tie,
+    near_misses,
+    num,
+    qty,
+    rounded,
+    table,
+)
 
 TS_RULE = (
     "Forecast error = actual − forecast; MAD = mean absolute error; RSFE = running sum of forecast "
@@ -87,7 +100,7 @@ def render_tracking(p: Mapping[str, Any]) -> Draft:
         solution = f"{base} RSFE is the plain sum of the signed errors: {show}."
         wrong = (
             Wrong(qty(-rsfe), "uses forecast − actual, which flips the sign"),
-            Wrong(_units(rsfe / n), "gives the average error (bias) instead of the running sum"),
+            Wrong(qty(rsfe / n), "gives the average error (bias) instead of the running sum"),
             Wrong(qty(abs_sum), "adds absolute errors instead of signed errors"),
         )
     elif ask == "bias":
@@ -110,7 +123,8 @@ def render_tracking(p: Mapping[str, Any]) -> Draft:
     show_fn = {"ts": _ratio, "rsfe": qty}.get(ask, _units)
     params = {**p, "errors": errors, "rsfe": rsfe, "mad": mad, "answer": rounded(answer, 2)}
     fallbacks = near_misses(answer, show_fn, step=0.25 if ask == "ts" else 1, low=None)
-    return Draft(stem, show, solution, wrong, fallbacks, params, "medium")
+    key = Key(answer, show_fn, 1 if ask == "rsfe" else 0.01)
+    return Draft(stem, show, solution, wrong, fallbacks, params, "medium", key)
 
 
 # --- MAPE -----------------------------------------------------------------------------------
@@ -142,7 +156,7 @@ def render_mape(p: Mapping[str, Any]) -> Draft:
     )
     terms = ", ".join(f"{abs(a - f)}/{a}" for a, f in zip(actual, forecast, strict=True))
     solution = (
-        f"Absolute errors over actuals: {terms}. Their average × 100 = {num(answer, 3)}% ≈ {num(answer, 1)}%."
+        f"Absolute errors over actuals: {terms}. Their average × 100 = {approx(answer, 1)}%."
     )
     signed = sum((a - f) / a for a, f in zip(actual, forecast, strict=True)) / n * 100
     total = sum(abs(a - f) for a, f in zip(actual, forecast, strict=True)) / sum(actual) * 100
@@ -159,6 +173,7 @@ def render_mape(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, lambda v: f"{num(v, 1)}%", step=0.5, low=0),
         {**p, "answer": rounded(answer, 1)},
         "medium",
+        Key(answer, lambda v: f"{num(v, 1)}%", 0.1),
     )
 
 
@@ -170,6 +185,17 @@ FAMILIES = (
         "forecasting",
         draw_tracking,
         render_tracking,
+        cpim8_module="demand",
+        cpim8_topic="forecast-accuracy",
     ),
-    Family("mape", "Mean absolute percentage error", "mpr", "forecasting", draw_mape, render_mape),
+    Family(
+        "mape",
+        "Mean absolute percentage error",
+        "mpr",
+        "forecasting",
+        draw_mape,
+        render_mape,
+        cpim8_module="demand",
+        cpim8_topic="forecast-accuracy",
+    ),
 )

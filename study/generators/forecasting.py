@@ -9,8 +9,10 @@ from typing import Any
 from study.generators._core import (
     Draft,
     Family,
+    Key,
     Params,
     Wrong,
+    approx,
     is_tie,
     near_misses,
     num,
@@ -20,6 +22,8 @@ from study.generators._core import (
 )
 
 ALPHAS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
+FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
 
 
 def _units(x: float) -> str:
@@ -56,19 +60,24 @@ def draw_smoothing(rng: random.Random) -> Params:
 
 def render_smoothing(p: Mapping[str, Any]) -> Draft:
     alpha, f0, actuals = float(p["alpha"]), p["forecast"], list(p["actuals"])
+    if not 1 <= len(actuals) < len(FULL_MONTHS):
+        raise ValueError(f"exponential smoothing needs 1 to {len(FULL_MONTHS) - 1} actuals, not {len(actuals)}")
     fs = [float(f0)]
     for a in actuals:
         fs.append(smooth(fs[-1], a, alpha))
     answer = fs[-1]
     rule = "New forecast = old forecast + α × (actual − old forecast)."
-    if len(actuals) == 1:
+    n = len(actuals)
+    months = FULL_MONTHS[: n + 1]  # the first forecast's month, each later month, then the one forecast
+    target = months[-1]
+    if n == 1:
         stem = (
-            f"The forecast for May was {num(f0)} units and actual demand in May was {num(actuals[0])} "
-            f"units. Using exponential smoothing with α = {plain(alpha)}, what is the forecast for June? "
-            f"{rule} Give the result to two decimals."
+            f"The forecast for {months[0]} was {num(f0)} units and actual demand in {months[0]} was "
+            f"{num(actuals[0])} units. Using exponential smoothing with α = {plain(alpha)}, what is the "
+            f"forecast for {target}? {rule} Give the result to two decimals."
         )
         solution = (
-            f"June = {num(f0)} + {plain(alpha)} × ({num(actuals[0])} − {num(f0)}) = {num(answer, 2)} units."
+            f"{target} = {num(f0)} + {plain(alpha)} × ({num(actuals[0])} − {num(f0)}) = {num(answer, 2)} units."
         )
         a = actuals[0]
         wrong = (
@@ -81,35 +90,46 @@ def render_smoothing(p: Mapping[str, Any]) -> Draft:
         )
         difficulty = "easy"
     else:
-        a1, a2 = actuals
+        demand = ", ".join(f"{num(a)} units in {m}" for a, m in zip(actuals, months, strict=False))
         stem = (
-            f"The forecast for April was {num(f0)} units. Actual demand was {num(a1)} units in April and "
-            f"{num(a2)} units in May. Using exponential smoothing with α = {plain(alpha)}, what is the "
-            f"forecast for June? {rule} Carry full precision and round the June forecast to two decimals."
+            f"The forecast for {months[0]} was {num(f0)} units. Actual demand was {demand}. Using "
+            f"exponential smoothing with α = {plain(alpha)}, what is the forecast for {target}? {rule} Carry "
+            f"full precision and round the {target} forecast to two decimals."
         )
-        solution = (
-            f"May = {num(f0)} + {plain(alpha)} × ({num(a1)} − {num(f0)}) = {plain(round(fs[1], 6))}. June "
-            f"= {plain(round(fs[1], 6))} + {plain(alpha)} × ({num(a2)} − {plain(round(fs[1], 6))}) = "
-            f"{num(answer, 2)} units."
+        steps_text = "; ".join(
+            f"{months[i + 1]} = {plain(round(fs[i], 6))} + {plain(alpha)} × ({num(actuals[i])} − "
+            f"{plain(round(fs[i], 6))}) = {plain(round(fs[i + 1], 6))}"
+            for i in range(n)
         )
+        solution = f"{steps_text}, so {target} ≈ {num(answer, 2)} units."
+        skipped = smooth(f0, actuals[-1], alpha)
+        swapped = f_neg = float(f0)
+        for a in actuals:
+            swapped, f_neg = smooth(swapped, a, 1 - alpha), smooth(f_neg, a, -alpha)
         wrong = (
             Wrong(
-                _units(smooth(f0, a2, alpha)), "updates the April forecast with May's actual, skipping a step"
+                _units(skipped),
+                f"updates the {months[0]} forecast with {months[n - 1]}'s actual only, skipping steps",
             ),
-            Wrong(_units(smooth(smooth(f0, a1, 1 - alpha), a2, 1 - alpha)), "swaps α and 1 − α"),
-            Wrong(_units(fs[1]), "stops after one step (that is the May forecast)"),
-            Wrong(_units(smooth(smooth(f0, a1, -alpha), a2, -alpha)), "uses forecast − actual as the error"),
+            Wrong(_units(swapped), "swaps α and 1 − α"),
+            Wrong(_units(fs[-2]), f"stops one step early (that is the {months[n - 1]} forecast)"),
+            Wrong(_units(f_neg), "uses forecast − actual as the error"),
         )
-        difficulty = "medium"
+        difficulty = "medium" if n == 2 else "hard"
     params = {**p, "forecasts": fs, "answer": rounded(answer, 2)}
     return Draft(
-        stem, _units(answer), solution, wrong, near_misses(answer, _units, step=1, low=0), params, difficulty
+        stem,
+        _units(answer),
+        solution,
+        wrong,
+        near_misses(answer, _units, step=1, low=0),
+        params,
+        difficulty,
+        Key(answer, _units, 0.01),
     )
 
 
 # --- moving averages -------------------------------------------------------------------------
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
 
 
 def _history(rng: random.Random, n: int) -> list[int]:
@@ -140,8 +160,8 @@ def render_moving_average(p: Mapping[str, Any]) -> Draft:
         f"the forecast for {nxt}? Round to one decimal."
     )
     solution = (
-        f"Average of the {n} most recent months: ({' + '.join(map(str, recent))}) / {n} = {num(answer, 2)} "
-        f"≈ {_units1(answer)}."
+        f"Average of the {n} most recent months: ({' + '.join(map(str, recent))}) / {n} = "
+        f"{approx(answer, 1)} units."
     )
     wrong = (
         Wrong(_units1(sum(actuals[-n - 1 :]) / (n + 1)), f"averages {n + 1} months instead of {n}"),
@@ -157,6 +177,7 @@ def render_moving_average(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _units1, step=1, low=0),
         {**p, "answer": rounded(answer, 1)},
         "easy",
+        Key(answer, _units1, 0.1),
     )
 
 
@@ -191,7 +212,7 @@ def render_weighted(p: Mapping[str, Any]) -> Draft:
         f"using weights {names} (divide by the sum of the weights). Round to one decimal."
     )
     terms = " + ".join(f"{plain(w)}×{a}" for w, a in zip(weights, recent, strict=True))
-    solution = f"({terms}) / {plain(total)} = {num(answer, 3)} ≈ {_units1(answer)}."
+    solution = f"({terms}) / {plain(total)} = {approx(answer, 1)} units."
     wrong = [
         Wrong(_units1(_wma(actuals, list(reversed(weights)))), "applies the weights in reverse order"),
         Wrong(_units1(sum(recent) / n), "ignores the weights (simple average)"),
@@ -207,6 +228,7 @@ def render_weighted(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _units1, step=1, low=0),
         {**p, "answer": rounded(answer, 1)},
         "medium",
+        Key(answer, _units1, 0.1),
     )
 
 
@@ -218,6 +240,8 @@ FAMILIES = (
         "forecasting",
         draw_smoothing,
         render_smoothing,
+        cpim8_module="demand",
+        cpim8_topic="forecasting-methods",
     ),
     Family(
         "moving-average",
@@ -226,6 +250,8 @@ FAMILIES = (
         "forecasting",
         draw_moving_average,
         render_moving_average,
+        cpim8_module="demand",
+        cpim8_topic="forecasting-methods",
     ),
     Family(
         "weighted-moving-average",
@@ -234,5 +260,7 @@ FAMILIES = (
         "forecasting",
         draw_weighted,
         render_weighted,
+        cpim8_module="demand",
+        cpim8_topic="forecasting-methods",
     ),
 )

@@ -9,8 +9,10 @@ from typing import Any
 from study.generators._core import (
     Draft,
     Family,
+    Key,
     Params,
     Wrong,
+    approx,
     is_tie,
     money,
     near_misses,
@@ -65,7 +67,7 @@ def render_turns(p: Mapping[str, Any]) -> Draft:
         stem = f"{facts} What was the inventory turnover? Round to one decimal."
         solution = (
             f"{avg_work} Turns = COGS / average inventory = {money(cogs, 0)} / {money(avg, 0)} = "
-            f"{num(turns, 3)} ≈ {_turns(turns)}."
+            f"{approx(turns, 1)} turns."
         )
         wrong = (
             Wrong(_turns(sales / avg), "divides sales revenue (at price) by inventory at cost"),
@@ -81,6 +83,7 @@ def render_turns(p: Mapping[str, Any]) -> Draft:
             near_misses(turns, _turns, step=0.2, low=0.1),
             {**p, "average_inventory": avg, "answer": answer},
             "easy",
+            Key(turns, _turns, 0.1),
         )
     days = DAYS * avg / cogs
     stem = (
@@ -89,7 +92,7 @@ def render_turns(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"{avg_work} Turns = {money(cogs, 0)} / {money(avg, 0)} = {num(turns, 3)}; days of supply = {DAYS} "
-        f"/ {num(turns, 3)} = {num(days, 2)} ≈ {num(days)} days (the same as average inventory / daily "
+        f"/ {num(turns, 3)} = {approx(days)} days (the same as average inventory / daily "
         "COGS)."
     )
     wrong = (
@@ -99,9 +102,8 @@ def render_turns(p: Mapping[str, Any]) -> Draft:
         Wrong(_days(DAYS * begin / cogs), "uses beginning inventory instead of the average"),
     )
     params = {**p, "average_inventory": avg, "turns": turns, "answer": rounded(days)}
-    return Draft(
-        stem, _days(days), solution, wrong, near_misses(days, _days, step=2, low=1), params, "medium"
-    )
+    fallbacks = near_misses(days, _days, step=2, low=1)
+    return Draft(stem, _days(days), solution, wrong, fallbacks, params, "medium", Key(days, _days, 1))
 
 
 FAMILIES = (
@@ -112,5 +114,7 @@ FAMILIES = (
         "inventory-policy",
         draw_turns,
         render_turns,
+        cpim8_module="inventory",
+        cpim8_topic="inventory-accuracy-and-metrics",
     ),
 )

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, is_tie, near_misses, num, plain, rounded
+from study.generators._core import Draft, Family, Key, Params, Wrong, approx, is_tie, near_misses, num, plain, rounded
 
 DAY_LEAD_TIMES = (0.5, 1, 1.5, 2, 2.5, 3, 4, 5)
 WORDS = {1: "one", 2: "two", 3: "three"}
@@ -77,6 +77,7 @@ def render_kanban(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _cards, step=1, low=1),
         params,
         "easy" if unit == "hour" else "medium",
+        Key(float(raw), _cards, 1, "up"),
     )
 
 
@@ -135,7 +136,7 @@ def render_takt(p: Mapping[str, Any]) -> Draft:
     )
     takt_work = (
         f"Available time = {shifts} × ({shift} − {nb}×{brk}) × 60 = {num(available)} seconds; takt = "
-        f"{num(available)} / {num(demand)} = {num(takt, 3)} ≈ {_seconds(takt)}"
+        f"{num(available)} / {num(demand)} = {approx(takt, 1)} seconds"
     )
     if p["ask"] == "takt":
         stem = f"{facts} What is the takt time in seconds per unit? Round to one decimal."
@@ -162,6 +163,7 @@ def render_takt(p: Mapping[str, Any]) -> Draft:
             near_misses(takt, _seconds, step=0.5, low=0.1),
             params,
             "easy",
+            Key(takt, _seconds, 0.1),
         )
     work = p["work_content_seconds"]
     answer = math.ceil(work / takt)
@@ -194,10 +196,29 @@ def render_takt(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _stations, step=1, low=1),
         params,
         "medium",
+        Key(work / takt, _stations, 1, "up"),
     )
 
 
 FAMILIES = (
-    Family("kanban", "Number of kanbans", "eco", "lean-pull", draw_kanban, render_kanban),
-    Family("takt-time", "Takt time and minimum workstations", "eco", "lean-pull", draw_takt, render_takt),
+    Family(
+        "kanban",
+        "Number of kanbans",
+        "eco",
+        "lean-pull",
+        draw_kanban,
+        render_kanban,
+        cpim8_module="schedules",
+        cpim8_topic="lean-execution",
+    ),
+    Family(
+        "takt-time",
+        "Takt time and minimum workstations",
+        "eco",
+        "lean-pull",
+        draw_takt,
+        render_takt,
+        cpim8_module="schedules",
+        cpim8_topic="lean-execution",
+    ),
 )

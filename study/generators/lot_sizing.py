@@ -10,8 +10,10 @@ from typing import Any
 from study.generators._core import (
     Draft,
     Family,
+    Key,
     Params,
     Wrong,
+    approx,
     is_tie,
     money,
     near_misses,
@@ -95,7 +97,7 @@ def render_eoq(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"{d_work}, S = {money(s)}, {h_work}. EOQ = √(2 × {num(annual)} × {plain(s)} / "
-        f"{plain(round(h, 4))}) = √{num(2 * annual * s / h, 1)} = {num(exact, 2)} ≈ {num(answer)} units."
+        f"{plain(round(h, 4))}) = √{num(2 * annual * s / h, 1)} = {approx(exact)} units."
     )
     wrong = [Wrong(_units(math.sqrt(annual * s / h)), "drops the 2 under the square root")]
     if basis != "annual":
@@ -128,6 +130,7 @@ def render_eoq(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _units, step=max(1, answer // 20), low=1),
         params,
         difficulty,
+        Key(exact, _units, 1),
     )
 
 
@@ -170,7 +173,7 @@ def render_epq(p: Mapping[str, Any]) -> Draft:
     solution = (
         f"D = {num(d)} × {days} = {num(annual)} units per year; 1 − d/p = 1 − {num(d)}/{num(prod)} = "
         f"{num(1 - ratio, 4)}. EPQ = √(2 × {num(annual)} × {plain(s)} / ({plain(h)} × "
-        f"{num(1 - ratio, 4)})) = {num(exact, 2)} ≈ {num(answer)} units."
+        f"{num(1 - ratio, 4)})) = {approx(exact)} units."
     )
     wrong = (
         Wrong(_units(_eoq(annual, s, h)), "leaves out the (1 − d/p) term, which gives the plain EOQ"),
@@ -189,6 +192,7 @@ def render_epq(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _units, step=max(1, answer // 20), low=1),
         params,
         "medium",
+        Key(exact, _units, 1),
     )
 
 
@@ -226,7 +230,7 @@ def render_lot_cost(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"Ordering: {num(d)}/{num(q)} × {money(s)} = {money(ordering)}. Carrying: {num(q)}/2 × {money(h)} "
-        f"= {money(carrying)}. Total = {money(exact)} ≈ {money(answer, 0)}."
+        f"= {money(carrying)}. Total = {approx(exact, 0, money)}."
     )
     wrong = (
         Wrong(
@@ -245,12 +249,31 @@ def render_lot_cost(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, lambda v: money(rounded(v), 0), step=max(1, answer // 20), low=1),
         params,
         "easy",
+        Key(exact, lambda v: money(v, 0), 1),
     )
 
 
 FAMILIES = (
-    Family("eoq", "Economic order quantity", "dsp", "lot-sizing", draw_eoq, render_eoq),
-    Family("epq", "Economic production quantity", "dsp", "lot-sizing", draw_epq, render_epq),
+    Family(
+        "eoq",
+        "Economic order quantity",
+        "dsp",
+        "lot-sizing",
+        draw_eoq,
+        render_eoq,
+        cpim8_module="inventory",
+        cpim8_topic="lot-sizing-methods",
+    ),
+    Family(
+        "epq",
+        "Economic production quantity",
+        "dsp",
+        "lot-sizing",
+        draw_epq,
+        render_epq,
+        cpim8_module="inventory",
+        cpim8_topic="lot-sizing-methods",
+    ),
     Family(
         "lot-size-cost",
         "Annual ordering and carrying cost",
@@ -258,5 +281,7 @@ FAMILIES = (
         "lot-sizing",
         draw_lot_cost,
         render_lot_cost,
+        cpim8_module="inventory",
+        cpim8_topic="lot-sizing-methods",
     ),
 )

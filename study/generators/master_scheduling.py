@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, near_misses, num, qty, table
+from study.generators._core import MINUS, Draft, Family, Params, Wrong, near_misses, num, qty, table
 
 ATP_RULE = (
     "Use the APICS discrete ATP method: on hand counts only in period 1; period 1 and each period with an "
@@ -132,6 +132,8 @@ def render_atp(p: Mapping[str, Any]) -> Draft:
         )
     )
     wrong.append(Wrong(_units(own), "ignores the customer orders already booked"))
+    # ATP is never negative once netted, so a negative choice would give itself away
+    wrong = [w for w in wrong if not w.text.startswith(MINUS)]
     params = {
         **p,
         "raw_atp": {str(t): v for t, v in raw.items()},
@@ -256,7 +258,9 @@ def render_pab(p: Mapping[str, Any]) -> Draft:
 
 FAMILIES = (
     Family(
-        "atp-discrete", "Discrete available-to-promise", "mpr", "customer-interface", draw_atp, render_atp
+        "atp-discrete", "Discrete available-to-promise", "mpr", "customer-interface", draw_atp, render_atp,
+        cpim8_module="supply",
+        cpim8_topic="master-scheduling-atp",
     ),
     Family(
         "pab",
@@ -265,5 +269,7 @@ FAMILIES = (
         "master-scheduling",
         draw_pab,
         render_pab,
+        cpim8_module="supply",
+        cpim8_topic="master-scheduling-atp",
     ),
 )

@@ -120,6 +120,8 @@ def render_mrp(p: Mapping[str, Any]) -> Draft:
 
 FAMILIES = (
     Family(
-        "mrp-netting", "MRP gross to net and planned order release", "dsp", "mrp-logic", draw_mrp, render_mrp
+        "mrp-netting", "MRP gross to net and planned order release", "dsp", "mrp-logic", draw_mrp, render_mrp,
+        cpim8_module="supply",
+        cpim8_topic="material-requirements-planning",
     ),
 )

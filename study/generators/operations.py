@@ -6,7 +6,20 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from study.generators._core import Draft, Family, Params, Wrong, is_tie, near_misses, num, pct, plain, rounded
+from study.generators._core import (
+    Draft,
+    Family,
+    Key,
+    Params,
+    Wrong,
+    approx,
+    is_tie,
+    near_misses,
+    num,
+    pct,
+    plain,
+    rounded,
+)
 
 LITTLE = "Use Little's law: WIP = throughput × flow time."
 HOURS_PER_DAY = 8
@@ -86,6 +99,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
             near_misses(answer, _units, step=5, low=1),
             {**p, "flow_time_days": days, "answer": rounded(answer)},
             "medium",
+            Key(answer, _units, 1),
         )
     if ask == "throughput":
         wip, weeks = p["wip"], p["flow_time_weeks"]
@@ -113,6 +127,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
             near_misses(answer, _rate, step=1, low=0.1),
             {**p, "answer": rounded(answer, 1)},
             "medium",
+            Key(answer, _rate, 0.1),
         )
     wip, th = p["wip"], p["throughput_per_day"]
     answer = wip / th
@@ -120,7 +135,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
         f"A department holds {num(wip)} units of work-in-process on average and completes {num(th)} units "
         f"per working day. {LITTLE} What is the average flow time in working days? Round to one decimal."
     )
-    solution = f"Flow time = WIP / throughput = {num(wip)} / {num(th)} = {num(answer, 3)} ≈ {_days(answer)}."
+    solution = f"Flow time = WIP / throughput = {num(wip)} / {num(th)} = {approx(answer, 1)} working days."
     wrong = (
         Wrong(_days(answer / 5), "converts to weeks but labels the result in days"),
         Wrong(_days(answer * 7 / 5), "converts working days to calendar days"),
@@ -133,6 +148,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, _days, step=0.5, low=0.1),
         {**p, "answer": rounded(answer, 1)},
         "easy",
+        Key(answer, _days, 0.1),
     )
 
 
@@ -190,12 +206,29 @@ def render_oee(p: Mapping[str, Any]) -> Draft:
         Wrong(pct(perf * q), "leaves out availability"),
     )
     params = {**p, "availability": a, "performance": perf, "quality": q, "answer": rounded(oee * 100, 1)}
-    return Draft(
-        stem, pct(oee), solution, wrong, near_misses(oee, pct, step=0.01, low=0.001, high=1), params, "medium"
-    )
+    fallbacks = near_misses(oee, pct, step=0.01, low=0.001, high=1)
+    return Draft(stem, pct(oee), solution, wrong, fallbacks, params, "medium", Key(oee, pct, 0.001))
 
 
 FAMILIES = (
-    Family("littles-law", "Little's law", "eco", "control-of-operations", draw_little, render_little),
-    Family("oee", "Overall equipment effectiveness", "eco", "control-of-operations", draw_oee, render_oee),
+    Family(
+        "littles-law",
+        "Little's law",
+        "eco",
+        "control-of-operations",
+        draw_little,
+        render_little,
+        cpim8_module="schedules",
+        cpim8_topic="dispatching-and-control",
+    ),
+    Family(
+        "oee",
+        "Overall equipment effectiveness",
+        "eco",
+        "control-of-operations",
+        draw_oee,
+        render_oee,
+        cpim8_module="schedules",
+        cpim8_topic="dispatching-and-control",
+    ),
 )

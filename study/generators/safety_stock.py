@@ -10,27 +10,44 @@ from typing import Any
 from study.generators._core import (
     Draft,
     Family,
+    Key,
     Params,
     Wrong,
     draw_z,
-    is_tie,
     near_misses,
+    near_whole,
     num,
     plain,
     qty,
-    rounded,
+    rounded_up,
     steps,
     z_phrase,
 )
 
-ROUNDING = "Round the result to the nearest whole unit."
+# The one convention of the bank and the generators: never hold less than the service level needs.
+ROUNDING = "Round safety stock and order points up to whole units (never below the service level)."
 MAD_FACTOR = 1.25
 # (σ period, lead-time unit, lead-time units per σ period)
 LT_UNITS = (("week", "working days", 5), ("month", "weeks", 4), ("week", "weeks", 1))
 
 
 def _units(x: float) -> str:
-    return qty(rounded(x))
+    return qty(rounded_up(x))
+
+
+def _up(exact: float, decimals: int = 2) -> str:
+    """'= 114.31, rounded up to 115 units', or '= 500 units' when nothing needs rounding. The detail
+    keeps enough decimals to show it is above the whole unit below (never '466.00, rounded up to 467')."""
+    answer = rounded_up(exact)
+    if abs(exact - answer) < 1e-9:
+        return f"= {num(answer)} units"
+    while decimals < 6 and round(exact, decimals) <= answer - 1:
+        decimals += 1
+    return f"= {plain(round(exact, decimals))}, rounded up to {num(answer)} units"
+
+
+def _key(exact: float) -> Key:
+    return Key(exact, _units, 1, "up")
 
 
 def _misses(answer: int) -> tuple[str, ...]:
@@ -63,7 +80,7 @@ def draw_reorder_point(rng: random.Random) -> Params:
             "z": z,
             "service_level_pct": service,
         }
-        if p["sigma_weekly"] * 5 < p["weekly_demand"] * 2 and not is_tie(_rop(p)):
+        if p["sigma_weekly"] * 5 < p["weekly_demand"] * 2 and not near_whole(_rop(p)):
             return p
 
 
@@ -77,7 +94,7 @@ def _rop(p: Mapping[str, Any]) -> float:
 
 def render_reorder_point(p: Mapping[str, Any]) -> Draft:
     exact = _rop(p)
-    answer = rounded(exact)
+    answer = rounded_up(exact)
     if p["variant"] == "given-ss":
         dw, lt, ss = p["weekly_demand"], p["lead_time_days"], p["safety_stock"]
         stem = (
@@ -88,8 +105,8 @@ def render_reorder_point(p: Mapping[str, Any]) -> Draft:
         )
         solution = (
             f"Daily demand = {num(dw)}/5 = {plain(dw / 5)} units. Lead-time demand = {plain(dw / 5)} × "
-            f"{lt} = {plain(dw / 5 * lt)}. Order point = {plain(dw / 5 * lt)} + {num(ss)} = {num(answer)} "
-            "units."
+            f"{lt} = {plain(dw / 5 * lt)}. Order point = {plain(dw / 5 * lt)} + {num(ss)} "
+            f"{_up(exact, 6)}."
         )
         wrong = (
             Wrong(_units(dw / 5 * lt), "leaves out the safety stock"),
@@ -97,7 +114,8 @@ def render_reorder_point(p: Mapping[str, Any]) -> Draft:
             Wrong(_units(dw / 7 * lt + ss), "converts to daily demand with a 7-day week"),
             Wrong(_units(dw / 5 * lt - ss), "subtracts the safety stock"),
         )
-        return Draft(stem, qty(answer), solution, wrong, _misses(answer), {**p, "answer": answer}, "easy")
+        params = {**p, "answer": answer}
+        return Draft(stem, qty(answer), solution, wrong, _misses(answer), params, "easy", _key(exact))
     z, service = _z(p)
     dw, sigma, lt = p["weekly_demand"], p["sigma_weekly"], p["lead_time_weeks"]
     ss = z * sigma * math.sqrt(lt)
@@ -109,8 +127,8 @@ def render_reorder_point(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"Lead-time demand = {num(dw)} × {lt} = {num(dw * lt)}. Safety stock = {z:.2f} × {num(sigma)} × "
-        f"√{lt} = {num(ss, 2)}. Order point = {num(dw * lt)} + {num(ss, 2)} = {num(exact, 2)} ≈ "
-        f"{num(answer)} units."
+        f"√{lt} = {num(ss, 2)}. Order point = {num(dw * lt)} + {num(ss, 2)} "
+        f"{_up(exact)}."
     )
     wrong = (
         Wrong(_units(dw * lt + z * sigma), "does not scale the weekly σ by √(lead time)"),
@@ -119,7 +137,7 @@ def render_reorder_point(p: Mapping[str, Any]) -> Draft:
         Wrong(_units(dw + z * sigma * math.sqrt(lt)), "uses one week of demand instead of lead-time demand"),
     )
     params = {**p, "computed_safety_stock": ss, "answer": answer}
-    return Draft(stem, qty(answer), solution, wrong, _misses(answer), params, "medium")
+    return Draft(stem, qty(answer), solution, wrong, _misses(answer), params, "medium", _key(exact))
 
 
 # --- safety stock from σ ------------------------------------------------------------------------
@@ -139,7 +157,7 @@ def draw_safety_stock(rng: random.Random) -> Params:
             "z": z,
             "service_level_pct": service,
         }
-        if lead_time != per_period and not is_tie(_ss(p)):
+        if lead_time != per_period and not near_whole(_ss(p)):
             return p
 
 
@@ -152,7 +170,7 @@ def render_safety_stock(p: Mapping[str, Any]) -> Draft:
     sigma, lt, per, unit = p["sigma"], p["lead_time"], p["units_per_period"], p["lead_time_unit"]
     ratio = lt / per
     exact = _ss(p)
-    answer = rounded(exact)
+    answer = rounded_up(exact)
     convert = {5: " (5 working days per week)", 4: " (4 weeks per month)", 1: ""}[per]
     stem = (
         f"The standard deviation of demand for an item is {num(sigma)} units per {p['sigma_period']}. The "
@@ -161,7 +179,7 @@ def render_safety_stock(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"Lead time in σ periods = {lt}/{per} = {plain(round(ratio, 4))}. Safety stock = {z:.2f} × "
-        f"{num(sigma)} × √{plain(round(ratio, 4))} = {num(exact, 2)} ≈ {num(answer)} units."
+        f"{num(sigma)} × √{plain(round(ratio, 4))} {_up(exact)}."
     )
     wrong = [Wrong(_units(z * sigma), f"uses σ per {p['sigma_period']} without scaling it to the lead time")]
     if per != 1:
@@ -176,9 +194,8 @@ def render_safety_stock(p: Mapping[str, Any]) -> Draft:
         Wrong(_units(z * sigma / math.sqrt(ratio)), "inverts the ratio under the root (period / lead time)"),
     ]
     params = {**p, "answer": answer}
-    return Draft(
-        stem, qty(answer), solution, tuple(wrong), _misses(answer), params, "easy" if per == 1 else "medium"
-    )
+    difficulty = "easy" if per == 1 else "medium"
+    return Draft(stem, qty(answer), solution, tuple(wrong), _misses(answer), params, difficulty, _key(exact))
 
 
 # --- safety stock from MAD ----------------------------------------------------------------------
@@ -193,7 +210,7 @@ def draw_safety_stock_mad(rng: random.Random) -> Params:
             "z": z,
             "service_level_pct": service,
         }
-        if not is_tie(_ss_mad(p)):
+        if not near_whole(_ss_mad(p)):
             return p
 
 
@@ -205,7 +222,7 @@ def render_safety_stock_mad(p: Mapping[str, Any]) -> Draft:
     z, service = _z(p)
     mad, lt = p["mad"], p["lead_time_weeks"]
     exact = _ss_mad(p)
-    answer = rounded(exact)
+    answer = rounded_up(exact)
     weeks = "1 week" if lt == 1 else f"{lt} weeks"
     stem = (
         f"The mean absolute deviation (MAD) of weekly forecast errors for an item is {num(mad)} units. The "
@@ -216,7 +233,7 @@ def render_safety_stock_mad(p: Mapping[str, Any]) -> Draft:
     root = "" if lt == 1 else f" × √{lt}"
     solution = (
         f"σ ≈ 1.25 × {num(mad)} = {plain(sigma)} units per week. Safety stock = {z:.2f} × "
-        f"{plain(sigma)}{root} = {num(exact, 2)} ≈ {num(answer)} units."
+        f"{plain(sigma)}{root} {_up(exact)}."
     )
     wrong = [
         Wrong(_units(z * mad * math.sqrt(lt)), "uses MAD as σ without the 1.25 factor"),
@@ -234,6 +251,7 @@ def render_safety_stock_mad(p: Mapping[str, Any]) -> Draft:
         _misses(answer),
         {**p, "answer": answer},
         "easy" if lt == 1 else "medium",
+        _key(exact),
     )
 
 
@@ -254,10 +272,10 @@ def draw_order_up_to(rng: random.Random) -> Params:
         }
         target = _target(p, p["review_weeks"] + p["lead_time_weeks"])
         if p["ask"] == "order":
-            position = rounded(target) * rng.randint(20, 70) / 100
-            p["on_hand"] = rounded(position * rng.randint(40, 80) / 100)
-            p["on_order"] = rounded(position) - p["on_hand"]
-        if p["sigma_weekly"] * 4 < p["weekly_demand"] * 2 and not is_tie(target):
+            position = rounded_up(target) * rng.randint(20, 70) / 100
+            p["on_hand"] = round(position * rng.randint(40, 80) / 100)
+            p["on_order"] = round(position) - p["on_hand"]
+        if p["sigma_weekly"] * 4 < p["weekly_demand"] * 2 and not near_whole(target):
             return p
 
 
@@ -270,28 +288,28 @@ def render_order_up_to(p: Mapping[str, Any]) -> Draft:
     d, sigma, r, lt = p["weekly_demand"], p["sigma_weekly"], p["review_weeks"], p["lead_time_weeks"]
     interval = r + lt
     exact = _target(p, interval)
-    target = rounded(exact)
+    target = rounded_up(exact)
     wk = "week" if r == 1 else "weeks"
     body = (
         f"An item is reviewed every {r} {wk} and its lead time is {lt} week{'s' if lt > 1 else ''}. Weekly "
         f"demand averages {num(d)} units with σ = {num(sigma)} units per week. The target (order-up-to) "
-        f"level = demand over R + L + z × σ × √(R + L); {z_phrase(z, service)}."
+        f"level = demand over R + L + z × σ × √(R + L); {z_phrase(z, service)}. {ROUNDING}"
     )
     work = (
         f"Protection interval R + L = {r} + {lt} = {interval} weeks. Target = {num(d)} × {interval} + "
-        f"{z:.2f} × {num(sigma)} × √{interval} = {num(d * interval)} + {num(exact - d * interval, 2)} = "
-        f"{num(exact, 2)} ≈ {num(target)} units."
+        f"{z:.2f} × {num(sigma)} × √{interval} = {num(d * interval)} + {num(exact - d * interval, 2)} "
+        f"{_up(exact)}."
     )
-    only_lt = rounded(_target(p, lt))
-    no_root = rounded(d * interval + z * sigma)
-    linear = rounded(d * interval + z * sigma * interval)
+    only_lt = rounded_up(_target(p, lt))
+    no_root = rounded_up(d * interval + z * sigma)
+    linear = rounded_up(d * interval + z * sigma * interval)
     if p["ask"] == "target":
-        stem = f"{body} What is the target level? Round to the nearest whole unit."
+        stem = f"{body} What is the target level?"
         wrong = (
             Wrong(qty(only_lt), "protects only the lead time L instead of R + L"),
             Wrong(qty(no_root), "does not scale σ by √(R + L)"),
             Wrong(qty(linear), "scales σ by R + L instead of its square root"),
-            Wrong(qty(rounded(_target(p, r))), "protects only the review period R"),
+            Wrong(qty(rounded_up(_target(p, r))), "protects only the review period R"),
         )
         return Draft(
             stem,
@@ -301,14 +319,14 @@ def render_order_up_to(p: Mapping[str, Any]) -> Draft:
             _misses(target),
             {**p, "target": target, "answer": target},
             "medium",
+            _key(exact),
         )
     oh, oo = p["on_hand"], p["on_order"]
     position = oh + oo
     answer = target - position
     stem = (
         f"{body} At today's review there are {num(oh)} units on hand and {num(oo)} units on order, with no "
-        "backorders. How many units should be ordered? Round the target level to the nearest whole unit "
-        "first."
+        "backorders. How many units should be ordered? Round the target level up first."
     )
     solution = (
         f"{work} Inventory position = {num(oh)} + {num(oo)} = {num(position)}. Order = {num(target)} − "
@@ -326,7 +344,8 @@ def render_order_up_to(p: Mapping[str, Any]) -> Draft:
         if value > 0
     )
     params = {**p, "target": target, "answer": answer}
-    return Draft(stem, qty(answer), solution, wrong, _misses(answer), params, "hard")
+    key = Key(exact - position, _units, 1, "up")
+    return Draft(stem, qty(answer), solution, wrong, _misses(answer), params, "hard", key)
 
 
 FAMILIES = (
@@ -337,6 +356,8 @@ FAMILIES = (
         "safety-stock-replenishment",
         draw_reorder_point,
         render_reorder_point,
+        cpim8_module="inventory",
+        cpim8_topic="safety-stock-and-replenishment",
     ),
     Family(
         "safety-stock",
@@ -345,6 +366,8 @@ FAMILIES = (
         "safety-stock-replenishment",
         draw_safety_stock,
         render_safety_stock,
+        cpim8_module="inventory",
+        cpim8_topic="safety-stock-and-replenishment",
     ),
     Family(
         "safety-stock-mad",
@@ -353,6 +376,8 @@ FAMILIES = (
         "safety-stock-replenishment",
         draw_safety_stock_mad,
         render_safety_stock_mad,
+        cpim8_module="inventory",
+        cpim8_topic="safety-stock-and-replenishment",
     ),
     Family(
         "order-up-to",
@@ -361,5 +386,7 @@ FAMILIES = (
         "safety-stock-replenishment",
         draw_order_up_to,
         render_order_up_to,
+        cpim8_module="inventory",
+        cpim8_topic="safety-stock-and-replenishment",
     ),
 )

@@ -12,8 +12,10 @@ from typing import Any
 from study.generators._core import (
     Draft,
     Family,
+    Key,
     Params,
     Wrong,
+    approx,
     is_tie,
     money,
     near_misses,
@@ -94,6 +96,7 @@ def render_cushion(p: Mapping[str, Any]) -> Draft:
             near_misses(cushion, pct, step=0.01, low=0.001, high=0.999),
             params,
             "easy",
+            Key(cushion, pct, 0.001),
         )
     target = p["target_cushion_pct"]
     raw = Fraction(100 * average, 100 - target)
@@ -127,6 +130,7 @@ def render_cushion(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, lambda v: amount(round(v)), step=max(1, answer // 50), low=1),
         params,
         "medium",
+        Key(float(raw), amount, 1, "up"),
     )
 
 
@@ -210,6 +214,7 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
             near_misses(answer, lambda v: qty(round(v)), step=max(1, answer // 20), low=1),
             params,
             "easy",
+            Key(float(raw), qty, 1, "up"),
         )
     volume = p["volume"]
     make = (100 * fixed + _cents(var) * volume) / 100  # in whole cents, so exact
@@ -234,7 +239,8 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
         saving, lambda v: _decision(other, v), step=step, low=1
     )
     params = {**p, "make_cost": make, "buy_cost": buy, "saving": rounded(saving), "answer": option.lower()}
-    return Draft(stem, answer, solution, wrong, fallbacks, params, "medium")
+    key = Key(saving, lambda v: _decision(option, v), 1)
+    return Draft(stem, answer, solution, wrong, fallbacks, params, "medium", key)
 
 
 # --- factor rating ---------------------------------------------------------------------------
@@ -299,13 +305,17 @@ def draw_rating(rng: random.Random) -> Params:
         if weights.count(max(weights)) != 1 or views["heavy_best"] is None:
             continue
         winner, unweighted = _best(views["weighted"]), _best(views["unweighted"])
+        # the equal-weights mistake must give a different score from the weighted one (1 point = 0.01)
+        apart = [abs(100 * u / n_factors - w) >= 1 for u, w in zip(views["unweighted"], views["weighted"], strict=True)]
         if p["ask"] == "winner":
             naive = {unweighted, views["heavy_best"]}
-            if winner is not None and unweighted is not None and naive != {winner}:
+            if winner is not None and unweighted is not None and naive != {winner} and apart[unweighted]:
                 return p
         else:
-            p["site"] = SITES[rng.randrange(p["sites"])]
-            return p
+            site = rng.randrange(p["sites"])
+            p["site"] = SITES[site]
+            if apart[site]:
+                return p
 
 
 def render_rating(p: Mapping[str, Any]) -> Draft:
@@ -313,8 +323,9 @@ def render_rating(p: Mapping[str, Any]) -> Draft:
     fraction = p["basis"] == "fraction"
     views = _rating_views(p)
     weighted, unweighted, rev = views["weighted"], views["unweighted"], views["reversed"]
-    # the unweighted sum on the same display scale as a weighted total (× 100 when weights are fractions)
-    plain_sums = [100 * u if fraction else u for u in unweighted]
+    # scores added without their weights, put on the weighted scale (equal weights summing to the same
+    # total), so the mistake does not give itself away by its size: Σ s × 100 / number of factors
+    plain_sums = [100 * u / len(weights) for u in unweighted]
 
     def score(points: float) -> str:
         """A weighted total held in weight-percent points, shown on the stated basis."""
@@ -355,7 +366,7 @@ def render_rating(p: Mapping[str, Any]) -> Draft:
         solution = f"{listing}. The highest is {answer}."
         u_best, h_best, r_best = _best(unweighted), views["heavy_best"], rev.index(max(rev))
         wrong = (
-            Wrong(choice(u_best, plain_sums[u_best]), "adds the scores without weighting them"),
+            Wrong(choice(u_best, plain_sums[u_best]), "ignores the weights (gives every factor the same weight)"),
             Wrong(
                 choice(h_best, weighted[h_best]),
                 f"picks the site best on the most heavily weighted factor ({factors[views['heavy']].lower()})",
@@ -374,9 +385,9 @@ def render_rating(p: Mapping[str, Any]) -> Draft:
     stem = f"{intro} What is Site {p['site']}'s weighted score?"
     solution = f"{listing}. Site {p['site']} scores {score(weighted[j])}."
     wrong = (
-        Wrong(score(plain_sums[j]), "adds the scores without weighting them"),
+        Wrong(score(plain_sums[j]), "ignores the weights (gives every factor the same weight)"),
         Wrong(score(rev[j]), "applies the weights to the factors in reverse order"),
-        Wrong(score(100 * unweighted[j] / len(weights)), "averages the scores, ignoring the weights"),
+        Wrong(score(weighted[j] / len(weights)), "divides the weighted total by the number of factors"),
     )
     params = {
         **p,
@@ -451,7 +462,7 @@ def render_carrying(p: Mapping[str, Any]) -> Draft:
     ss_work = f" + {num(ss)}" if ss else ""
     solution = (
         f"{lot_work}; average inventory = {num(lot)}/2{ss_work} = {plain(avg)} units. Carrying cost = {plain(avg)} "
-        f"× {money(cost)} × {plain(rate / 100)} = {money(answer)} ≈ {money(answer, 0)} a year."
+        f"× {money(cost)} × {plain(rate / 100)} = {approx(answer, 0, money)} a year."
     )
 
     def dollars(x: float) -> str:
@@ -477,6 +488,7 @@ def render_carrying(p: Mapping[str, Any]) -> Draft:
         near_misses(answer, dollars, step=max(1, rounded(answer / 20)), low=1),
         params,
         "medium" if ss or "annual_demand" in p else "easy",
+        Key(answer, dollars, 1),
     )
 
 
@@ -488,8 +500,19 @@ FAMILIES = (
         "capacity-facility-strategy",
         draw_cushion,
         render_cushion,
+        cpim8_module="strategy",
+        cpim8_topic="sc-design-and-operations-strategy",
     ),
-    Family("make-or-buy", "Make or buy", "smr", "supply-chain-strategy", draw_make_buy, render_make_buy),
+    Family(
+        "make-or-buy",
+        "Make or buy",
+        "smr",
+        "supply-chain-strategy",
+        draw_make_buy,
+        render_make_buy,
+        cpim8_module="strategy",
+        cpim8_topic="sc-design-and-operations-strategy",
+    ),
     Family(
         "factor-rating",
         "Factor rating for site selection",
@@ -497,6 +520,8 @@ FAMILIES = (
         "capacity-facility-strategy",
         draw_rating,
         render_rating,
+        cpim8_module="strategy",
+        cpim8_topic="sc-design-and-operations-strategy",
     ),
     Family(
         "inventory-carrying-cost",
@@ -505,5 +530,7 @@ FAMILIES = (
         "inventory-fundamentals",
         draw_carrying,
         render_carrying,
+        cpim8_module="inventory",
+        cpim8_topic="inventory-basics",
     ),
 )

@@ -4,7 +4,9 @@ re-derivation from the question's parameters, plus limits, determinism, conventi
 from __future__ import annotations
 
 import math
+import random
 import re
+import time
 import tomllib
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from study.generators import FAMILIES, Family, family_names, from_parameters, generate
-from study.generators._core import Draft, Wrong, pick_wrong
+from study.generators._core import Draft, Key, Wrong, build_question, draw_draft, pick_wrong
 from study.questions import DIFFICULTIES, MAX_CHOICE, MAX_EXPLANATION, MAX_STEM, Question
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,27 +84,32 @@ def expect_lot_cost(p):
     return [half_up(p["annual_demand"] / q * p["order_cost"] + q / 2 * p["holding_cost"])]
 
 
+def up(x: float) -> int:
+    """Safety stock and order points round up to whole units (float noise ignored)."""
+    return math.ceil(Decimal(str(x)).quantize(Decimal("0.000001")))
+
+
 def expect_rop(p):
     if p["variant"] == "given-ss":
-        return [half_up(p["weekly_demand"] / 5 * p["lead_time_days"] + p["safety_stock"])]
+        return [up(p["weekly_demand"] / 5 * p["lead_time_days"] + p["safety_stock"])]
     lt = p["lead_time_weeks"]
-    return [half_up(p["weekly_demand"] * lt + p["z"] * p["sigma_weekly"] * math.sqrt(lt))]
+    return [up(p["weekly_demand"] * lt + p["z"] * p["sigma_weekly"] * math.sqrt(lt))]
 
 
 def expect_ss(p):
     per = {("week", "working days"): 5, ("month", "weeks"): 4, ("week", "weeks"): 1}[
         (p["sigma_period"], p["lead_time_unit"])
     ]
-    return [half_up(p["z"] * p["sigma"] * math.sqrt(p["lead_time"] / per))]
+    return [up(p["z"] * p["sigma"] * math.sqrt(p["lead_time"] / per))]
 
 
 def expect_ss_mad(p):
-    return [half_up(p["z"] * 1.25 * p["mad"] * math.sqrt(p["lead_time_weeks"]))]
+    return [up(p["z"] * 1.25 * p["mad"] * math.sqrt(p["lead_time_weeks"]))]
 
 
 def expect_order_up_to(p):
     interval = p["review_weeks"] + p["lead_time_weeks"]
-    target = half_up(p["weekly_demand"] * interval + p["z"] * p["sigma_weekly"] * math.sqrt(interval))
+    target = up(p["weekly_demand"] * interval + p["z"] * p["sigma_weekly"] * math.sqrt(interval))
     return [target] if p["ask"] == "target" else [target - p["on_hand"] - p["on_order"]]
 
 
@@ -281,14 +288,15 @@ EXPECT: dict[str, Callable[[dict[str, Any]], object]] = {
 }
 
 # Phrases each stem must contain: the convention the answer depends on.
+SS_ROUNDING = "Round safety stock and order points up to whole units (never below the service level)."
 CONVENTIONS: dict[str, tuple[str, ...]] = {
     "eoq": ("EOQ = √(2DS/H)", "nearest whole unit"),
     "epq": ("EPQ = √(2DS / (H(1 − d/p)))", "nearest whole unit"),
     "lot-size-cost": ("(D/Q)×S + (Q/2)×H", "excluding the purchase cost", "nearest dollar"),
-    "reorder-point": ("safety stock", "nearest whole unit"),
-    "safety-stock": ("√(lead time / period of σ)", "nearest whole unit"),
-    "safety-stock-mad": ("σ ≈ 1.25 × MAD", "√(lead time in weeks)", "nearest whole unit"),
-    "order-up-to": ("R + L", "z × σ × √(R + L)", "nearest whole unit"),
+    "reorder-point": ("safety stock", SS_ROUNDING),
+    "safety-stock": ("√(lead time / period of σ)", SS_ROUNDING),
+    "safety-stock-mad": ("σ ≈ 1.25 × MAD", "√(lead time in weeks)", SS_ROUNDING),
+    "order-up-to": ("R + L", "z × σ × √(R + L)", SS_ROUNDING),
     "inventory-turns": ("average inventory = (beginning + ending) / 2", "at cost"),
     "mrp-netting": ("lot-for-lot", "offset planned orders by the lead time"),
     "atp-discrete": (
@@ -395,6 +403,7 @@ def check_question(q: Question, family: str, seed: int | None) -> None:
     fam = FAMILIES[family]
     p = q.parameters
     assert (q.family, q.seed, q.module, q.topic) == (family, seed, fam.module, fam.topic)
+    assert (q.cpim8_module, q.cpim8_topic) == (fam.cpim8_module, fam.cpim8_topic)
     assert q.difficulty in DIFFICULTIES
     # limits and shape
     assert len(q.choices) == 4 and len(set(q.choices)) == 4
@@ -461,6 +470,104 @@ def test_seeds_give_varied_questions() -> None:
         positions = {generate(family, seed).answer_index for seed in range(30)}
         assert len(stems) >= 20, family
         assert len(positions) >= 3, family
+
+
+# --- a sweep of 1,000 seeds per family ------------------------------------------------------------
+
+SWEEP_SEEDS = 1000
+NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?")
+# Families whose answers are exact (whole units, periods, job letters or two-decimal products of whole
+# numbers): nothing is rounded, so there is no rounding boundary to keep clear of.
+EXACT_FAMILIES = {"mrp-netting", "atp-discrete", "pab", "factor-rating"}
+
+
+def displayed(choice: str) -> str:
+    """A choice as a reader compares it: '5.0 turns' and '5 turns' are the same, '1,200' is '1200'."""
+    return NUMBER.sub(lambda m: repr(float(m.group().replace("−", "-").replace(",", ""))), choice).strip()
+
+
+def neighbours(key: Key) -> set[float]:
+    """The displayed values a solver could also reach (recomputed here, apart from `Key`): for half-up,
+    the next display step on the value's side when the value lies within a tenth of a step of the
+    half-way point; for round-up, the step below or above when the value lies within a tenth of a step
+    of a whole step."""
+    x, s = Decimal(str(key.value)), Decimal(str(key.step))
+    units = x / s
+    if key.mode == "up":
+        top = math.ceil(units.quantize(Decimal("0.000001")))
+        found = set()
+        if units - (top - 1) < Decimal("0.1"):
+            found.add(top - 1)
+        if top - units < Decimal("0.1"):
+            found.add(top + 1)
+        return {float(k * s) for k in found}
+    nearest = int(units.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    off = units - nearest
+    if abs(off) <= Decimal("0.4"):
+        return set()
+    return {float((nearest + (1 if off > 0 else -1)) * s)}
+
+
+def sweep_problems(family: str, seeds: range) -> tuple[list[str], int]:
+    """Every seed's question built as `generate` builds it, checked in full; returns the problems found
+    and how many drafts carried a `Key`."""
+    fam = FAMILIES[family]
+    problems: list[str] = []
+    keyed = 0
+    for seed in seeds:
+        try:
+            rng = random.Random(seed)
+            drafted = draw_draft(fam, rng)
+            q = build_question(fam, drafted.parameters, rng, qid=f"gen:{family}:{seed}", seed=seed, draft=drafted)
+            check_question(q, family, seed)
+        except Exception as error:  # a crash or a failed check: report it with its seed
+            problems.append(f"seed {seed}: {type(error).__name__}: {error}"[:300])
+            continue
+        shown = [displayed(c) for c in q.choices]
+        if len(set(shown)) < len(shown):
+            problems.append(f"seed {seed}: two choices display the same value: {q.choices}")
+        if drafted.key is not None:
+            keyed += 1
+            key = drafted.key
+            if key.show(key.rounded()) != q.correct_choice:
+                problems.append(f"seed {seed}: key {key.value!r} does not display as {q.correct_choice!r}")
+            other = {key.show(v) for v in neighbours(key)} - {q.correct_choice}
+            if other:
+                offered = other & set(q.choices)
+                problems.append(
+                    f"seed {seed}: exact {key.value!r} lies within a tenth of a step of a rounding boundary "
+                    f"(other rounding {sorted(other)}{', offered as a choice' if offered else ''})"
+                )
+    return problems, keyed
+
+
+@pytest.mark.parametrize("family", family_names())
+def test_a_thousand_seeds_give_distinct_unambiguous_choices_and_never_crash(family: str) -> None:
+    started = time.perf_counter()
+    problems, keyed = sweep_problems(family, range(SWEEP_SEEDS))
+    assert not problems, f"{len(problems)} of {SWEEP_SEEDS} seeds: " + "; ".join(problems[:5])
+    assert keyed > 0 or family in EXACT_FAMILIES, "a rounded answer needs a Key to keep clear of boundaries"
+    assert time.perf_counter() - started < 30, "the sweep of one family should stay cheap"
+
+
+def test_sweep_catches_a_boundary_answer_with_its_other_rounding_offered() -> None:
+    # 5.4496 turns lies within a tenth of a display step of the 5.45 half-way point: 5.5 is the other rounding
+    near = Key(5.4496, lambda v: f"{v:.1f} turns", 0.1)
+    assert {f"{v:.1f}" for v in neighbours(near)} == {"5.5"}
+    assert neighbours(Key(5.42, lambda v: f"{v:.1f}", 0.1)) == set()
+    assert neighbours(Key(8.03, str, 1, "up")) == {8.0}
+    assert neighbours(Key(8.0, str, 1, "up")) == {9.0}
+    assert neighbours(Key(8.5, str, 1, "up")) == set()
+    assert near.other_roundings() == {"5.5 turns"}
+    assert Key(5.42, lambda v: f"{v:.1f}", 0.1).other_roundings() == set()
+
+
+def test_worked_solutions_print_the_detail_and_the_rounded_answer_consistently() -> None:
+    from study.generators._core import approx
+
+    assert approx(539.4999) == "539.4999 ≈ 539"  # never "539.50 ≈ 539"
+    assert approx(539.46) == "539.46 ≈ 539"
+    assert approx(12.25, 1) == "12.250 ≈ 12.3"
 
 
 # --- registry --------------------------------------------------------------------------------------
@@ -687,7 +794,7 @@ def test_safety_stock_scales_sigma_by_root_lead_time_ratio() -> None:
             "service_level_pct": 95,
         },
     )
-    assert q.correct_choice == "114 units"
+    assert q.correct_choice == "115 units"  # rounded up, never below the service level
     assert "66 units" in q.choices
 
 
@@ -824,7 +931,7 @@ def test_small_cases_of_the_other_families() -> None:
 FIRST_TRAP: dict[str, tuple[str, ...]] = {
     "capacity-cushion": ("divides by average demand instead of by capacity", "adds the cushion to demand"),
     "make-or-buy": ("divides F by the price, ignoring v", "compares per-unit costs only"),
-    "factor-rating": ("adds the scores without weighting them",),
+    "factor-rating": ("ignores the weights (gives every factor the same weight)",),
     "inventory-carrying-cost": ("uses the full lot Q instead of Q/2",),
 }
 
@@ -840,12 +947,14 @@ def main_trap(family: str, p: dict[str, Any]) -> tuple[str, float, float]:
         if p["ask"] == "break-even":
             return "", math.ceil(fixed / price), 0  # F / p
         return "Make, saving", float((price - v) * p["volume"]), 0.5  # per-unit costs only
-    if family == "factor-rating":
-        sums = [sum(row[j] for row in p["scores"]) for j in range(p["sites"])]
+    if family == "factor-rating":  # equal weights: the scores' sum × (total weight / number of factors)
+        share = 1 if p["basis"] == "fraction" else 100
+        sums = [share * sum(row[j] for row in p["scores"]) / len(p["factors"]) for j in range(p["sites"])]
+        tolerance = 0.005 if p["basis"] == "fraction" else 0.5
         if p["ask"] == "winner":
             best = sums.index(max(sums))
-            return f"Site {'ABC'[best]} (", sums[best], 0
-        return "", sums["ABC".index(p["site"])], 0
+            return f"Site {'ABC'[best]} (", sums[best], tolerance
+        return "", sums["ABC".index(p["site"])], tolerance
     lot = p["order_quantity"] if "order_quantity" in p else p["annual_demand"] / p["orders_per_year"]
     return "", (lot + p.get("safety_stock", 0)) * p["unit_cost"] * p["carrying_rate_pct"] / 100, 0.5  # Q, not Q/2
 
@@ -958,14 +1067,15 @@ def test_factor_rating_cases() -> None:
     assert q.correct_choice == "Site B (6.80)"
     assert set(q.choices) == {
         "Site B (6.80)",
-        "Site C (22.00)",  # unweighted sum 5 + 7 + 10
+        "Site C (7.33)",  # weights ignored: (5 + 7 + 10) / 3, on the same scale as a weighted score
         "Site A (6.30)",  # best on labor cost, the heaviest factor
         "Site C (8.10)",  # weights reversed: 0.2×5 + 0.3×7 + 0.5×10
     }
     check_question(q, "factor-rating", None)
     q = from_parameters("factor-rating", {**RATING_CASE, "ask": "score", "site": "A"})
     assert q.correct_choice == "6.30"
-    assert {"16.00", "4.50", "5.33"} <= set(q.choices)  # unweighted, reversed weights, plain average
+    # weights ignored ((9 + 4 + 3) / 3), reversed weights, weighted total divided by the factors (6.30 / 3)
+    assert {"5.33", "4.50", "2.10"} <= set(q.choices)
     check_question(q, "factor-rating", None)
     q = from_parameters("factor-rating", {**RATING_CASE, "basis": "percent", "ask": "winner"})
     assert q.correct_choice == "Site B (680)" and "The weights sum to 100." in q.stem
