@@ -25,6 +25,7 @@ from study.generators import (
     master_scheduling,
     mrp,
     operations,
+    planning,
     safety_stock,
     strategy,
 )
@@ -41,6 +42,7 @@ FAMILIES: dict[str, Family] = {
         inventory_metrics,
         mrp,
         master_scheduling,
+        planning,
         capacity,
         forecasting,
         forecast_error,

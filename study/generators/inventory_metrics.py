@@ -1,4 +1,5 @@
-"""Inventory turns and days of supply from cost of goods sold and average inventory."""
+"""Inventory metrics: turns and days of supply from cost of goods sold and average inventory, and the
+share of dollar usage held by the A items of an ABC classification."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from study.generators._core import (
     money,
     near_misses,
     num,
+    pct,
     rounded,
     steps,
 )
@@ -106,6 +108,78 @@ def render_turns(p: Mapping[str, Any]) -> Draft:
     return Draft(stem, _days(days), solution, wrong, fallbacks, params, "medium", Key(days, _days, 1))
 
 
+# --- ABC classification: cumulative share of the A items ---------------------------------------
+
+ITEMS = "PQRSTUVWXYZ"
+ABC_RULE = (
+    "Annual dollar usage = annual units × unit cost. Rank the items by dollar usage, highest first; the A "
+    "class is the stated share of the number of items, taken from the top."
+)
+
+
+def _usage(p: Mapping[str, Any]) -> list[float]:
+    return [u * c for u, c in zip(p["annual_units"], p["unit_costs"], strict=True)]
+
+
+def _top(values: list[float], k: int) -> list[int]:
+    return sorted(range(len(values)), key=lambda i: -values[i])[:k]
+
+
+def draw_abc(rng: random.Random) -> Params:
+    while True:
+        n, a_pct = rng.choice(((10, 20), (10, 30), (8, 25)))
+        p: Params = {
+            "annual_units": [steps(rng, 50, 20000, 50) for _ in range(n)],
+            "unit_costs": [steps(rng, 50, 40000, 25) / 100 for _ in range(n)],
+            "a_share_of_items_pct": a_pct,
+        }
+        usage = _usage(p)
+        k = n * a_pct // 100
+        ranked = sorted(usage, reverse=True)
+        if len(set(usage)) < n or ranked[k - 1] == ranked[k]:
+            continue
+        by_units, by_cost = set(_top(p["annual_units"], k)), set(_top(p["unit_costs"], k))
+        if by_units != set(_top(usage, k)) and by_cost != set(_top(usage, k)):
+            return p
+
+
+def render_abc(p: Mapping[str, Any]) -> Draft:
+    units, costs, a_pct = list(p["annual_units"]), list(p["unit_costs"]), p["a_share_of_items_pct"]
+    n = len(units)
+    k = n * a_pct // 100
+    usage = _usage(p)
+    total = sum(usage)
+    top = _top(usage, k)
+    share = sum(usage[i] for i in top) / total
+    rows = ["Item  Annual units  Unit cost"]
+    rows += [f"{ITEMS[i]:<4}  {num(units[i]):>12}  {money(costs[i]):>9}" for i in range(n)]
+    grid = "```\n" + "\n".join(rows) + "\n```"
+    stem = (
+        f"An inventory of {n} items:\n{grid}\n{ABC_RULE} The A class is the top {a_pct}% of the items ({k} "
+        "items). What share of total annual dollar usage do the A items account for? Give a percent to one "
+        "decimal."
+    )
+    solution = (
+        f"Dollar usage: {', '.join(f'{ITEMS[i]} {money(usage[i], 0)}' for i in top)} are the top {k}; total "
+        f"usage of all items = {money(total, 0)}. A share = {money(sum(usage[i] for i in top), 0)} / "
+        f"{money(total, 0)} = {pct(share)}."
+    )
+
+    def share_of(items: list[int], values: list[float] = usage) -> float:
+        return sum(values[i] for i in items) / sum(values)
+
+    wrong = (
+        Wrong(pct(share_of(_top(units, k))), "ranks the items by annual units instead of dollar usage"),
+        Wrong(pct(share_of(_top(costs, k))), "ranks the items by unit cost instead of dollar usage"),
+        Wrong(pct(share_of(_top(units, k), units)), "adds up units, not dollars"),
+        Wrong(pct(share_of(_top(usage, k + 1))), f"counts {k + 1} items as A instead of {k}"),
+        Wrong(pct(share_of(_top(usage, k - 1))), f"counts {k - 1} items as A instead of {k}"),
+    )
+    params = {**p, "dollar_usage": usage, "a_items": [ITEMS[i] for i in top], "answer": rounded(100 * share, 1)}
+    fallbacks = near_misses(share, pct, step=0.02, low=0.01, high=0.999)
+    return Draft(stem, pct(share), solution, wrong, fallbacks, params, "medium", Key(share, pct, 0.001))
+
+
 FAMILIES = (
     Family(
         "inventory-turns",
@@ -114,6 +188,16 @@ FAMILIES = (
         "inventory-policy",
         draw_turns,
         render_turns,
+        cpim8_module="inventory",
+        cpim8_topic="inventory-accuracy-and-metrics",
+    ),
+    Family(
+        "abc-cumulative-share",
+        "ABC classification: the A items' share of dollar usage",
+        "dsp",
+        "inventory-policy",
+        draw_abc,
+        render_abc,
         cpim8_module="inventory",
         cpim8_topic="inventory-accuracy-and-metrics",
     ),

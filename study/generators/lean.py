@@ -1,4 +1,5 @@
-"""Lean pull: number of kanbans, takt time and the minimum number of workstations."""
+"""Lean flow: number of kanbans, takt time and the minimum number of workstations, and the efficiency of a
+proposed line balance."""
 
 from __future__ import annotations
 
@@ -8,7 +9,20 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from study.generators._core import Draft, Family, Key, Params, Wrong, approx, is_tie, near_misses, num, plain, rounded
+from study.generators._core import (
+    Draft,
+    Family,
+    Key,
+    Params,
+    Wrong,
+    approx,
+    is_tie,
+    near_misses,
+    num,
+    pct,
+    plain,
+    rounded,
+)
 
 DAY_LEAD_TIMES = (0.5, 1, 1.5, 2, 2.5, 3, 4, 5)
 WORDS = {1: "one", 2: "two", 3: "three"}
@@ -200,6 +214,64 @@ def render_takt(p: Mapping[str, Any]) -> Draft:
     )
 
 
+# --- line balancing: efficiency of a proposed balance ------------------------------------------
+
+BALANCE_RULE = (
+    "The line's cycle time is the longest station time. Efficiency = total task time / (number of stations × "
+    "cycle time); balance delay = 1 − efficiency."
+)
+
+
+def draw_balance(rng: random.Random) -> Params:
+    while True:
+        n = rng.randint(3, 6)
+        stations = [[rng.randrange(8, 60) for _ in range(rng.choice((1, 2, 2, 3)))] for _ in range(n)]
+        loads = [sum(s) for s in stations]
+        cycle = max(loads)
+        takt = cycle + rng.randrange(2, 20)
+        p: Params = {"stations": stations, "takt_seconds": takt, "ask": rng.choice(("efficiency", "delay"))}
+        if loads.count(cycle) == 1 and sum(loads) / (n * cycle) < 0.97:
+            return p
+
+
+def render_balance(p: Mapping[str, Any]) -> Draft:
+    stations, takt = [list(s) for s in p["stations"]], p["takt_seconds"]
+    n = len(stations)
+    loads = [sum(s) for s in stations]
+    total, cycle = sum(loads), max(loads)
+    eff = total / (n * cycle)
+    tasks = sum(len(s) for s in stations)
+    rows = [f"Station {i + 1}: tasks of {', '.join(map(str, s))} seconds" for i, s in enumerate(stations)]
+    ask = p["ask"]
+    asked = "efficiency" if ask == "efficiency" else "balance delay"
+    stem = (
+        f"A proposed balance of an assembly line, which must meet a takt time of {takt} seconds:\n"
+        + "\n".join(rows)
+        + f"\n{BALANCE_RULE} What is the {asked} of this balance? Give a percent to one decimal."
+    )
+    value = eff if ask == "efficiency" else 1 - eff
+    solution = (
+        f"Station times: {', '.join(map(str, loads))} seconds; total task time = {total} s and the cycle time "
+        f"is the longest station, {cycle} s. Efficiency = {total} / ({n} × {cycle}) = "
+        + (
+            f"{approx(100 * eff, 1)}%."
+            if ask == "efficiency"
+            else f"{pct(eff, 2)}; balance delay = 1 − efficiency = {pct(value)}."
+        )
+    )
+    flip = (lambda x: x) if ask == "efficiency" else (lambda x: 1 - x)
+    wrong = [
+        Wrong(pct(flip(total / (n * takt))), "uses the takt time instead of the actual cycle time"),
+        Wrong(pct(1 - value), f"gives the {'balance delay' if ask == 'efficiency' else 'efficiency'} instead"),
+        Wrong(pct(flip(total / (tasks * cycle))), "multiplies the cycle time by the number of tasks, not stations"),
+        Wrong(pct(flip(min(loads) / cycle)), "divides the shortest station time by the longest"),
+        Wrong(pct(flip(sum(loads) / n / takt)), "divides the average station time by the takt time"),
+    ]
+    params = {**p, "station_times": loads, "cycle_seconds": cycle, "answer": rounded(100 * value, 1)}
+    fallbacks = near_misses(value, pct, step=0.02, low=0.001, high=0.999)
+    return Draft(stem, pct(value), solution, tuple(wrong), fallbacks, params, "medium", Key(value, pct, 0.001))
+
+
 FAMILIES = (
     Family(
         "kanban",
@@ -218,6 +290,16 @@ FAMILIES = (
         "lean-pull",
         draw_takt,
         render_takt,
+        cpim8_module="schedules",
+        cpim8_topic="lean-execution",
+    ),
+    Family(
+        "line-balance-efficiency",
+        "Line balance efficiency and balance delay",
+        "eco",
+        "execution-principles",
+        draw_balance,
+        render_balance,
         cpim8_module="schedules",
         cpim8_topic="lean-execution",
     ),

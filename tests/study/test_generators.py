@@ -257,6 +257,94 @@ def expect_carrying(p):
     return [half_up(average * p["unit_cost"] * p["carrying_rate_pct"] / 100)]
 
 
+def expect_abc(p):
+    usage = [Decimal(str(u)) * Decimal(str(c)) for u, c in zip(p["annual_units"], p["unit_costs"], strict=True)]
+    a_items = len(usage) * p["a_share_of_items_pct"] // 100
+    top = sorted(usage, reverse=True)[:a_items]
+    return [half_up(float(100 * sum(top) / sum(usage)), 1)]
+
+
+def expect_rccp(p):
+    k = p["ask_period"] - 1
+    load = sum(Decimal(q[k]) * Decimal(str(h)) for q, h in zip(p["mps"], p["hours_per_unit"], strict=True))
+    return [float(load if p["ask"] == "load" else load - p["capacity_hours"])]
+
+
+def mrp_record(p, lot=None, safety_lead_time=0):
+    """Planned receipts, releases and end-of-period balances, netting period by period."""
+    balance, receipts, releases, history = p["on_hand"], {}, [], []
+    for t, (g, r) in enumerate(zip(p["gross_requirements"], p["scheduled_receipts"], strict=True), start=1):
+        need = g - balance - r
+        planned = 0 if need <= 0 else (lot or need)
+        if planned:
+            receipts[t] = planned
+            releases.append(t - safety_lead_time - p["lead_time"])
+        balance += r + planned - g
+        history.append(balance)
+    return receipts, releases, history
+
+
+def expect_foq(p):
+    _, releases, history = mrp_record(p, lot=p["lot_size"])
+    if p["ask"] == "releases":
+        return releases
+    return [history[p["ask_period"] - 1]]
+
+
+def expect_llc(p):
+    net_a = p["demand_a"] - p["on_hand_a"]
+    net_c = p["c_per_a"] * net_a - p["on_hand_c"]
+    return [p["d_per_a"] * net_a + p["d_per_c"] * net_c + p["service_d"] - p["on_hand_d"]]
+
+
+def expect_safety_lead_time(p):
+    receipts, releases, _ = mrp_record(p, safety_lead_time=p["safety_lead_time"])
+    first = min(receipts)
+    return [releases[0], first - p["safety_lead_time"]]
+
+
+def expect_load(p):
+    load = sum(
+        Decimal(str(s)) + q * Decimal(str(r))
+        for s, q, r in zip(p["setup_hours"], p["quantities"], p["run_hours"], strict=True)
+    )
+    if p["ask"] == "load":
+        return [half_up(float(load), 1)]
+    rated = Decimal(p["available_hours"]) * p["utilization_pct"] * p["efficiency_pct"] / 10000
+    return [half_up(float(100 * load / rated), 1)]
+
+
+def expect_balance(p):
+    times = [sum(s) for s in p["stations"]]
+    efficiency = Decimal(sum(times)) / (len(times) * max(times))
+    return [half_up(float(100 * (efficiency if p["ask"] == "efficiency" else 1 - efficiency)), 1)]
+
+
+def expect_spt(p):
+    times, due = p["processing_days"], p["due_days"]
+    clock, flows, tardy = 0, [], []
+    for i in sorted(range(len(times)), key=lambda j: (times[j], j)):
+        clock += times[i]
+        flows.append(clock)
+        tardy.append(max(0, clock - due[i]))
+    return [half_up(sum(flows if p["ask"] == "flow" else tardy) / len(times), 1)]
+
+
+def expect_c2c(p):
+    days = (
+        Decimal(p["inventory"]) / p["cogs"] * 365
+        + Decimal(p["receivables"]) / p["revenue"] * 365
+        - Decimal(p["payables"]) / p["cogs"] * 365
+    )
+    return [half_up(float(days), 1)]
+
+
+def expect_roa(p):
+    cut = Decimal(p["inventory"]) * p["cut_pct"] / 100
+    income = p["net_income"] + cut * p["carrying_rate_pct"] / 100
+    return [half_up(float(100 * income / (p["total_assets"] - cut)), 1)]
+
+
 EXPECT: dict[str, Callable[[dict[str, Any]], object]] = {
     "eoq": expect_eoq,
     "epq": expect_epq,
@@ -285,6 +373,16 @@ EXPECT: dict[str, Callable[[dict[str, Any]], object]] = {
     "make-or-buy": expect_make_or_buy,
     "factor-rating": expect_rating,
     "inventory-carrying-cost": expect_carrying,
+    "abc-cumulative-share": expect_abc,
+    "rccp-bill-of-resources": expect_rccp,
+    "mrp-fixed-order-quantity": expect_foq,
+    "low-level-code": expect_llc,
+    "safety-lead-time": expect_safety_lead_time,
+    "load-vs-capacity": expect_load,
+    "line-balance-efficiency": expect_balance,
+    "spt-flow-time": expect_spt,
+    "cash-to-cash": expect_c2c,
+    "roa-inventory-cut": expect_roa,
 }
 
 # Phrases each stem must contain: the convention the answer depends on.
@@ -328,6 +426,17 @@ CONVENTIONS: dict[str, tuple[str, ...]] = {
         "average inventory × unit cost × carrying rate",
         "nearest dollar",
     ),
+    "abc-cumulative-share": ("annual units × unit cost", "highest first", "one decimal"),
+    "rccp-bill-of-resources": ("bill of resources", "no lead-time offset"),
+    "mrp-fixed-order-quantity": ("fixed order quantity", "release it one lead time earlier"),
+    "low-level-code": ("Explode net (not gross) parent quantities", "low-level code"),
+    "safety-lead-time": ("safety lead time", "lot-for-lot", "one lead time before that earlier due date"),
+    "load-vs-capacity": ("setup hours + quantity × run hours per unit", "available hours × utilization × efficiency"),
+    "line-balance-efficiency": ("longest station time", "total task time / (number of stations × cycle time)"),
+    "spt-flow-time": ("shortest processing time", "at time 0", "or 0 if the job is early"),
+    "cash-to-cash": ("days of inventory + days of receivables − days of payables", "COGS × 365", "revenue × 365"),
+    "roa-inventory-cut": ("ROA = net income / total assets", "total assets fall by the amount of the cut",
+                          "ignore taxes"),
 }
 
 # Scalar inputs that must appear in the stem exactly as used (formatted), and tabled list inputs.
@@ -380,6 +489,17 @@ SCALARS: dict[str, tuple[str, ...]] = {
         "orders_per_year",
         "safety_stock",
     ),
+    "abc-cumulative-share": ("annual_units", "a_share_of_items_pct"),
+    "rccp-bill-of-resources": ("hours_per_unit", "ask_period", "capacity_hours"),
+    "mrp-fixed-order-quantity": ("on_hand", "lot_size", "lead_time", "ask_period"),
+    "low-level-code": ("demand_a", "on_hand_a", "on_hand_c", "on_hand_d", "c_per_a", "d_per_a", "d_per_c"),
+    "safety-lead-time": ("on_hand", "lead_time", "safety_lead_time"),
+    "load-vs-capacity": ("quantities", "setup_hours", "run_hours", "available_hours", "utilization_pct",
+                         "efficiency_pct"),
+    "line-balance-efficiency": ("takt_seconds",),
+    "spt-flow-time": ("processing_days", "due_days"),
+    "cash-to-cash": ("revenue", "cogs", "inventory", "receivables", "payables"),
+    "roa-inventory-cut": ("revenue", "net_income", "total_assets", "inventory", "cut_pct", "carrying_rate_pct"),
 }
 TABLES: dict[str, tuple[str, ...]] = {
     "mrp-netting": ("gross_requirements", "scheduled_receipts"),
@@ -389,6 +509,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "mape": ("forecast", "actual"),
     "moving-average": ("actuals",),
     "weighted-moving-average": ("actuals",),
+    "mrp-fixed-order-quantity": ("gross_requirements", "scheduled_receipts"),
+    "safety-lead-time": ("gross_requirements", "scheduled_receipts"),
 }
 
 
@@ -478,7 +600,16 @@ SWEEP_SEEDS = 1000
 NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?")
 # Families whose answers are exact (whole units, periods, job letters or two-decimal products of whole
 # numbers): nothing is rounded, so there is no rounding boundary to keep clear of.
-EXACT_FAMILIES = {"mrp-netting", "atp-discrete", "pab", "factor-rating"}
+EXACT_FAMILIES = {
+    "mrp-netting",
+    "atp-discrete",
+    "pab",
+    "factor-rating",
+    "rccp-bill-of-resources",
+    "mrp-fixed-order-quantity",
+    "low-level-code",
+    "safety-lead-time",
+}
 
 
 def displayed(choice: str) -> str:
@@ -576,12 +707,66 @@ def test_worked_solutions_print_the_detail_and_the_rounded_answer_consistently()
 def test_registry_covers_enough_families_and_real_syllabus_topics() -> None:
     syllabus = tomllib.loads((ROOT / "content" / "syllabus.toml").read_text(encoding="utf-8"))
     topics = {(m["key"], t["key"]) for m in syllabus["modules"] for t in m["topics"]}
-    assert len(FAMILIES) >= 17
+    assert len(FAMILIES) >= 37
     assert set(EXPECT) == set(FAMILIES) == set(CONVENTIONS)
     assert family_names() == list(FAMILIES)
     for name, fam in FAMILIES.items():
         assert isinstance(fam, Family) and fam.name == name and fam.title
         assert (fam.module, fam.topic) in topics, name
+
+
+# The CPIM 8 outline (content/editions/cpim-8/syllabus.toml, shared contract in the edition work).
+CPIM8_TOPICS = {
+    "strategy": {"business-and-sc-strategy", "sc-design-and-operations-strategy", "sc-finance-and-measures",
+                 "risk-and-sustainability"},
+    "sop": {"planning-hierarchy-links", "sop-executive-process", "production-plan-strategies", "resource-planning"},
+    "demand": {"demand-management-process", "forecasting-methods", "forecast-accuracy"},
+    "supply": {"master-scheduling-atp", "material-requirements-planning", "capacity-management",
+               "procurement-and-suppliers"},
+    "schedules": {"scheduling-techniques", "dispatching-and-control", "lean-execution", "constraint-management"},
+    "inventory": {"inventory-basics", "lot-sizing-methods", "safety-stock-and-replenishment",
+                  "inventory-accuracy-and-metrics"},
+    "distribution": {"distribution-requirements-planning", "transportation-and-warehousing",
+                     "distribution-network-and-reverse"},
+    "quality-tech": {"quality-management", "continuous-improvement", "technology-and-data"},
+}
+
+
+def test_every_family_is_tagged_with_a_real_cpim8_topic() -> None:
+    outline = {module: set(topics) for module, topics in CPIM8_TOPICS.items()}
+    shipped = ROOT / "content" / "editions" / "cpim-8" / "syllabus.toml"
+    if shipped.exists():  # once the edition ships, its outline is the reference
+        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
+        outline = {m["key"]: {t["key"] for t in m["topics"]} for m in data["modules"]}
+    for name, fam in FAMILIES.items():
+        assert fam.cpim8_topic in outline.get(fam.cpim8_module, set()), name
+        q = generate(name, 3)
+        assert (q.cpim8_module, q.cpim8_topic) == (fam.cpim8_module, fam.cpim8_topic)
+
+
+def test_exponential_smoothing_renders_any_number_of_actuals() -> None:
+    # 100 -> 104 (Jan 120) -> 101.2 (Feb 90) -> 106.96 (Mar 130)
+    q = from_parameters("exponential-smoothing", {"alpha": 0.2, "forecast": 100, "actuals": [120, 90, 130]})
+    assert q.correct_choice == "106.96 units" and "April" in q.stem
+    assert "101.20 units" in q.choices  # stops one step early
+    check_question(q, "exponential-smoothing", None)
+
+
+def test_atp_never_offers_a_negative_choice_and_rsfe_choices_are_whole() -> None:
+    for seed in range(300):
+        atp = generate("atp-discrete", seed)
+        assert not any(c.startswith("−") for c in atp.choices), atp.choices
+        ts = generate("tracking-signal", seed)
+        if ts.parameters["ask"] == "rsfe":
+            assert all("." not in c for c in ts.choices), ts.choices
+
+
+def test_safety_stock_rounds_up_like_the_bank() -> None:
+    # 1.65 × 30 × √2 = 70.0036 -> 71 (never below the service level); the stem states the rule
+    q = from_parameters("safety-stock", {"sigma": 30, "sigma_period": "week", "lead_time": 2,
+                                         "lead_time_unit": "weeks", "units_per_period": 1, "z": 1.65,
+                                         "service_level_pct": 95})
+    assert q.correct_choice == "71 units" and SS_ROUNDING in q.stem
 
 
 @pytest.mark.parametrize(
@@ -606,6 +791,16 @@ def test_registry_covers_enough_families_and_real_syllabus_topics() -> None:
         ("make-or-buy", ("smr", "supply-chain-strategy")),
         ("factor-rating", ("smr", "capacity-facility-strategy")),
         ("inventory-carrying-cost", ("bscm", "inventory-fundamentals")),
+        ("abc-cumulative-share", ("dsp", "inventory-policy")),
+        ("rccp-bill-of-resources", ("mpr", "rough-cut-capacity")),
+        ("mrp-fixed-order-quantity", ("dsp", "mrp-logic")),
+        ("low-level-code", ("dsp", "mrp-logic")),
+        ("safety-lead-time", ("dsp", "safety-stock-replenishment")),
+        ("load-vs-capacity", ("dsp", "capacity-requirements-planning")),
+        ("line-balance-efficiency", ("eco", "execution-principles")),
+        ("spt-flow-time", ("eco", "dispatching-sequencing")),
+        ("cash-to-cash", ("smr", "strategy-implementation")),
+        ("roa-inventory-cut", ("bscm", "financial-fundamentals")),
     ],
 )
 def test_family_is_filed_under_the_expected_topic(family: str, where: tuple[str, str]) -> None:
@@ -1093,3 +1288,96 @@ def test_inventory_carrying_cost_cases() -> None:
     assert q.correct_choice == "$1,250"  # Q = 500, no safety stock: 250 × $20 × 0.25
     assert {"$2,500", "$63"} <= set(q.choices) and "no safety stock" in q.stem
     check_question(q, "inventory-carrying-cost", None)
+
+
+# --- hand-worked cases of the CPIM 8 additions ----------------------------------------------------
+
+
+def test_low_level_code_nets_the_shared_part_once_from_net_parents() -> None:
+    # net A 230 − 25 = 205; gross C 410, net C 260; gross D 205 + 3 × 260 = 985; net D 985 − 50 = 935
+    params = {"demand_a": 230, "on_hand_a": 25, "c_per_a": 2, "d_per_a": 1, "d_per_c": 3, "on_hand_c": 150,
+              "on_hand_d": 50, "service_d": 0}
+    q = from_parameters("low-level-code", params)
+    assert q.correct_choice == "935 units"
+    # gross parents all the way: 230 + 3 × 460 − 50; on hand of D used at both levels: (205 − 50) + (780 − 50)
+    assert {"1,560 units", "885 units"} <= set(q.choices)
+    check_question(q, "low-level-code", None)
+
+
+def test_safety_lead_time_moves_the_due_date_and_the_release() -> None:
+    # first shortage in period 4; due 4 − 1 = 3, released 3 − 1 = 2
+    params = {"gross_requirements": [20, 80, 0, 145, 135, 65, 70, 100], "scheduled_receipts": [0] * 8,
+              "on_hand": 100, "lead_time": 1, "safety_lead_time": 1, "lot_sizing": "lot-for-lot"}
+    q = from_parameters("safety-lead-time", params)
+    assert q.correct_choice == "Release period 2, due period 3"
+    assert "Release period 3, due period 4" in q.choices  # safety lead time ignored
+    check_question(q, "safety-lead-time", None)
+
+
+def test_fixed_order_quantity_record() -> None:
+    # 140 − 35 = 105; +120 − 105 = 120; 120 − 150 < 0 -> lot of 360 in P3 (330) ... P7 lot again; released P2, P6
+    params = {"gross_requirements": [35, 105, 150, 140, 135, 25, 55, 30],
+              "scheduled_receipts": [0, 120, 0, 0, 0, 0, 0, 0], "on_hand": 140,
+              "lot_size": 360, "lead_time": 1, "ask": "releases"}
+    q = from_parameters("mrp-fixed-order-quantity", params)
+    assert q.correct_choice == "Periods 2, 6" and "Periods 3, 7" in q.choices
+    check_question(q, "mrp-fixed-order-quantity", None)
+    q = from_parameters("mrp-fixed-order-quantity", {**params, "ask": "balance", "ask_period": 7})
+    assert q.correct_choice == "335 units"
+    check_question(q, "mrp-fixed-order-quantity", None)
+
+
+def test_cash_to_cash_and_return_on_assets_cases() -> None:
+    # 36.5 + 36.5 − 21.79 = 51.2 days; adding payables gives 94.8
+    c2c = {"revenue": 19_000_000, "cogs": 13_900_000, "inventory": 1_390_000, "receivables": 1_900_000,
+           "payables": 830_000}
+    q = from_parameters("cash-to-cash", c2c)
+    assert q.correct_choice == "51.2 days" and "94.8 days" in q.choices
+    check_question(q, "cash-to-cash", None)
+    # cut 855,000, saving 188,100: 1,518,100 / 18,145,000 = 8.37%; assets only: 1,330,000 / 18,145,000 = 7.33%
+    roa = {"revenue": 18_200_000, "net_income": 1_330_000, "total_assets": 19_000_000, "inventory": 3_420_000,
+           "cut_pct": 25, "carrying_rate_pct": 22}
+    q = from_parameters("roa-inventory-cut", roa)
+    assert q.correct_choice == "8.4%" and "7.3%" in q.choices
+    check_question(q, "roa-inventory-cut", None)
+
+
+def test_spt_and_line_balance_cases() -> None:
+    # SPT D 2, E 7, A 17, C 30, B 44: 100 / 5 = 20.0; arrival order 10, 24, 37, 39, 44: 154 / 5 = 30.8
+    spt = {"processing_days": [10, 14, 13, 2, 5], "due_days": [17, 29, 41, 32, 29], "ask": "flow"}
+    q = from_parameters("spt-flow-time", spt)
+    assert q.correct_choice == "20.0 days" and "30.8 days" in q.choices
+    check_question(q, "spt-flow-time", None)
+    # stations 13, 73, 70: 156 / (3 × 73) = 71.2%; with the takt of 81: 156 / 243 = 64.2%
+    balance = {"stations": [[13], [18, 55], [24, 46]], "takt_seconds": 81, "ask": "efficiency"}
+    q = from_parameters("line-balance-efficiency", balance)
+    assert q.correct_choice == "71.2%" and "64.2%" in q.choices
+    check_question(q, "line-balance-efficiency", None)
+
+
+def test_capacity_checks_cases() -> None:
+    # period 2: 230 × 1.05 + 170 × 0.65 + 290 × 1.3 = 241.5 + 110.5 + 377 = 729.0
+    rccp = {"hours_per_unit": [1.05, 0.65, 1.3], "mps": [[320, 230, 340, 280], [320, 170, 20, 10],
+            [230, 290, 200, 240]], "ask": "load", "ask_period": 2}
+    q = from_parameters("rccp-bill-of-resources", rccp)
+    assert q.correct_choice == "729.0 hours"
+    check_question(q, "rccp-bill-of-resources", None)
+    q = from_parameters("rccp-bill-of-resources", {**rccp, "ask": "shortfall", "capacity_hours": 700})
+    assert q.correct_choice == "29.0 hours"
+    check_question(q, "rccp-bill-of-resources", None)
+    # load 136.0; rated 160 × 0.82 × 0.99 = 129.888 -> 104.7%; against available hours 85.0%
+    load = {"ask": "percent", "quantities": [230, 80, 150], "setup_hours": [0.5, 2, 4], "run_hours": [0.33, 0.37, 0.16],
+            "available_hours": 160, "utilization_pct": 82, "efficiency_pct": 99}
+    q = from_parameters("load-vs-capacity", load)
+    assert q.correct_choice == "104.7%" and "85.0%" in q.choices
+    check_question(q, "load-vs-capacity", None)
+
+
+def test_abc_share_ranks_by_dollar_usage() -> None:
+    # usage: P 100 × 50 = 5,000; Q 1,000 × 1 = 1,000; R 10 × 300 = 3,000; S 200 × 5 = 1,000 ... top 2 of 8
+    abc = {"annual_units": [100, 1000, 10, 200, 50, 400, 20, 300],
+           "unit_costs": [50.0, 1.0, 300.0, 5.0, 4.0, 2.5, 10.0, 1.5], "a_share_of_items_pct": 25}
+    q = from_parameters("abc-cumulative-share", abc)
+    # usage 5,000, 1,000, 3,000, 1,000, 200, 1,000, 200, 450 = 11,850; top 2 = 8,000 -> 67.5%
+    assert q.correct_choice == "67.5%"
+    check_question(q, "abc-cumulative-share", None)
