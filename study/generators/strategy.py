@@ -58,7 +58,8 @@ def draw_cushion(rng: random.Random) -> Params:
                 target_cushion_pct=steps(rng, 5, 35, 5),
             )
             raw = Fraction(100 * average, 100 - p["target_cushion_pct"])
-            if raw.denominator != 1:
+            added = Fraction(average * (100 + p["target_cushion_pct"]), 100)  # the main trap must differ
+            if raw.denominator != 1 and math.ceil(added) != math.ceil(raw):
                 return p
 
 
