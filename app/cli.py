@@ -21,7 +21,7 @@ from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
 from study.content import Content, load_content
 from study.content_errors import ContentError
-from study.fees import entry_in_effect
+from study.editions import family_problems
 from study.generators import FAMILIES, draft, generate
 from study.question_import import export_csv, export_yaml, parse_import
 from study.questions import Question
@@ -81,53 +81,65 @@ def _families(count: int) -> str:
     return f"{count} generator {'family' if count == 1 else 'families'}"
 
 
+def _check_edition(content: Content, config: Config) -> None:
+    print(f"editions: {', '.join(e.key for e in content.editions)}; servers that chose none follow "
+          f"{config.edition} (content.edition)")
+    for edition in content.editions:
+        print(f"edition {edition.key}: {edition.name} ({edition.status}, as of {edition.as_of.isoformat()}): "
+              f"{len(edition.modules)} modules, {edition.syllabus.topic_count()} topics; "
+              f"{'one exam' if edition.single_exam else 'one exam per module'}, {edition.exam.questions} questions, "
+              f"{edition.exam.minutes} minutes, pass {edition.exam.pass_score} of "
+              f"{edition.exam.score_min}-{edition.exam.score_max}; weights: {edition.weights.label}")
+        placed = Counter(content.editions.place(q, edition.key) for q in content.bank.questions.values())
+        families = Counter(content.editions.place_family(f, edition.key)[0] for f in FAMILIES.values())
+        for module in edition.modules:
+            count = sum(n for (m, _), n in placed.items() if m == module.key)
+            weight = edition.weights.modules.get(module.key, 0)
+            print(f"  {module.code:5} {module.name}: {len(module.topics)} topics, {count} questions, "
+                  f"{_families(families.get(module.key, 0))}, weight {weight} %")
+            for topic in module.topics:
+                print(f"        {topic.key}: {placed.get((module.key, topic.key), 0)}")
+        if not edition.fees.current:
+            print(f"  fees: no shipped current price ({edition.fees.scope}); admins add theirs, see "
+                  f"{edition.fees.look_up_at}")
+        for entry in edition.fees.current:
+            print(f"  fees: from {entry.effective.isoformat()}: member {entry.member} / non-member "
+                  f"{entry.non_member} {entry.currency} {edition.fees.scope} ({entry.confidence})")
+    crosswalk = content.editions.crosswalk
+    print(f"crosswalk: {len(crosswalk.entries)} 2017 topics mapped to CPIM 8 ({crosswalk.confidence}; "
+          f"the project's own mapping)")
+
+
 def check(config: Config) -> int:
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_FAILED
     print(f"config: {config.source} is valid (database {config.database_path}, "
           f"time zone {config.default_timezone}, token {'set' if config.token else 'NOT set'})")
-    syllabus = content.syllabus
-    print(f"syllabus: {len(syllabus.modules)} modules, {syllabus.topic_count()} topics "
-          f"(as of {syllabus.as_of.isoformat()})")
-    by_module = content.bank.counts_by_module()
-    by_topic = content.bank.counts_by_topic()
-    families_by_module = Counter(family.module for family in FAMILIES.values())
-    for module in syllabus.modules:
-        print(f"  {module.code:5} {module.name}: {len(module.topics)} topics, "
-              f"{by_module.get(module.key, 0)} questions, {_families(families_by_module.get(module.key, 0))}")
-        for topic in module.topics:
-            print(f"        {topic.key}: {by_topic.get((module.key, topic.key), 0)}")
-    print(f"questions: {len(content.bank)} in all")
+    _check_edition(content, config)
+    print(f"questions: {len(content.bank)} in all, each tagged in both editions")
     problems = _family_problems(content)
     print(f"generators: {len(FAMILIES)} calculation families")
     for family in FAMILIES.values():
-        module = syllabus.module(family.module)
+        module = content.syllabus.module(family.module)
         code = module.code if module else family.module
-        print(f"  {family.name:24} {code}/{family.topic}: {family.title}")
+        cpim8 = "/".join(content.editions.place_family(family, "cpim-8"))
+        print(f"  {family.name:24} {code}/{family.topic} · {cpim8}: {family.title}")
     if problems:
         print(f"{len(problems)} problem(s) in the generator families:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILED
-    current = entry_in_effect(list(content.fees), dt.date.today())
-    for entry in sorted(content.fees, key=lambda e: e.effective):
-        marker = ", in effect today" if entry is current else ""
-        print(f"fees: from {entry.effective.isoformat()}: member {entry.member} / non-member {entry.non_member} "
-              f"{entry.currency} per module ({entry.confidence}{marker})")
     print(f"facts: {len(content.facts.facts)} CPIM facts")
     print("all content is valid")
     return EXIT_OK
 
 
 def _family_problems(content: Content) -> list[str]:
-    """Each family must belong to a syllabus topic and build a question (one seed is a smoke test;
+    """Each family must belong to a topic of each edition and build a question (one seed is a smoke test;
     tests/study/test_generators.py checks many)."""
-    problems = []
+    problems = family_problems(FAMILIES.values(), content.editions)
     for family in FAMILIES.values():
-        module = content.syllabus.module(family.module)
-        if module is None or module.key != family.module or module.topic(family.topic) is None:
-            problems.append(f"generator {family.name}: {family.module}/{family.topic} is not a syllabus topic")
         try:
             generate(family.name, 1)
         except Exception as error:  # report every broken family, not only the first
@@ -141,6 +153,7 @@ def _question_json(question: Question) -> dict[str, Any]:
         "stem": question.stem, "choices": list(question.choices), "answer": question.answer_letter,
         "correct_choice": question.correct_choice, "explanation": question.explanation,
     }
+    item["cpim8_module"], item["cpim8_topic"] = question.cpim8_module, question.cpim8_topic
     if question.reference:
         item["reference"] = question.reference
     return item
@@ -154,9 +167,44 @@ def _sample_json(family_name: str, seed: int) -> dict[str, Any]:
             **{k: v for k, v in _question_json(question).items() if k != "id"}, "solution": solution}
 
 
+def _editions_json(content: Content) -> dict[str, Any]:
+    """What each edition is, with its modules and the source of every figure, so the bank can be reviewed per
+    edition (a question's `module`/`topic` are its 2017 place, `cpim8_module`/`cpim8_topic` its CPIM 8 one)."""
+    editions = {}
+    for edition in content.editions:
+        placed = Counter(content.editions.place(q, edition.key)[0] for q in content.bank.questions.values())
+        editions[edition.key] = {
+            "name": edition.name, "long_name": edition.long_name, "status": edition.status,
+            "as_of": edition.as_of.isoformat(), "source": edition.source,
+            "question_fields": ["module", "topic"] if edition.key == "cpim-2017" else ["cpim8_module", "cpim8_topic"],
+            "syllabus": {"title": edition.syllabus.source_title, "url": edition.syllabus.source_url,
+                         "as_of": edition.syllabus.as_of.isoformat()},
+            "exam": {"single_exam": edition.exam.single_exam, "questions": edition.exam.questions,
+                     "scored": edition.exam.scored, "minutes": edition.exam.minutes,
+                     "score_range": [edition.exam.score_min, edition.exam.score_max],
+                     "pass_score": edition.exam.pass_score,
+                     "facts": [{"item": f.item, "text": f.text, "as_of": f.as_of.isoformat(), "source": f.source,
+                                "confidence": f.confidence} for f in edition.exam.facts]},
+            "weights": {"label": edition.weights.label, "source": edition.weights.source,
+                        "confidence": edition.weights.confidence, "modules": dict(edition.weights.modules)},
+            "modules": [{"key": m.key, "code": m.code, "name": m.name, "questions": placed.get(m.key, 0),
+                         "topics": [t.key for t in m.topics]} for m in edition.modules],
+        }
+    crosswalk = content.editions.crosswalk
+    return {
+        "editions": editions,
+        "crosswalk": {"title": crosswalk.title, "as_of": crosswalk.as_of.isoformat(),
+                      "confidence": crosswalk.confidence, "note": crosswalk.note,
+                      "map": [{"legacy_module": e.legacy_module, "legacy_topic": e.legacy_topic,
+                               "cpim8_module": e.cpim8_module, "cpim8_topic": e.cpim8_topic,
+                               "also": list(e.also)} for e in crosswalk.entries]},
+    }
+
+
 def export_bank_json(content: Content, samples: int) -> str:
     """The shipped bank and `samples` generated questions per family (seeds 1..samples), for review."""
     document = {
+        **_editions_json(content),
         "bank": {
             "count": len(content.bank),
             "questions": [_question_json(q) for q in sorted(content.bank.questions.values(),
@@ -164,6 +212,8 @@ def export_bank_json(content: Content, samples: int) -> str:
         },
         "generators": [
             {"family": family.name, "title": family.title, "module": family.module, "topic": family.topic,
+             "cpim8_module": content.editions.place_family(family, "cpim-8")[0],
+             "cpim8_topic": content.editions.place_family(family, "cpim-8")[1],
              "samples": [_sample_json(family.name, seed) for seed in range(1, samples + 1)]}
             for family in FAMILIES.values()
         ],

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+EDITIONS = ("cpim-2017", "cpim-8")  # content/editions/<key>/, see study.editions
 TOKEN_ENV = "DISCORD_TOKEN"
 
 
@@ -30,6 +31,7 @@ class Config:
     default_timezone: str = "UTC"
     database_path: Path = Path("data/studybot.sqlite3")
     content_dir: Path = Path("content")
+    edition: str = "cpim-2017"  # the syllabus edition of servers whose admins chose none
     reminder_grace_hours: float = 6.0
     daily_grace_hours: float = 6.0
     quiz_session_idle_minutes: int = 15
@@ -77,6 +79,12 @@ _KEYS: dict[str, tuple[str, Callable[[object], bool], str, _Check | None]] = {
         lambda v: None if v.strip() else "must not be empty",
     ),
     "content.directory": ("content_dir", lambda v: isinstance(v, str), "a string", None),
+    "content.edition": (
+        "edition",
+        lambda v: isinstance(v, str),
+        "a string",
+        lambda v: None if v in EDITIONS else f"must be one of {', '.join(EDITIONS)}",
+    ),
     "reminders.grace_hours": (
         "reminder_grace_hours",
         _number,

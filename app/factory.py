@@ -17,6 +17,7 @@ from db.connection import Database
 from scheduling.clock import Clock, SystemClock
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
+from services.editions import EditionService
 from services.planning import PlanningService
 from services.quiz import QuizService
 from study.content import Content
@@ -42,6 +43,7 @@ class StudyBot(commands.Bot):
         self.catalog: QuestionCatalog | None = None
         self.quiz: QuizService | None = None
         self.planning: PlanningService | None = None
+        self.editions: EditionService | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.tree.on_error = on_app_command_error
 
@@ -54,6 +56,7 @@ class StudyBot(commands.Bot):
     async def setup_hook(self) -> None:
         self._db = await Database.open(self.config.database_path)
         self.catalog = QuestionCatalog(self.content, self._db)
+        self.editions = EditionService(self._db, self.content, self.config.edition)
         self.quiz = QuizService(self._db, self.catalog,
                                 idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
         self.planning = PlanningService(self._db, self.content, self.config.default_timezone, self.wake_reminders)

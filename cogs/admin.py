@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from app.factory import StudyBot
 
 
+def edition_switched_text(before: str, after: str, modules: int) -> str:
+    if before == after:
+        return f"This server already follows **{after}**; nothing changed."
+    return (f"This server now follows **{after}** ({modules} modules) instead of {before}. /modules, /quiz, "
+            f"/progress, /exam, /fees and the practice exam use it from now on. Members' answers, review cards, "
+            f"exam dates and reminders are kept as they are; anything booked per {before} module stays valid "
+            f"under its old name. Switch back at any time.")
+
+
 class Admin(commands.Cog):
     help_section = "Admins (Manage Server)"
 
@@ -32,60 +41,87 @@ class Admin(commands.Cog):
     )
     fees = app_commands.Group(name="fees", description="This server's exam fee entries", parent=admin)
     window = app_commands.Group(name="window", description="Chapter exam windows", parent=admin)
-    settings = app_commands.Group(name="settings", description="Server defaults for reminders", parent=admin)
+    settings = app_commands.Group(name="settings", description="Server settings: edition, time zone, reminders",
+                                  parent=admin)
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @fees.command(name="add", description="Add a fee entry that applies from a date (per module exam)")
+    @fees.command(name="add", description="Add a fee entry from a date, for the server's edition")
     @app_commands.describe(
-        effective="Date the fees apply from, YYYY-MM-DD", member="Fee per module for ASCM members",
-        non_member="Fee per module for non-members", source="Where the figure comes from (a URL or document)",
+        effective="Date the fees apply from, YYYY-MM-DD",
+        member="Exam fee for ASCM members (per module exam under CPIM 2017, the one exam under CPIM 8)",
+        non_member="Exam fee for non-members", source="Where the figure comes from (a URL, e.g. on ascm.org)",
         currency="Three-letter currency code (default USD)",
+        bundle="Optional: the bundle price (learning system + exam) for members",
     )
     @admin_only()
     async def fees_add(self, interaction: discord.Interaction, effective: str, member: int, non_member: int,
-                       source: str, currency: str = "USD") -> None:
+                       source: str, currency: str = "USD", bundle: int | None = None) -> None:
         day = parse_date(effective)
         currency = currency.strip().upper()
         validate_fee_input(member, non_member, day, self.bot.clock.now().date(), currency)
+        if bundle is not None and not 0 < bundle <= 100_000:
+            raise UserInputError("The bundle price must be a positive whole amount; nothing was saved.")
         if not source.strip():
             raise UserInputError("Give a source for the figure, so members can check it.")
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
         entry = FeeEntry(effective=day, member=member, non_member=non_member, currency=currency,
-                         source=source.strip()[:300], added_by_guild=True)
+                         source=source.strip()[:300], added_by_guild=True, bundle=bundle)
         try:
             await fee_records.add_fee_entry(self.bot.db, interaction.guild_id, entry, interaction.user.id,
-                                            self.bot.clock.now())
+                                            self.bot.clock.now(), edition.key)
         except fee_records.DuplicateFeeDateError:
-            raise UserInputError(f"This server already has a fee entry from {day.isoformat()}; "
+            raise UserInputError(f"This server already has a fee entry from {day.isoformat()} for {edition.name}; "
                                  f"remove it first with /admin fees remove.") from None
+        scope = "for the exam" if edition.single_exam else "per module"
+        extra = f", bundle {money(bundle, currency)}" if bundle else ""
         await interaction.response.send_message(
-            f"Saved: from {day.isoformat()}, {money(member, currency)} for members and "
-            f"{money(non_member, currency)} for non-members per module. /fees uses it from that day.",
+            f"Saved for {edition.name}: from {day.isoformat()}, {money(member, currency)} for members and "
+            f"{money(non_member, currency)} for non-members {scope}{extra}. /fees uses it from that day.",
             ephemeral=True,
         )
 
-    @fees.command(name="list", description="This server's fee entries")
+    @fees.command(name="list", description="This server's fee entries for its edition")
     @admin_only()
     async def fees_list(self, interaction: discord.Interaction) -> None:
-        entries = await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id)
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        entries = await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id, edition.key)
         if not entries:
-            text = "This server has no fee entries of its own; /fees uses the shipped table (content/fees.toml)."
+            shipped = ("the shipped table (content/editions/cpim-2017/fees.toml)" if edition.fees.current
+                       else "no price: add one from ascm.org with /admin fees add")
+            text = f"This server has no fee entries of its own for {edition.name}; /fees shows {shipped}."
         else:
             text = "\n".join(f"from {e.effective.isoformat()}: member {money(e.member, e.currency)}, "
-                             f"non-member {money(e.non_member, e.currency)} ({e.source})" for e in entries)
+                             f"non-member {money(e.non_member, e.currency)}"
+                             + (f", bundle {money(e.bundle, e.currency)}" if e.bundle else "")
+                             + f" ({e.source})" for e in entries)
         await interaction.response.send_message(text[:2000], ephemeral=True)
 
-    @fees.command(name="remove", description="Remove this server's fee entry for a date")
+    @fees.command(name="remove", description="Remove this server's fee entry for a date (server's edition)")
     @app_commands.describe(effective="The entry's effective date, YYYY-MM-DD")
     @admin_only()
     async def fees_remove(self, interaction: discord.Interaction, effective: str) -> None:
         day = parse_date(effective)
-        removed = await fee_records.remove_fee_entry(self.bot.db, interaction.guild_id, day)
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        removed = await fee_records.remove_fee_entry(self.bot.db, interaction.guild_id, day, edition.key)
         if not removed:
             raise UserInputError(f"This server has no fee entry from {day.isoformat()}; see /admin fees list.")
         await interaction.response.send_message(f"Removed the fee entry from {day.isoformat()}.", ephemeral=True)
 
+
+    @settings.command(name="edition", description="The syllabus edition this server studies: CPIM 8 or 2017")
+    @app_commands.describe(edition="CPIM 8 is today's single exam; CPIM 2017 is the retired five-module structure")
+    @app_commands.choices(edition=[
+        app_commands.Choice(name="CPIM 8 (today's exam: one exam, eight modules)", value="cpim-8"),
+        app_commands.Choice(name="CPIM 2017 (five module exams, retired in 2018)", value="cpim-2017"),
+    ])
+    @admin_only()
+    async def settings_edition(self, interaction: discord.Interaction, edition: str) -> None:
+        before = await self.bot.editions.edition_for(interaction.guild_id)
+        chosen = await self.bot.editions.set_edition(interaction.guild_id, edition, self.bot.clock.now())
+        await interaction.response.send_message(
+            edition_switched_text(before.name, chosen.name, len(chosen.modules)), ephemeral=True)
 
     @settings.command(name="timezone", description="The server's default time zone for members who set none")
     @app_commands.autocomplete(zone=timezone_autocomplete)

@@ -12,6 +12,7 @@ from cogs.ui import embeds
 from cogs.ui.autocomplete import module_autocomplete
 from db import fees as fee_records
 from db import progress as progress_records
+from study.editions import Edition
 from study.errors import UserInputError
 from study.fees import entry_in_effect, path_cost
 
@@ -30,27 +31,33 @@ class Info(commands.Cog):
     @app_commands.command(name="cpim", description="What CPIM is, who runs it, its modules and how the exam changed")
     async def cpim(self, interaction: discord.Interaction) -> None:
         content = self.bot.content
-        await interaction.response.send_message(embed=embeds.cpim_embed(content.facts, content.syllabus))
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        await interaction.response.send_message(embed=embeds.cpim_embed(content.facts, content.syllabus, edition))
 
-    @app_commands.command(name="modules", description="The five CPIM modules, or one module's topics")
+    @app_commands.command(name="modules", description="The server's CPIM modules, or one module's topics")
     @app_commands.describe(module="A module to list the topics of")
     @app_commands.autocomplete(module=module_autocomplete)
     async def modules(self, interaction: discord.Interaction, module: str | None = None) -> None:
-        syllabus = self.bot.content.syllabus
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        syllabus = edition.syllabus
         if module is None:
-            await interaction.response.send_message(embed=embeds.modules_overview_embed(syllabus))
+            await interaction.response.send_message(embed=embeds.modules_overview_embed(syllabus, edition))
             return
         found = syllabus.module(module)
         if found is None:
-            raise UserInputError(f"I don't know a module called '{module}'. "
+            raise UserInputError(f"I don't know a module called '{module}' in {edition.name}. "
                                  f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
-        await interaction.response.send_message(embed=embeds.module_embed(found, syllabus))
+        await interaction.response.send_message(embed=embeds.module_embed(found, syllabus, edition))
 
-    @app_commands.command(name="fees", description="Exam fees per module and for the whole certification")
-    @app_commands.describe(module="Show the fee for one module", membership="Member, non-member or both")
+    @app_commands.command(name="fees", description="Exam fees: per module (CPIM 2017) or the one exam (CPIM 8)")
+    @app_commands.describe(module="Show the fee for one module (CPIM 2017)", membership="Member, non-member or both")
     @app_commands.autocomplete(module=module_autocomplete)
     async def fees(self, interaction: discord.Interaction, module: str | None = None,
                    membership: Membership = "both") -> None:
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        if edition.single_exam:
+            await self._single_exam_fees(interaction, edition, membership)
+            return
         syllabus = self.bot.content.syllabus
         found = None
         if module is not None:
@@ -77,9 +84,23 @@ class Info(commands.Cog):
             ephemeral=passed > 0,
         )
 
+    async def _single_exam_fees(self, interaction: discord.Interaction, edition: Edition,
+                                membership: Membership) -> None:
+        today = self.bot.clock.now().date()
+        entries = list(edition.fees.current)
+        passed = False
+        if interaction.guild_id:
+            entries += await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id, edition.key)
+            done = await progress_records.passed_modules(self.bot.db, interaction.guild_id, interaction.user.id)
+            passed = edition.exam_key in done
+        entry = entry_in_effect(entries, today)
+        await interaction.response.send_message(
+            embed=embeds.single_exam_fees_embed(edition, entry, membership, today, passed), ephemeral=passed)
+
     @app_commands.command(name="help", description="Every command with one line each, grouped by feature")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=embeds.help_embed(self.bot.command_sections()),
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        await interaction.response.send_message(embed=embeds.help_embed(self.bot.command_sections(), edition),
                                                 ephemeral=True)
 
 

@@ -27,6 +27,7 @@ class FeeEntry:
     confidence: str = "unverified"
     note: str = ""
     added_by_guild: bool = False
+    bundle: int | None = None  # learning system + exam, if the entry gives one (CPIM 8)
 
     def fee(self, membership: str) -> int:
         return self.member if membership == "member" else self.non_member

@@ -75,8 +75,11 @@ def _schema_path_index(error: jsonschema.ValidationError) -> int | None:
 
 
 def parse_question_text(text: str, source: str, syllabus: Syllabus,
-                        known_ids: set[str] | frozenset[str] = frozenset()) -> list[Question]:
-    """Parse one question document (a module file or an import); raise ContentError listing every problem."""
+                        known_ids: set[str] | frozenset[str] = frozenset(),
+                        sites: dict[str, tuple[str, int]] | None = None) -> list[Question]:
+    """Parse one question document (a module file or an import); raise ContentError listing every problem.
+
+    `sites`, if given, receives each question's (file, line) for later cross-checks (the CPIM 8 tags)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -131,6 +134,8 @@ def parse_question_text(text: str, source: str, syllabus: Syllabus,
                 problems.append(f"{here}: {label} is longer than {limit} characters")
         if any(len(choice) > MAX_CHOICE for choice in choices):
             problems.append(f"{here}: a choice is longer than {MAX_CHOICE} characters (Discord button limit)")
+        if sites is not None and index < len(lines):
+            sites[raw["id"]] = (source, lines[index])
         questions.append(Question(
             id=raw["id"], module=module.key, topic=raw["topic"], difficulty=raw["difficulty"],
             stem=raw["stem"].strip(), choices=tuple(choices), answer_index=answer_index,
@@ -142,7 +147,8 @@ def parse_question_text(text: str, source: str, syllabus: Syllabus,
     return questions
 
 
-def load_question_files(directory: Path, syllabus: Syllabus) -> QuestionBank:
+def load_question_files(directory: Path, syllabus: Syllabus,
+                        sites: dict[str, tuple[str, int]] | None = None) -> QuestionBank:
     """Load every content/questions/*.yaml; collect the problems of all files before raising."""
     bank = QuestionBank()
     problems: list[str] = []
@@ -153,7 +159,7 @@ def load_question_files(directory: Path, syllabus: Syllabus) -> QuestionBank:
             problems.append(f"{path.name}: not UTF-8 text")
             continue
         try:
-            bank.add_all(parse_question_text(text, path.name, syllabus, frozenset(bank.questions)))
+            bank.add_all(parse_question_text(text, path.name, syllabus, frozenset(bank.questions), sites))
         except ContentError as error:
             problems.extend(error.problems)
     if problems:

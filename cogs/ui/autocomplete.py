@@ -10,14 +10,20 @@ from discord import app_commands
 _ZONES = sorted(zoneinfo.available_timezones())
 
 
+async def _syllabus(interaction: discord.Interaction):
+    """The syllabus of the edition the server follows."""
+    edition = await interaction.client.editions.edition_for(interaction.guild_id)  # type: ignore[attr-defined]
+    return edition.syllabus
+
+
 async def module_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    syllabus = interaction.client.content.syllabus  # type: ignore[attr-defined]
+    syllabus = await _syllabus(interaction)
     return [app_commands.Choice(name=module.label[:100], value=module.key) for module in syllabus.search(current)]
 
 
 async def topic_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Topics of the module already chosen in the same command, or of every module."""
-    syllabus = interaction.client.content.syllabus  # type: ignore[attr-defined]
+    syllabus = await _syllabus(interaction)
     chosen = getattr(interaction.namespace, "module", None)
     modules = [syllabus.module(chosen)] if chosen and syllabus.module(chosen) else list(syllabus.modules)
     wanted = current.strip().lower()

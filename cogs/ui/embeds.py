@@ -6,6 +6,7 @@ import datetime as dt
 
 import discord
 
+from study.editions import Edition
 from study.facts import CertificationFacts
 from study.fees import FeeEntry, PathCost
 from study.syllabus import Module, Syllabus
@@ -33,7 +34,21 @@ def money(amount: int, currency: str) -> str:
     return f"${amount:,}" if currency == "USD" else f"{amount:,} {currency}"
 
 
-def cpim_embed(facts: CertificationFacts, syllabus: Syllabus) -> discord.Embed:
+SWITCH_HINT = "an admin switches with `/admin settings edition`"
+
+
+def edition_line(edition: Edition) -> str:
+    """One line naming the server's edition, for /cpim, /modules and /help."""
+    if edition.is_current:
+        return (f"This server studies **{edition.name}**, today's exam: "
+                f"{'one exam' if edition.single_exam else 'one exam per module'}, {len(edition.modules)} modules.")
+    return (f"This server studies **{edition.name}** ({len(edition.modules)} modules, retired). Today's exam is "
+            f"CPIM 8 (one exam, eight modules, since June 2023); {SWITCH_HINT}.")
+
+
+def cpim_embed(facts: CertificationFacts, syllabus: Syllabus, edition: Edition | None = None) -> discord.Embed:
+    if edition is not None and edition.single_exam:
+        return cpim_current_embed(facts, edition)
     embed = discord.Embed(
         title=f"{facts.name}: {facts.long_name_2017}",
         colour=BRAND,
@@ -41,6 +56,7 @@ def cpim_embed(facts: CertificationFacts, syllabus: Syllabus) -> discord.Embed:
             f"⚠️ **Today's exam differs from what this bot's syllabus follows.** {facts.current_format} "
             f"(as of {_date(facts.current_format_as_of)}; since 2021 the name is *{facts.long_name_current}*). "
             f"This bot drills the knowledge of the five 2017 modules, which the current exam still covers."
+            + (f"\n{edition_line(edition)}" if edition is not None else "")
         ),
     )
     for fact in facts.facts:
@@ -48,24 +64,92 @@ def cpim_embed(facts: CertificationFacts, syllabus: Syllabus) -> discord.Embed:
         embed.add_field(name=label, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
     modules = "\n".join(f"**{m.code}** {m.name}: {m.summary}" for m in syllabus.modules)
     embed.add_field(name=f"The five modules (as of {_date(syllabus.as_of)})", value=modules[:1024], inline=False)
-    embed.set_footer(text=f"Sources: content/cpim.toml. Confirm current details on {facts.confirm_prices_at}")
+    embed.set_footer(text=f"Sources: content/editions/cpim-2017/cpim.toml. Confirm current details on "
+                          f"{facts.confirm_prices_at}")
     return embed
 
 
-def modules_overview_embed(syllabus: Syllabus) -> discord.Embed:
-    embed = discord.Embed(title="CPIM modules", colour=BRAND,
-                          description=f"The five-module structure as of {_date(syllabus.as_of)}. {syllabus.note}")
+def cpim_current_embed(facts: CertificationFacts, edition: Edition) -> discord.Embed:
+    """/cpim under a current single-exam edition: its format facts, each with confidence and date."""
+    embed = discord.Embed(title=f"{facts.name}: {facts.long_name_current}", colour=BRAND,
+                          description=f"{edition_line(edition)} {edition.summary}")
+    for fact in edition.exam.facts:
+        embed.add_field(name=fact.item.capitalize(),
+                        value=f"{fact.text}\n-# confidence {fact.confidence}, as of {_date(fact.as_of)}"[:1024],
+                        inline=False)
+    for fact in facts.facts:
+        if not fact.is_historical and fact.topic in ("Who runs it", "Since", "How many hold it", "Structure since"):
+            embed.add_field(name=fact.topic, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
+    modules = "\n".join(f"**{m.code}** {m.name}" for m in edition.modules)
+    embed.add_field(name=f"The {len(edition.modules)} modules (as of {_date(edition.syllabus.as_of)})",
+                    value=modules[:1024], inline=False)
+    embed.set_footer(text=f"Sources: content/editions/{edition.key}/. Confirm current details on "
+                          f"{facts.confirm_prices_at}")
+    return embed
+
+
+def modules_overview_embed(syllabus: Syllabus, edition: Edition | None = None) -> discord.Embed:
+    if edition is None or not edition.single_exam:
+        description = f"The five-module structure as of {_date(syllabus.as_of)}. {syllabus.note}"
+    else:
+        description = f"Today's exam, as of {_date(syllabus.as_of)}. Weights: {edition.weights.label}."
+    if edition is not None:
+        description = f"{edition_line(edition)}\n{description}"
+        syllabus = edition.syllabus
+    embed = discord.Embed(title=f"CPIM modules · {edition.name}" if edition else "CPIM modules", colour=BRAND,
+                          description=description[:4096])
     for module in syllabus.modules:
-        embed.add_field(name=module.label, value=f"{module.summary}\n{len(module.topics)} topics", inline=False)
+        weight = (f" · weight {edition.weights.modules.get(module.key, 0)} %"
+                  if edition is not None and edition.single_exam else "")
+        embed.add_field(name=module.label, value=f"{module.summary}\n{len(module.topics)} topics{weight}"[:1024],
+                        inline=False)
     embed.set_footer(text="/modules module:<name> lists a module's topics")
     return embed
 
 
-def module_embed(module: Module, syllabus: Syllabus) -> discord.Embed:
+def module_embed(module: Module, syllabus: Syllabus, edition: Edition | None = None) -> discord.Embed:
     embed = discord.Embed(title=module.label, description=module.summary, colour=BRAND)
     for topic in module.topics:
         embed.add_field(name=topic.name, value=topic.covers or "—", inline=False)
-    embed.set_footer(text=f"Topics paraphrase the exam content outlines; as of {_date(syllabus.as_of)}")
+    prefix = f"{edition.name} · " if edition is not None else ""
+    embed.set_footer(text=f"{prefix}Topics paraphrase the exam content outlines; as of {_date(syllabus.as_of)}")
+    return embed
+
+
+def single_exam_fees_embed(edition: Edition, entry: FeeEntry | None, membership: str, today: dt.date,
+                           passed: bool = False) -> discord.Embed:
+    """/fees under a single-exam edition: the server's own entry (if any), one exam fee, history apart."""
+    embed = discord.Embed(title=f"{edition.name} exam fee", colour=BRAND if entry else WARNING)
+    if entry is None:
+        embed.description = (
+            f"**No {edition.name} price is set for this server**, and the bot ships none: no current price "
+            f"could be confirmed from an ASCM page. Look it up on {edition.fees.look_up_at} (member and "
+            f"non-member prices differ); an admin can add it with `/admin fees add`.")
+    else:
+        rows = []
+        if membership in ("member", "both"):
+            rows.append(f"ASCM member: **{money(entry.member, entry.currency)}** for the exam")
+        if membership in ("non-member", "both"):
+            rows.append(f"Non-member: **{money(entry.non_member, entry.currency)}** for the exam")
+        if entry.bundle:
+            rows.append(f"Bundle (learning system + exam): **{money(entry.bundle, entry.currency)}**")
+        rows.append(f"Member saving: {money(entry.saving_per_module, entry.currency)}")
+        embed.description = "\n".join(rows) + "\nOne exam, one fee: not a sum over modules."
+        embed.add_field(name="As of", value=(f"in effect since {_date(entry.effective)} (added by this server's "
+                                             f"admins)\n{entry.source or 'no source given'}")[:1024], inline=False)
+        if passed:
+            embed.add_field(name="Your path", value="You have recorded the exam as passed (/passed list).",
+                            inline=False)
+    if edition.fees.note:
+        embed.add_field(name="Note", value=edition.fees.note[:1024], inline=False)
+    if edition.fees.history:
+        lines = [f"{money(e.member, e.currency)} member / {money(e.non_member, e.currency)} non-member "
+                 f"{e.scope} (from {e.effective.year}, {e.confidence})" for e in edition.fees.history]
+        embed.add_field(name="History only: the retired five-module exams, per module",
+                        value=fit_lines(lines), inline=False)
+    embed.add_field(name="Check before you pay", value=f"Confirm current prices on {edition.fees.look_up_at}.",
+                    inline=False)
+    embed.set_footer(text=f"{edition.name} fees on {_date(today)}")
     return embed
 
 
@@ -112,17 +196,20 @@ def fees_embed(cost: PathCost, membership: str, module: Module | None, today: dt
 EMBED_TOTAL_LIMIT = 6000
 
 
-def help_embed(sections: dict[str, list[tuple[str, str]]]) -> discord.Embed:
-    embed = _help_embed(sections, with_descriptions=True)
+def help_embed(sections: dict[str, list[tuple[str, str]]], edition: Edition | None = None) -> discord.Embed:
+    embed = _help_embed(sections, with_descriptions=True, edition=edition)
     if len(embed) > EMBED_TOTAL_LIMIT - 200:
         # Discord refuses embeds over 6,000 characters: list names only rather than fail as commands grow
-        embed = _help_embed(sections, with_descriptions=False)
+        embed = _help_embed(sections, with_descriptions=False, edition=edition)
     return embed
 
 
-def _help_embed(sections: dict[str, list[tuple[str, str]]], *, with_descriptions: bool) -> discord.Embed:
-    embed = discord.Embed(title="What I can do", colour=BRAND,
-                          description="Slash commands, grouped by feature. Admin commands need Manage Server.")
+def _help_embed(sections: dict[str, list[tuple[str, str]]], *, with_descriptions: bool,
+                edition: Edition | None = None) -> discord.Embed:
+    description = "Slash commands, grouped by feature. Admin commands need Manage Server."
+    if edition is not None:
+        description = f"{edition_line(edition)}\n{description}"
+    embed = discord.Embed(title="What I can do", colour=BRAND, description=description)
     for section, commands in sections.items():
         lines = [f"`/{name}`: {description}" if with_descriptions else f"`/{name}`" for name, description in commands]
         value = "\n".join(lines)

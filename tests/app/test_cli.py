@@ -49,27 +49,88 @@ def test_a_config_mistake_is_one_line_and_exit_2(tmp_path):
 def test_check_passes_on_the_shipped_content(tmp_path):
     result = run_bot("--config", str(config_file(tmp_path)), "check")
     assert result.returncode == 0, result.stderr
-    assert "syllabus: 5 modules" in result.stdout
+    assert "edition cpim-2017: CPIM 2017 (retired, as of 2017-01-01): 5 modules" in result.stdout
+    assert "edition cpim-8: CPIM 8 (current, as of 2026-11-30): 8 modules" in result.stdout
+    assert "servers that chose none follow cpim-2017" in result.stdout
     assert "fees: from 2017-01-01: member 120 / non-member 155 USD per module" in result.stdout
+    assert "fees: no shipped current price (one exam)" in result.stdout
     assert "all content is valid" in result.stdout
     assert f"generators: {len(FAMILIES)} calculation families" in result.stdout
-    assert "  eoq                      DSP/lot-sizing: Economic order quantity" in result.stdout
+    assert "  eoq                      DSP/lot-sizing · inventory/lot-sizing-methods: Economic order quantity" \
+        in result.stdout
     assert "DSP   Detailed Scheduling and Planning: 7 topics, " in result.stdout
+    assert "M7    Distribution: 3 topics, " in result.stdout and "weight 3 %" in result.stdout
+    assert "crosswalk: 36 2017 topics mapped to CPIM 8" in result.stdout
     assert not (tmp_path / "bot.sqlite3").exists()  # check never touches the database
 
 
 def test_check_fails_clearly_on_a_broken_copy(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    fees = content / "fees.toml"
+    fees = content / "editions" / "cpim-2017" / "fees.toml"
     fees.write_text(fees.read_text().replace("member = 120", "member = 190"))
-    syllabus = content / "syllabus.toml"
+    syllabus = content / "editions" / "cpim-2017" / "syllabus.toml"
     syllabus.write_text(syllabus.read_text().replace('code = "MPR"', 'codes = "MPR"'))
     result = run_bot("--config", str(config_file(tmp_path, '[content]\ndirectory = "content"\n')), "check")
     assert result.returncode == 1
-    assert "fees.toml entry #1: The member fee cannot be higher than the non-member fee." in result.stderr
-    assert "syllabus.toml module 'mpr': key 'code' is missing" in result.stderr
+    assert "cpim-2017/fees.toml [entries] entry #1: The member fee cannot be higher than the non-member fee." \
+        in result.stderr
+    assert "cpim-2017/syllabus.toml module 'mpr': key 'code' is missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _broken_copy(tmp_path, path: str, old: str, new: str, count: int = 1):
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(ROOT / "content", content)
+    target = content / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, count), encoding="utf-8")
+    return content
+
+
+def _check(tmp_path):
+    return run_bot("--config", str(config_file(tmp_path, '[content]\ndirectory = "content"\n')), "check")
+
+
+def test_check_names_file_line_and_id_of_a_question_without_its_cpim8_tag(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    bank = content / "questions" / "dsp.yaml"
+    lines = bank.read_text(encoding="utf-8").splitlines(keepends=True)
+    tag = next(i for i, line in enumerate(lines) if line.strip().startswith("cpim8:"))
+    item = max(i for i in range(tag) if lines[i].lstrip().startswith("- id:"))
+    question_id = lines[item].split("- id:")[1].strip()
+    del lines[tag]
+    bank.write_text("".join(lines), encoding="utf-8")
+    result = _check(tmp_path)
+    assert result.returncode == 1
+    assert f"dsp.yaml:{item + 1}: {question_id}: no CPIM 8 tag" in result.stderr
+    assert "the crosswalk suggests" in result.stderr
+
+
+def test_check_refuses_unknown_cpim8_keys(tmp_path):
+    _broken_copy(tmp_path, "questions/eco.yaml", "cpim8: {module: schedules,", "cpim8: {module: scheduling,")
+    result = _check(tmp_path)
+    assert result.returncode == 1
+    assert "cpim8 module 'scheduling' is not a CPIM 8 module" in result.stderr
+
+
+def test_check_refuses_an_incomplete_crosswalk(tmp_path):
+    _broken_copy(tmp_path, "editions/crosswalk.toml", 'legacy_topic = "operating-environments"',
+                 'legacy_topic = "supply-chain-concepts"')
+    result = _check(tmp_path)
+    assert result.returncode == 1
+    assert "crosswalk.toml: 2017 topic bscm/operating-environments is missing" in result.stderr
+    assert "bscm/supply-chain-concepts: listed again (first at line" in result.stderr
+
+
+def test_check_refuses_weights_that_do_not_sum_to_100(tmp_path):
+    _broken_copy(tmp_path, "editions/cpim-8/exam.toml", "distribution = 3", "distribution = 5")
+    result = _check(tmp_path)
+    assert result.returncode == 1
+    assert "cpim-8/exam.toml [weights]: weights sum to 102, not 100" in result.stderr
 
 
 def test_db_upgrade_and_backup(tmp_path):
@@ -121,6 +182,19 @@ def test_export_json_prints_the_bank_and_reproducible_samples(tmp_path, content)
     first = next(iter(content.bank.questions.values()))
     assert shipped[first.id]["answer"] == first.answer_letter
     assert shipped[first.id]["explanation"] == first.explanation
+    assert (shipped[first.id]["cpim8_module"], shipped[first.id]["cpim8_topic"]) == (first.cpim8_module,
+                                                                                     first.cpim8_topic)
+    assert all(q["cpim8_module"] and q["cpim8_topic"] for q in shipped.values())
+    # the edition metadata, so the bank can be reviewed per edition
+    assert set(document["editions"]) == {"cpim-2017", "cpim-8"}
+    cpim8 = document["editions"]["cpim-8"]
+    assert cpim8["exam"]["questions"] == 150 and cpim8["exam"]["minutes"] == 210 and cpim8["exam"]["single_exam"]
+    assert sum(cpim8["weights"]["modules"].values()) == 100 and "Stand-in" in cpim8["weights"]["label"]
+    assert [m["key"] for m in cpim8["modules"]][:2] == ["strategy", "sop"]
+    assert sum(m["questions"] for m in cpim8["modules"]) == len(content.bank)
+    assert all(f["source"] and f["confidence"] for f in cpim8["exam"]["facts"])
+    assert len(document["crosswalk"]["map"]) == 36 and "own" in document["crosswalk"]["title"]
+    assert all(f["cpim8_module"] and f["cpim8_topic"] for f in document["generators"])
     assert [f["family"] for f in document["generators"]] == list(FAMILIES)
     for family in document["generators"]:
         assert [s["seed"] for s in family["samples"]] == [1, 2]

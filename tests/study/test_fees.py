@@ -15,7 +15,7 @@ from study.fees import (
     validate_fee_input,
 )
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "editions" / "cpim-2017"
 
 
 def test_shipped_fee_table_is_the_2017_article_figures():

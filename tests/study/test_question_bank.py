@@ -6,7 +6,7 @@ from study.content_errors import ContentError
 from study.question_bank import parse_question_text
 from study.syllabus import load_syllabus
 
-SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "syllabus.toml")
+SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "editions" / "cpim-2017" / "syllabus.toml")
 
 GOOD = """\
 module: dsp

@@ -10,7 +10,7 @@ from study.content_errors import ContentError
 from study.question_import import MAX_IMPORT_BYTES, export_csv, export_yaml, parse_import
 from study.syllabus import load_syllabus
 
-SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "syllabus.toml")
+SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "editions" / "cpim-2017" / "syllabus.toml")
 SHIPPED = frozenset({"dsp-lot-001"})
 HEADER = ["id", "module", "topic", "difficulty", "stem", "choice_a", "choice_b", "choice_c", "answer", "explanation"]
 ROW_ECO = ["ch-eco-001", "eco", "lean-pull", "easy", "Which signal pulls parts between cells?", "A kanban card",

@@ -7,7 +7,7 @@ from study.content_errors import ContentError
 from study.facts import load_facts
 from study.syllabus import load_syllabus, parse_syllabus
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "editions" / "cpim-2017"
 
 
 def test_the_five_modules_of_the_2017_structure():
