@@ -29,7 +29,7 @@ from study.questions import Question
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 NO_TOKEN = (f"No Discord bot token: set {TOKEN_ENV}=... in the environment or bot.token in config.toml "
-            f"(README, section 'Discord setup').")
+            f"(README, section 'Discord setup'). To try the bot without Discord or a token: python bot.py sandbox")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="start the bot (the default)")
     commands.add_parser("check", help="validate config and content files without connecting to Discord")
+    sandbox = commands.add_parser(
+        "sandbox", help="try the whole bot in a browser: a local Discord simulator on 127.0.0.1, no token needed")
+    sandbox.add_argument("--port", type=int, default=8080, help="the page's port on 127.0.0.1 (default 8080)")
+    sandbox.add_argument("--fresh", action="store_true", help="start over: replace data/sandbox.sqlite3")
+    sandbox.add_argument("--data-dir", type=Path, default=ROOT / "data",
+                         help="where the sandbox keeps its database (default data/ beside bot.py)")
+    sandbox.add_argument("--demo", action="store_true",
+                         help="start from a seeded chapter (daily question, weeks of answers, exams, reminders); "
+                              "replaces data/sandbox-demo.sqlite3")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply pending migrations without starting the bot")
@@ -334,6 +343,17 @@ async def _db_upgrade(config: Config) -> int:
     return EXIT_OK
 
 
+def sandbox(config: Config, args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        return _fail("--port: a number from 1 to 65535")
+    content = _load_content_or_report(config)
+    if content is None:
+        return EXIT_FAILED
+    from app.sandbox import run_sandbox  # here, not at the top: it loads discord.py and the simulator
+
+    return run_sandbox(config, content, data_dir=args.data_dir, port=args.port, fresh=args.fresh, demo=args.demo)
+
+
 def run(config: Config) -> int:
     if not config.token:
         return _fail(NO_TOKEN)
@@ -374,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "check":
         return check(config)
+    if command == "sandbox":
+        return sandbox(config, args)
     if command == "questions":
         try:
             return questions_command(config, args)

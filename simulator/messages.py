@@ -22,7 +22,6 @@ from .world import (
     LOADING,
     FakeChannel,
     FakeUser,
-    iso_now,
     object_id,
 )
 
@@ -176,7 +175,7 @@ class MessagesMixin:
             "channel_id": str(chan.id),
             "author": author.to_dict(),
             "content": content,
-            "timestamp": iso_now(),
+            "timestamp": self.now().isoformat(),
             "edited_timestamp": None,
             "tts": bool(body.get("tts", False)),
             "mention_everyone": False,
@@ -261,7 +260,7 @@ class MessagesMixin:
         if clear_loading:
             msg["flags"] &= ~LOADING
         if mark_edited:
-            msg["edited_timestamp"] = iso_now()
+            msg["edited_timestamp"] = self.now().isoformat()
         self._notify()
 
     def _remove_message(self, mid: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import re
 from collections import deque
@@ -91,6 +92,8 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         self._restore: Callable[[], None] | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], RouteHandler]] = []
+        #: the time messages are stamped with; the sandbox points it at the bot's simulated clock
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self._build_routes()
 
     # ------------------------------------------------------------------ lifecycle
@@ -106,14 +109,18 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}{GATEWAY_PATH}"
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0, *, setup_app: Callable[[web.Application], None] | None = None) -> None:
+        """Serve on 127.0.0.1:`port` (0: any free port). `setup_app` may add routes (the sandbox's page) before
+        the catch-all that answers like Discord."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        if setup_app is not None:
+            setup_app(app)
         app.router.add_get(GATEWAY_PATH, self._gateway_handler)
         app.router.add_get(GATEWAY_PATH + "/", self._gateway_handler)
         app.router.add_route("*", "/{tail:.*}", self._http_handler)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None
