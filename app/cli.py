@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="validate config and content files without connecting to Discord")
     sandbox = commands.add_parser(
         "sandbox", help="try the whole bot in a browser: a local Discord simulator on 127.0.0.1, no token needed")
-    sandbox.add_argument("--port", type=int, default=8080, help="the page's port on 127.0.0.1 (default 8080)")
+    sandbox.add_argument("--port", type=int, default=8080,
+                         help="the page's port on 127.0.0.1 (default 8080; 0: any free port)")
     sandbox.add_argument("--fresh", action="store_true", help="start over: replace data/sandbox.sqlite3")
     sandbox.add_argument("--data-dir", type=Path, default=ROOT / "data",
                          help="where the sandbox keeps its database (default data/ beside bot.py)")
@@ -344,8 +345,8 @@ async def _db_upgrade(config: Config) -> int:
 
 
 def sandbox(config: Config, args: argparse.Namespace) -> int:
-    if not 0 < args.port < 65536:
-        return _fail("--port: a number from 1 to 65535")
+    if not 0 <= args.port < 65536:
+        return _fail("--port: a number from 1 to 65535 (or 0 for any free port)")
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_FAILED

@@ -522,7 +522,9 @@ function showClock(clock) {
 }
 
 async function refreshMessages(scroll) {
-  const data = await api(`/ui/messages?viewer=${encodeURIComponent(ui.viewer)}&channel=${encodeURIComponent(ui.channel)}`);
+  const viewer = ui.viewer, channel = ui.channel;
+  const data = await api(`/ui/messages?viewer=${encodeURIComponent(viewer)}&channel=${encodeURIComponent(channel)}`);
+  if (viewer !== ui.viewer || channel !== ui.channel) return; // the member or channel changed meanwhile
   showClock(data.clock);
   $("#channel-title").textContent = data.channel.dm ? `Direct messages with ${ui.state.bot.name}` : `# ${data.channel.name}`;
   const signature = JSON.stringify([data.messages, ui.viewer]);
@@ -539,6 +541,7 @@ async function refreshMessages(scroll) {
     if (!ui.seenNotices.has(key)) { ui.seenNotices.add(key); notice(n.text); }
   }
   if (data.modals.length) showModal(data.modals[data.modals.length - 1]);
+  document.body.dataset.view = `${viewer}:${channel}`; // what is on screen (the browser tests wait for it)
 }
 
 function scheduleRefresh() {
