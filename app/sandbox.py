@@ -200,8 +200,9 @@ def _span(delta: dt.timedelta) -> str:
 
 
 async def serve(config: Config, content: Content, *, port: int, demo: bool,
-                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
-    """Run the simulator, the page and the bot until `stop` is set (or the task is cancelled: Ctrl-C)."""
+                ready: asyncio.Future[str] | None = None, stop: asyncio.Event | None = None) -> None:
+    """Run the simulator, the page and the bot until `stop` is set (or the task is cancelled: Ctrl-C).
+    `ready` gets the page's URL once everything is up."""
     started = time.monotonic()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -226,7 +227,7 @@ async def serve(config: Config, content: Content, *, port: int, demo: bool,
         print(f"Sandbox ready in {time.monotonic() - started:.1f} s: open {fake.root_url}/  "
               f"(database {config.database_path}; Ctrl-C stops)", flush=True)
         if ready is not None:
-            ready.set()
+            ready.set_result(f"{fake.root_url}/")
         await stop.wait()
     finally:
         await ui.close()
