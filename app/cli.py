@@ -16,7 +16,7 @@ from typing import Any
 
 from app.config import TOKEN_ENV, Config, ConfigError, load_config
 from db import question_admin
-from db.backup import backup_database
+from db.backup import BackupError, DamagedDatabaseError, backup_database, refuse_damaged
 from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
 from study.content import Content, load_content
@@ -27,7 +27,7 @@ from study.question_import import export_csv, export_yaml, parse_import
 from study.questions import Question
 
 ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DAMAGED = 0, 1, 2, 3
 NO_TOKEN = (f"No Discord bot token: set {TOKEN_ENV}=... in the environment or bot.token in config.toml "
             f"(README, section 'Discord setup'). To try the bot without Discord or a token: python bot.py sandbox")
 
@@ -337,6 +337,7 @@ def questions_command(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _db_upgrade(config: Config) -> int:
+    refuse_damaged(config.database_path)  # before anything writes: a damaged file is left exactly as it was
     database = await Database.open(config.database_path)
     await database.close()
     newest = available_migrations()[-1].version
@@ -361,6 +362,10 @@ def run(config: Config) -> int:
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_USAGE
+    try:
+        refuse_damaged(config.database_path)
+    except DamagedDatabaseError as error:
+        return _fail(str(error), EXIT_DAMAGED)
     import discord  # here, not at the top: the other commands start faster without it
 
     discord.utils.setup_logging(level=getattr(logging, config.log_level))
@@ -415,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         except SchemaTooNewError as error:
             return _fail(f"{config.database_path}: {error}")
-        except (FileNotFoundError, FileExistsError, RuntimeError) as error:
+        except DamagedDatabaseError as error:
+            return _fail(str(error), EXIT_DAMAGED)
+        except (FileNotFoundError, FileExistsError, BackupError) as error:
             return _fail(str(error), EXIT_FAILED)
     return run(config)
