@@ -84,17 +84,32 @@ async def apply_migrations(connection: aiosqlite.Connection, *, target: int | No
         # every known migration not yet applied, in order: branches that each added one merge cleanly
         if migration.version in applied_before or (target is not None and migration.version > target):
             continue
-        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        script = (
-            "BEGIN IMMEDIATE;\n" + migration.sql + "\n;"
-            f"INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({migration.version}, '{migration.name}', '{stamp}');\nCOMMIT;"
-        )
-        try:
-            await connection.executescript(script)
-        except sqlite3.Error:
-            if connection.in_transaction:
-                await connection.execute("ROLLBACK")
-            raise
-        applied.append(migration)
+        if await _apply_one(connection, migration):
+            applied.append(migration)
     return applied
+
+
+async def _apply_one(connection: aiosqlite.Connection, migration: Migration) -> bool:
+    """Apply one migration in one BEGIN IMMEDIATE transaction; False if another process applied it first.
+
+    Why the version row is inserted first: two processes (`db upgrade` started twice, or beside a starting
+    bot) may both have read the version as missing. The write lock serializes them, and under it the
+    version's PRIMARY KEY is the re-read: the second one's INSERT fails before any of the migration's
+    statements runs, and it rolls back having changed nothing.
+    """
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    script = (
+        "BEGIN IMMEDIATE;\n"
+        f"INSERT INTO schema_migrations (version, name, applied_at) "
+        f"VALUES ({migration.version}, '{migration.name}', '{stamp}');\n"
+        + migration.sql + "\n;COMMIT;"
+    )
+    try:
+        await connection.executescript(script)
+    except sqlite3.Error:
+        if connection.in_transaction:
+            await connection.execute("ROLLBACK")
+        if migration.version in await applied_versions(connection):
+            return False  # applied by another process between our read and our lock
+        raise
+    return True
