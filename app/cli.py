@@ -8,11 +8,12 @@ import datetime as dt
 import json
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.config import TOKEN_ENV, Config, ConfigError, load_config
 from db import question_admin
@@ -26,6 +27,10 @@ from study.generators import FAMILIES, draft, generate
 from study.question_import import export_csv, export_yaml, parse_import
 from study.questions import Question
 
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DAMAGED = 0, 1, 2, 3
 NO_TOKEN = (f"No Discord bot token: set {TOKEN_ENV}=... in the environment or bot.token in config.toml "
@@ -356,6 +361,26 @@ def sandbox(config: Config, args: argparse.Namespace) -> int:
     return run_sandbox(config, content, data_dir=args.data_dir, port=args.port, fresh=args.fresh, demo=args.demo)
 
 
+def _stop_gracefully_on_signals(bot: StudyBot) -> None:
+    """SIGTERM (systemctl stop, docker stop) and SIGINT (Ctrl-C) close the bot instead of killing it.
+
+    bot.close() stops claiming reminders and daily posts, lets the sends in progress finish and records them
+    (up to 10 s), disconnects from Discord and closes the database; main() then returns and the exit code
+    is 0. A second signal while stopping is ignored: the first one's work is bounded.
+    """
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop(name: str) -> None:
+        if stopping:
+            return
+        log.info("stopping on %s: finishing the sends in progress", name)
+        stopping.append(loop.create_task(bot.close(), name="graceful-stop"))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
+
+
 def run(config: Config) -> int:
     if not config.token:
         return _fail(NO_TOKEN)
@@ -373,6 +398,7 @@ def run(config: Config) -> int:
 
     async def main() -> None:
         async with create_bot(config, content) as bot:
+            _stop_gracefully_on_signals(bot)
             await bot.start(config.token)
 
     try:

@@ -487,6 +487,15 @@ async def recover_in_flight(db: Database, now: dt.datetime) -> Recovery:
         return Recovery(requeued=cursor.rowcount, finalized=len(done))
 
 
+async def release_claims(db: Database, reminder_ids: Sequence[int]) -> int:
+    """Put rows claimed but never handed to the sender (the bot is stopping) back to pending, due as before."""
+    async with db.transaction() as conn:
+        cursor = await conn.executemany(
+            "UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'in_flight'",
+            ((reminder_id,) for reminder_id in reminder_ids))
+        return cursor.rowcount
+
+
 # ---- DM channels and closed DMs -----------------------------------------------------------------------------
 
 async def get_dm_channel(db: Database, user_id: int) -> int | None:

@@ -7,7 +7,8 @@ sending. Its loop:
 2. an occurrence later than `grace` is not sent but recorded missed (a recurring reminder moves on to its
    next occurrence and counts every occurrence it skipped; the count is mentioned in the member's next DM);
 3. every other row is handed to the Sender, at most `concurrency` at once;
-4. outcomes are recorded in batches by a recorder task (db.reminders.record_outcomes): delivered → the
+4. each outcome is recorded as soon as its send returns, by a recorder task (db.reminders.record_outcomes;
+   outcomes that arrive while one commit is under way share the next one, with no waiting): delivered → the
    occurrence is logged in reminder_deliveries and a recurring reminder gets its next occurrence in the
    member's time zone (study.recurrence); retry → pending again after an exponential backoff, at most
    `max_attempts` sends per occurrence; DMs closed → that member's DM reminders are paused; gone → cancelled;
@@ -22,7 +23,6 @@ reads only the in-flight rows, so it is fast at any table size. A Sender that ra
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import enum
 import logging
@@ -104,8 +104,7 @@ class ReminderDispatcher:
                  batch: int = 500, concurrency: int = 50, max_attempts: int = 5,
                  retry_base: dt.timedelta = dt.timedelta(seconds=30),
                  retry_cap: dt.timedelta = dt.timedelta(minutes=15),
-                 send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5),
-                 record_delay: float = 1.0) -> None:
+                 send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5)) -> None:
         self._db = db
         self._clock = clock
         self._sender = sender
@@ -128,9 +127,7 @@ class ReminderDispatcher:
         self._sleep_target: dt.datetime | None = None
         self._sleeping = False
         self._recording = False
-        self._draining = asyncio.Event()  # set when no burst is being drained
-        self._draining.set()
-        self._record_delay = record_delay
+        self._unhanded: list[int] = []  # claimed, then not handed to the sender because stop() was called
         self.stats = DispatcherStats()
 
     # ---- lifecycle -------------------------------------------------------------------------------------------
@@ -155,10 +152,11 @@ class ReminderDispatcher:
         self._wake.set()
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop claiming, let sends in progress finish (up to `grace_seconds`) and record their outcomes.
+        """Stop claiming, let sends in progress finish (up to `grace_seconds`) and record their outcomes, and put
+        the rows claimed but never handed to the sender back to pending.
 
-        Sends still running after that are cancelled; their rows stay in flight and the next start()
-        requeues them.
+        Sends still running after `grace_seconds` are cancelled; their rows stay in flight (whether Discord got
+        them is unknown) and the next start() settles them.
         """
         self._stopping = True
         self._wake.set()
@@ -180,6 +178,9 @@ class ReminderDispatcher:
             self._recorder_task.cancel()
             await asyncio.gather(self._recorder_task, return_exceptions=True)
             self._recorder_task = None
+        if self._unhanded:
+            await store.release_claims(self._db, self._unhanded)
+            self._unhanded = []
 
     @property
     def running(self) -> bool:
@@ -237,18 +238,15 @@ class ReminderDispatcher:
 
     async def _drain(self, claimed: list[Reminder]) -> None:
         """Hand over a claimed batch; while batches come back full (a burst), claim the next one in the
-        database thread while this one is handed over, and hold the recorder back (see _record_loop)."""
-        self._draining.clear()
-        try:
-            while claimed:
-                ahead = asyncio.create_task(self._claim()) if len(claimed) >= self._batch else None
-                for reminder in claimed:
-                    if self._stopping:
-                        break  # the rest stay in flight; the next start() requeues them
-                    await self._dispatch(reminder)
-                claimed = await ahead if ahead is not None else []
-        finally:
-            self._draining.set()
+        database thread while this one is handed over."""
+        while claimed:
+            ahead = asyncio.create_task(self._claim()) if len(claimed) >= self._batch else None
+            for index, reminder in enumerate(claimed):
+                if self._stopping:
+                    self._unhanded.extend(r.id for r in claimed[index:])  # stop() puts them back to pending
+                    break
+                await self._dispatch(reminder)
+            claimed = await ahead if ahead is not None else []
 
     async def _dispatch(self, reminder: Reminder) -> None:
         now = self._clock.now()
@@ -347,12 +345,10 @@ class ReminderDispatcher:
 
     async def _record_loop(self) -> None:
         while True:
+            # Never wait for more: a DM that reached the member but is not yet recorded is one a crash would
+            # send again (once Discord has forgotten its nonce), so each outcome is committed as soon as the
+            # previous commit is done; only those that arrived meanwhile share a transaction.
             batch = [await self._queue.get()]
-            if not self._draining.is_set():
-                # A burst is being claimed: claims and records share one database thread, so hand-over goes
-                # first and outcomes wait (at most record_delay seconds, the only longer duplicate window).
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._draining.wait(), self._record_delay)
             while not self._queue.empty() and len(batch) < 5000:
                 batch.append(self._queue.get_nowait())
             self._recording = True
