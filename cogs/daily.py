@@ -55,6 +55,13 @@ class PostDelayed(UserInputError):
     """Discord failed for now (5xx, 429, the network): the claim stays and the same post is sent again later."""
 
 
+def _why(error: BaseException) -> str:
+    """One line for the log: Discord's status and message, or the network error."""
+    if isinstance(error, discord.HTTPException):
+        return f"{error.status} {error.text}".strip()
+    return repr(error)
+
+
 def lasting(error: discord.HTTPException) -> bool:
     """A refusal that sending the same message again would meet again (403, 404, a 400 for the payload)."""
     return error.status < 500 and error.status != 429
@@ -169,10 +176,10 @@ class Daily(commands.Cog):
                     return message.id
         except discord.HTTPException as error:
             if not lasting(error):
-                raise PostDelayed(f"reading <#{post.channel_id}> failed: {error.status}") from None
+                raise self._delayed(post, f"reading the channel failed: {error.status}") from None
             # cannot read the history (no Read Message History): the fixed nonce still guards against a double
         except NETWORK_ERRORS as error:
-            raise PostDelayed(f"reading <#{post.channel_id}> failed: {error!r}") from None
+            raise self._delayed(post, f"reading the channel failed: {error!r}") from None
         return None
 
     async def _post_summary(self, settings: DailySettings, local_day: dt.date) -> None:
@@ -186,10 +193,10 @@ class Daily(commands.Cog):
             names = await self._display_names(settings.guild_id, (row.tally.user_id for row in summary.top))
             message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
                 embed=daily_views.summary_embed(summary, self.bot.content.syllabus, names))
-        except (discord.HTTPException, *NETWORK_ERRORS):
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
             await self.service.release_summary(settings.guild_id, summary.week_start)
-            log.warning("weekly summary for guild %s could not be posted; the next post tries again",
-                        settings.guild_id, exc_info=True)
+            log.warning("weekly summary for guild %s could not be posted (%s); the next post tries again",
+                        settings.guild_id, _why(error))
             return
         await self.service.summary_sent(settings.guild_id, summary.week_start, message.id)
 
@@ -288,8 +295,8 @@ class Daily(commands.Cog):
             embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus, names)
             try:
                 await self._message(post.channel_id, post.message_id).edit(embed=embed, view=view)
-            except discord.HTTPException:
-                log.warning("could not edit daily post %s with its reveal", post.id, exc_info=True)
+            except discord.HTTPException as error:
+                log.warning("could not edit daily post %s with its reveal (%s)", post.id, _why(error))
         self._edit_locks.pop(post.id, None)
 
     def _request_count_edit(self, post_id: int) -> None:
@@ -317,8 +324,8 @@ class Daily(commands.Cog):
                     await self._message(post.channel_id, post.message_id).edit(embed=embed)
                 if post_id not in self._count_dirty:
                     return
-        except discord.HTTPException:
-            log.warning("could not update the answer count of daily post %s", post_id, exc_info=True)
+        except discord.HTTPException as error:
+            log.warning("could not update the answer count of daily post %s (%s)", post_id, _why(error))
         finally:
             self._count_tasks.pop(post_id, None)
 

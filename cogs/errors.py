@@ -46,8 +46,20 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
         await interaction.response.send_message(message, ephemeral=True)
 
 
+UNKNOWN_INTERACTION = 10062  # Discord's answer to a response after its 3-second deadline
+
+
+def answered_too_late(error: BaseException) -> bool:
+    original = getattr(error, "original", error)
+    return isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION
+
+
 async def _answer(interaction: discord.Interaction, error: BaseException, message: str, internal: bool,
                   where: str) -> None:
+    if answered_too_late(error):  # expected under load: one line, and no second answer that would fail too
+        log.warning("%s was answered after Discord's 3-second deadline; the member saw 'This interaction failed'",
+                    where)
+        return
     if internal:
         reference = secrets.token_hex(4)
         log.error("%s failed (reference %s)", where, reference, exc_info=(type(error), error, error.__traceback__))
@@ -55,8 +67,8 @@ async def _answer(interaction: discord.Interaction, error: BaseException, messag
                    "please try again, and give the reference to an admin if it keeps happening.")
     try:
         await send_ephemeral(interaction, message)
-    except discord.HTTPException:
-        log.warning("could not tell the member about an error", exc_info=True)
+    except discord.HTTPException as failure:
+        log.warning("%s: could not tell the member about it: %s %s", where, failure.status, failure.text)
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

@@ -39,6 +39,7 @@ from db.connection import Database
 from db.daily import DailySettings, Post
 from scheduling.clock import Clock
 from study.daily import cron_days, may_still_send
+from study.errors import UserInputError
 
 log = logging.getLogger(__name__)
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -48,12 +49,13 @@ class DailyHandler(Protocol):
     async def post_scheduled(self, settings: DailySettings, local_day: dt.date) -> None:
         """Post the guild's question of `local_day` (claiming the day first; a refused claim posts nothing).
 
-        Raises if Discord failed for now: the claim stays, and resend_post sends it on a later turn."""
+        Raises if Discord failed for now (a UserInputError once it has logged why in one line; anything else is
+        logged with its traceback): the claim stays, and resend_post sends it on a later turn."""
         ...
 
     async def resend_post(self, post: Post, *, send: bool) -> None:
         """A post claimed and never recorded as sent: record its message if it did go out, else send it again
-        (if `send`) or give it up as failed. Raises if Discord failed for now."""
+        (if `send`) or give it up as failed. Raises if Discord failed for now, as post_scheduled does."""
         ...
 
     async def reveal_post(self, post: Post) -> None:
@@ -214,6 +216,8 @@ class DailyScheduler:
                     if owed is not None and not await store.scheduled_post_exists(self._db, guild_id, owed[1]):
                         await self._handler.post_scheduled(settings, owed[1])
                     self._retry_at.pop(guild_id, None)
+                except UserInputError:  # Discord failing for now: the handler logged why, in one line
+                    targets.append(self._postpone(guild_id))
                 except Exception:
                     log.exception("daily post for guild %s failed; retrying within the grace window", guild_id)
                     targets.append(self._postpone(guild_id))

@@ -288,7 +288,10 @@ class ReminderDispatcher:
                     raise TypeError(f"Sender.deliver returned {outcome!r}, not a DeliveryOutcome")
             except Exception as error:  # never let a sender take the loop down
                 self.stats.sender_errors += 1
-                log.exception("sending reminder %d failed; it will be retried", reminder.id)
+                if isinstance(error, TimeoutError):  # Discord or the network stalled: expected now and then
+                    log.warning("sending reminder %d timed out (%s); it will be retried", reminder.id, error)
+                else:  # a bug in the sender
+                    log.exception("sending reminder %d failed; it will be retried", reminder.id)
                 outcome = DeliveryOutcome.retry_later(f"{type(error).__name__}: {error}")
         finally:
             self._semaphore.release()
@@ -324,6 +327,8 @@ class ReminderDispatcher:
             return store.Failed(reminder.id, error, None)
         self.stats.retried += 1
         delay = outcome.retry_after or min(self._retry_cap, self._retry_base * (2 ** reminder.attempts))
+        log.warning("reminder %d not delivered (%s); retrying in %d s (attempt %d of %d)", reminder.id, error,
+                    delay.total_seconds(), reminder.attempts + 1, self._max_attempts)
         return store.Failed(reminder.id, error, now + delay)
 
     def _missed(self, reminder: Reminder, now: dt.datetime) -> store.Missed:
