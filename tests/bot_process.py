@@ -6,6 +6,8 @@ The test process keeps its event loop running so the fake Discord can answer the
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -26,18 +28,22 @@ def write_config(folder: Path, database: Path) -> Path:
     return config
 
 
-async def start_bot_process(fake: FakeDiscord, config: Path) -> asyncio.subprocess.Process:
+async def start_bot_process(fake: FakeDiscord, config: Path, log: Path | None = None) -> asyncio.subprocess.Process:
+    """The bot as a process; its output is appended to `log` if given, else discarded."""
     env = fake.subprocess_env()
     env.pop("DISCORD_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )
+    with open(log or os.devnull, "ab") as output:  # noqa: ASYNC230 - a local file, opened once
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config),
+            cwd=ROOT, env=env, stdout=output, stderr=output,
+        )
 
 
 async def stop_bot_process(process: asyncio.subprocess.Process) -> None:
     """SIGTERM and wait; SIGKILL if it does not stop within 15 s."""
-    process.send_signal(signal.SIGTERM)
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):  # it may have exited on its own
+            process.send_signal(signal.SIGTERM)
     try:
         await asyncio.wait_for(process.wait(), 15)
     except TimeoutError:

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import signal
 import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 from db import reminders
 from db.connection import Database
-from tests.bot_process import ROOT, poll, write_config
+from tests.bot_process import poll, start_bot_process, write_config
 from tests.fakediscord import FakeDiscord
 
 BURST = 160
@@ -48,12 +47,7 @@ class Burst:
         await db.close()
 
     async def start(self) -> asyncio.subprocess.Process:
-        env = self.fake.subprocess_env()
-        env.pop("DISCORD_TOKEN", None)
-        with self.log.open("ab") as log:
-            return await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(self.config),
-                cwd=ROOT, env=env, stdout=log, stderr=log)
+        return await start_bot_process(self.fake, self.config, self.log)
 
     def sent(self) -> Counter:
         return Counter(m["content"].removeprefix("⏰ Reminder: ") for u in self.users for m in self.fake.dm_messages(u))
