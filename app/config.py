@@ -33,6 +33,7 @@ class Config:
     content_dir: Path = Path("content")
     edition: str = "cpim-2017"  # the syllabus edition of servers whose admins chose none
     reminder_grace_hours: float = 6.0
+    reminder_dms_in_flight: int = 1
     daily_grace_hours: float = 6.0
     quiz_session_idle_minutes: int = 15
     source: str = "defaults"
@@ -90,6 +91,12 @@ _KEYS: dict[str, tuple[str, Callable[[object], bool], str, _Check | None]] = {
         _number,
         "a number",
         lambda v: None if 0 <= v <= 168 else "must be between 0 and 168 hours",
+    ),
+    "reminders.dms_in_flight": (
+        "reminder_dms_in_flight",
+        _is_int,
+        "an integer",
+        lambda v: None if 1 <= v <= 50 else "must be between 1 and 50",
     ),
     "daily.grace_hours": (
         "daily_grace_hours",

@@ -50,7 +50,8 @@ class Reminders(commands.Cog):
 
     async def cog_load(self) -> None:
         grace = dt.timedelta(hours=self.bot.config.reminder_grace_hours)
-        self.bot.dispatcher = ReminderDispatcher(self.bot.db, self.bot.clock, DiscordSender(self.bot), grace=grace)
+        self.bot.dispatcher = ReminderDispatcher(self.bot.db, self.bot.clock, DiscordSender(self.bot), grace=grace,
+                                                 concurrency=self.bot.config.reminder_dms_in_flight)
         await self.bot.dispatcher.start()
 
     async def cog_unload(self) -> None:

@@ -6,7 +6,9 @@ sending. Its loop:
 1. claim up to `batch` due rows in one transaction (pending → in_flight, db.reminders.claim_due);
 2. an occurrence later than `grace` is not sent but recorded missed (a recurring reminder moves on to its
    next occurrence and counts every occurrence it skipped; the count is mentioned in the member's next DM);
-3. every other row is handed to the Sender, at most `concurrency` at once;
+3. every other row is handed to the Sender, at most `concurrency` at once; a send keeps its place until its
+   outcome is committed, so at most `concurrency` messages are ever sent but not recorded (what a crash can
+   leave to be sent twice once Discord has forgotten the nonce: the bot runs it at 1);
 4. each outcome is recorded as soon as its send returns, by a recorder task (db.reminders.record_outcomes;
    outcomes that arrive while one commit is under way share the next one, with no waiting): delivered → the
    occurrence is logged in reminder_deliveries and a recurring reminder gets its next occurrence in the
@@ -117,7 +119,8 @@ class ReminderDispatcher:
         self._max_sleep = max_sleep
         self._semaphore = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
-        self._queue: asyncio.Queue[store.Outcome] = asyncio.Queue()
+        # each outcome with the future its send task awaits: resolved once the outcome is committed
+        self._queue: asyncio.Queue[tuple[store.Outcome, asyncio.Future[None]]] = asyncio.Queue()
         self._sends: dict[asyncio.Task[None], float] = {}  # send task → monotonic start
         self._timed_out: set[asyncio.Task[None]] = set()
         self._watchdog_task: asyncio.Task[None] | None = None
@@ -273,6 +276,8 @@ class ReminderDispatcher:
                     task.cancel()
 
     async def _send(self, reminder: Reminder) -> None:
+        """Deliver one reminder and record the outcome; the concurrency slot is held until the outcome is
+        committed, so at most `concurrency` DMs are ever sent but not yet recorded."""
         try:
             self.stats.handed += 1
             lag = (self._clock.now() - reminder.due_at).total_seconds()
@@ -293,9 +298,9 @@ class ReminderDispatcher:
                 else:  # a bug in the sender
                     log.exception("sending reminder %d failed; it will be retried", reminder.id)
                 outcome = DeliveryOutcome.retry_later(f"{type(error).__name__}: {error}")
+            await self._enqueue(self._record_for(reminder, outcome))
         finally:
             self._semaphore.release()
-        self._enqueue(self._record_for(reminder, outcome))
 
     def _next(self, reminder: Reminder, after: dt.datetime) -> dt.datetime | None:
         if not reminder.recurrence:
@@ -345,17 +350,21 @@ class ReminderDispatcher:
 
     # ---- the recorder ----------------------------------------------------------------------------------------
 
-    def _enqueue(self, outcome: store.Outcome) -> None:
-        self._queue.put_nowait(outcome)
+    def _enqueue(self, outcome: store.Outcome) -> asyncio.Future[None]:
+        """Queue an outcome for the recorder; the future resolves once it is committed (or given up)."""
+        committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((outcome, committed))
+        return committed
 
     async def _record_loop(self) -> None:
         while True:
             # Never wait for more: a DM that reached the member but is not yet recorded is one a crash would
             # send again (once Discord has forgotten its nonce), so each outcome is committed as soon as the
             # previous commit is done; only those that arrived meanwhile share a transaction.
-            batch = [await self._queue.get()]
-            while not self._queue.empty() and len(batch) < 5000:
-                batch.append(self._queue.get_nowait())
+            queued = [await self._queue.get()]
+            while not self._queue.empty() and len(queued) < 5000:
+                queued.append(self._queue.get_nowait())
+            batch = [outcome for outcome, _ in queued]
             self._recording = True
             try:
                 for attempt in range(5):
@@ -373,5 +382,7 @@ class ReminderDispatcher:
                     self._wake.set()  # a row may be pending again at a time earlier than the current timer
             finally:
                 self._recording = False
-                for _ in batch:
+                for _, committed in queued:
+                    if not committed.done():
+                        committed.set_result(None)
                     self._queue.task_done()
