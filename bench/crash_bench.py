@@ -229,7 +229,7 @@ def report(figures: Figures) -> str:
         f"doubled {figures.reminders_doubled} (nonce held)",
         f"  DMs at risk per crash             max {max(risk, default=0)}, mean {statistics.fmean(risk or [0]):.2f}, "
         f"total {sum(risk)} (sent but unrecorded when killed)",
-        f"  DMs sent per round before the kill {', '.join(str(n) for n in figures.sent_at_kill)}",
+        f"  DMs sent before each kill         {', '.join(str(n) for n in figures.sent_at_kill)}",
         f"  kill moments (s after ready)      {', '.join(f'{s:.1f}' for s in figures.kill_after)}",
         f"  daily posts                       {figures.daily_servers} servers, "
         f"{figures.daily_wrong} without exactly one post",
