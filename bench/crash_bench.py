@@ -41,9 +41,8 @@ import discord
 from db import daily, reminders
 from db.connection import Database
 from db.daily import DailySettings
+from simulator import FakeChannel, FakeDiscord, FakeDiscordError, FakeGuild, FakeUser
 from tests.bot_process import poll, start_bot_process, write_config
-from tests.fakediscord import FakeDiscord, FakeDiscordError
-from tests.fakediscord.models import FakeChannel, FakeGuild, FakeUser
 
 REMINDER_PREFIX = "⏰ Reminder: "
 

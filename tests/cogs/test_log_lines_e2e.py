@@ -12,10 +12,10 @@ import logging
 
 import pytest
 
+from simulator import FakeDiscordError
 from tests.cogs.test_daily_e2e import channel_posts, idle, set_up
 from tests.cogs.test_reminders_e2e import advance_to, dms
 from tests.conftest import World
-from tests.fakediscord import FakeDiscordError
 
 UTC = dt.UTC
 

@@ -19,8 +19,8 @@ import pytest
 
 from db import reminders
 from db.connection import Database
+from simulator import FakeDiscord
 from tests.bot_process import poll, start_bot_process, write_config
-from tests.fakediscord import FakeDiscord
 
 BURST = 160
 
