@@ -26,8 +26,11 @@ class QuestionCatalog:
     async def _load(self, guild_id: int) -> None:
         if guild_id not in self._guild_questions:
             questions = await question_admin.guild_questions(self.db, guild_id)
+            retired = frozenset(await question_admin.retired_ids(self.db, guild_id))
+            # both at once, after the last await: a command arriving in between must not find the questions
+            # loaded and the retired ids missing (KeyError for the first members after a start)
             self._guild_questions[guild_id] = {q.id: q for q in questions}
-            self._retired[guild_id] = frozenset(await question_admin.retired_ids(self.db, guild_id))
+            self._retired[guild_id] = retired
 
     def invalidate(self, guild_id: int) -> None:
         self._guild_questions.pop(guild_id, None)
