@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from app.config import Config
 from cogs import extension_names
+from cogs.busy import LoadShedder, StudyTree
 from cogs.errors import on_app_command_error
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
@@ -20,6 +21,7 @@ from services.catalog import QuestionCatalog
 from services.editions import EditionService
 from services.planning import PlanningService
 from services.quiz import QuizService
+from services.rendering import ChartRenderer
 from study.content import Content
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ def bot_intents() -> discord.Intents:
 class StudyBot(commands.Bot):
     def __init__(self, config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=bot_intents(), help_command=None,
-                         allowed_mentions=discord.AllowedMentions.none(), **options)
+                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=StudyTree, **options)
         self.config = config
         self.content = content
         self.clock: Clock = clock or SystemClock()
@@ -45,6 +47,8 @@ class StudyBot(commands.Bot):
         self.planning: PlanningService | None = None
         self.editions: EditionService | None = None
         self.dispatcher: ReminderDispatcher | None = None
+        self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
+        self.charts = ChartRenderer()  # /progress and /group charts, in a process beside the bot
         self.tree.on_error = on_app_command_error
 
     @property
@@ -94,6 +98,7 @@ class StudyBot(commands.Bot):
         try:
             await super().close()
         finally:
+            self.charts.close()
             if self._db is not None:
                 await self._db.close()
                 self._db = None

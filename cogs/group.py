@@ -81,7 +81,7 @@ class Group(commands.Cog):
 
     @property
     def service(self) -> ProgressService:
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content)
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, renderer=self.bot.charts)
 
     def _names(self, guild: discord.Guild | None) -> dict[int, str]:
         # Without the members intent the cache may be partial: the CSV keeps ids for anyone not cached.

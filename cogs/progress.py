@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.busy import answer_busy
 from cogs.checks import is_guild_admin
 from cogs.errors import send_ephemeral
 from cogs.ui.autocomplete import module_autocomplete
@@ -38,6 +39,9 @@ TABLE_LABELS = {
     "daily_answers": "daily question answers", "exams": "exam dates", "member_settings": "settings",
     "window_members": "exam windows joined",
 }
+# Charts asked for and not yet drawn: past this, /progress answers "busy" at once instead of queueing (a chart
+# takes a few ms in the renderer's process, so a backlog this long means the machine is saturated)
+CHART_BACKLOG = 40
 # Discord refuses uploads over the interaction's attachment_size_limit (10 MiB without boosts); keep a margin
 # for the multipart envelope. A member's zipped data is far below this unless the history is enormous.
 UPLOAD_SHARE = 0.95
@@ -164,7 +168,8 @@ class ProgressCog(commands.Cog):
 
     @property
     def service(self) -> ProgressService:
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning)
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning,
+                               renderer=self.bot.charts)
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -184,17 +189,21 @@ class ProgressCog(commands.Cog):
         target = member or interaction.user
         if target.bot:
             raise UserInputError("Bots don't study; pick a member.")
-        allowed = await self.service.can_view(interaction.guild_id, interaction.user.id, target.id,
-                                              viewer_is_admin=is_guild_admin(interaction))
+        if self.bot.charts.backlog >= CHART_BACKLOG:
+            await answer_busy(interaction)
+            return
+        # acknowledged before any query: the figures and the chart may take longer than Discord's 3 seconds
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        service = self.service
+        allowed = await service.can_view(interaction.guild_id, interaction.user.id, target.id,
+                                         viewer_is_admin=is_guild_admin(interaction))
         if not allowed:
             raise UserInputError(f"{target.display_name} has not chosen to share their progress. "
                                  "They can turn sharing on with /progress-sharing on.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
         now = self._now()
-        service = self.service
         figures = await service.progress(interaction.guild_id, target.id, now)
         passed = await service.passed(interaction.guild_id, target.id)
-        chart = await service.progress_chart(figures)
+        chart = await service.progress_chart(figures, key=(interaction.guild_id, target.id, now.date()))
         embed = progress_embed(figures, target.display_name, self.bot.content.syllabus, passed)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="progress.png"),
                                         ephemeral=True)

@@ -104,13 +104,12 @@ class Quiz(commands.Cog):
     async def on_next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         now = self._now()
         try:
-            current = await self.service.step(session_id, position, interaction.user.id, now)
-            if position + 1 >= current.session.size:
+            step = await self.service.advance(session_id, position, interaction.user.id, now)
+            if step is None:
                 _, summary = await self.service.finish(session_id, now)
                 embed = quiz_views.summary_embed("Quiz finished", summary, self.bot.content.syllabus)
                 await interaction.response.edit_message(embed=embed, view=None)
                 return
-            step = await self.service.step(session_id, position + 1, interaction.user.id, now)
         except SessionClosed as closed:
             await interaction.response.edit_message(content=str(closed), embed=None, view=None)
             return

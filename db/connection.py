@@ -144,8 +144,13 @@ class Database:
         return list(await self.connection.execute_fetchall(sql, tuple(parameters)))
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, tuple(parameters)) as cursor:
-            return await cursor.fetchone()
+        """The first row, for queries that return one (by key, an aggregate, LIMIT 1).
+
+        One hop to the database thread, as fetch_all: a cursor's execute, fetchone and close were three, and
+        with hundreds of members clicking, the hops (a thread switch and a wake-up of the loop each), not
+        SQLite, were the cost of a Next click (bench/interactions_bench.py)."""
+        rows = await self.connection.execute_fetchall(sql, tuple(parameters))
+        return rows[0] if rows else None
 
     async def fetch_value(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, parameters)

@@ -195,8 +195,12 @@ async def record_answer(db: Database, session: Session, item: SessionItem, *, it
 
 
 async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session_id))
+    """Group-committed with the answers being written (one hop shared, not BEGIN, UPDATE and COMMIT alone)."""
+
+    def touch(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session_id))
+
+    await db.run_batched(touch)
 
 
 async def close_session(db: Database, session_id: str, state: str, now: dt.datetime) -> bool:

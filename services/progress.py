@@ -17,6 +17,7 @@ from db.connection import Database
 from services import anki, charts
 from services.catalog import QuestionCatalog
 from services.planning import PlanningService
+from services.rendering import ChartRenderer
 from study.content import Content
 from study.errors import UserInputError
 from study.progress import AnswerTally, Progress, build_progress, percent, recent_since, series_start
@@ -60,11 +61,13 @@ class GroupReport:
 
 class ProgressService:
     def __init__(self, db: Database, catalog: QuestionCatalog, content: Content,
-                 planning: PlanningService | None = None) -> None:
+                 planning: PlanningService | None = None, renderer: ChartRenderer | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.content = content
         self.planning = planning  # for members' time zones; without it (benchmarks) days are UTC days
+        # the bot's renderer draws in a process pool; without one (benchmarks, scripts) charts draw in a thread
+        self.renderer = renderer or ChartRenderer(processes=0, cache_entries=0)
 
     @property
     def module_order(self) -> list[str]:
@@ -107,11 +110,12 @@ class ProgressService:
             now=now,
         )
 
-    async def progress_chart(self, progress: Progress) -> bytes:
-        """The PNG, drawn in a worker thread so the bot keeps answering meanwhile."""
-        labels = [self.module_code(m.module) for m in progress.modules]
-        accuracy = [m.accuracy for m in progress.modules]
-        return await asyncio.to_thread(charts.progress_chart, labels, accuracy, progress.per_day)
+    async def progress_chart(self, progress: Progress, key: tuple[int, int, dt.date] | None = None) -> bytes:
+        """The PNG, drawn off the event loop by the renderer; `key` (guild, member, UTC day) lets a second
+        /progress with unchanged figures reuse the first chart."""
+        labels = tuple(self.module_code(m.module) for m in progress.modules)
+        accuracy = tuple(m.accuracy for m in progress.modules)
+        return await self.renderer.draw(key, charts.progress_chart, labels, accuracy, tuple(progress.per_day))
 
     async def can_view(self, guild_id: int, viewer_id: int, member_id: int, *, viewer_is_admin: bool) -> bool:
         """Members see their own progress; another member's only with that member's consent, or as an admin."""
@@ -213,7 +217,7 @@ class ProgressService:
     async def group_chart(self, report: GroupReport) -> bytes:
         labels = [self.module_code(t.module) for t in report.modules]
         accuracy = [t.right / t.answered if t.answered else None for t in report.modules]
-        return await asyncio.to_thread(charts.group_chart, labels, accuracy)
+        return await self.renderer.draw(None, charts.group_chart, labels, accuracy)
 
     async def group_csv(self, guild_id: int, now: dt.datetime, names: dict[int, str]) -> tuple[int, bytes]:
         """One row per member with answers, a passed module or an exam date in this guild."""

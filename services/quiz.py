@@ -169,6 +169,26 @@ class QuizService:
             await records.touch_session(self.db, session_id, now)
         return Step(session, position, question)
 
+    async def advance(self, session_id: str, position: int, user_id: int, now: dt.datetime) -> Step | None:
+        """The question after `position` (the Next button), or None when `position` was the last one.
+
+        One read hop for the session and the next item, one group-committed write: what step() twice did in
+        18 hops to the database thread."""
+        session, item = await records.get_session_and_item(self.db, session_id, position + 1)
+        session = await self._check_open(session, user_id, now)
+        if not 0 <= position < session.size:
+            raise SessionClosed("That question is not part of this session.")
+        if position + 1 >= session.size:
+            return None
+        if item is None:
+            raise SessionClosed("That question is not part of this session.")
+        question = await self.catalog.get(session.guild_id, item.question_id)
+        if question is None:
+            raise SessionClosed("That question has been removed from the bank; start a new session.")
+        if session.state == "active":
+            await records.touch_session(self.db, session_id, now)
+        return Step(session, position + 1, question)
+
     async def answer(self, session_id: str, position: int, choice: int, user_id: int,
                      now: dt.datetime) -> AnswerResult:
         """Record the first answer to a session item; repeated clicks return that first answer."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.busy import ShedWhenBehind
 from cogs.errors import answer_component_error, guarded
 from cogs.ui.embeds import BRAND, fit_lines
 from study.questions import LETTERS, Question
@@ -27,7 +28,7 @@ def _cog(interaction: discord.Interaction):
     return interaction.client.get_cog("Quiz")
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
+class AnswerButton(ShedWhenBehind, discord.ui.DynamicItem[discord.ui.Button],
                    template=r"quiz:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
     def __init__(self, session_id: str, position: int, choice: int, *, exam: bool = False) -> None:
         prefix = "exam" if exam else "quiz"
@@ -56,7 +57,7 @@ class ExamAnswerButton(AnswerButton, template=r"exam:(?P<session>[0-9a-f]+):(?P<
         await _cog(interaction).on_exam_answer(interaction, self.session_id, self.position, self.choice)
 
 
-class NextButton(discord.ui.DynamicItem[discord.ui.Button],
+class NextButton(ShedWhenBehind, discord.ui.DynamicItem[discord.ui.Button],
                  template=r"quiz-next:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
     def __init__(self, session_id: str, position: int, *, last: bool = False) -> None:
         super().__init__(discord.ui.Button(label="See my score" if last else "Next question",

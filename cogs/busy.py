@@ -1,0 +1,82 @@
+"""Shedding load: when the bot is behind, the excess gets a short "busy, try again" at once.
+
+Discord gives an interaction 3 seconds to be acknowledged; after that the member sees "This interaction
+failed" and the bot's answer is refused. When more arrives than the bot can handle, the queue grows and every
+member waits longer, until all are late. So each interaction is checked as it starts: how long ago Discord
+created it (the snowflake's timestamp) beyond the smallest such delay of the last minutes (which absorbs a
+clock difference between Discord and this machine). More than `BUSY_AFTER` seconds behind, and the member is
+answered with one ephemeral line and nothing is done: no answer recorded, no chart drawn. The busy answer
+costs a fraction of the work it replaces, so the queue drains and the deadline holds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import discord
+from discord import app_commands
+
+BUSY_AFTER = 1.5  # seconds behind; a busy answer must still reach Discord before its 3 s deadline
+FLOOR_MINUTES = 10
+BUSY = "⏳ I'm busy right now, so I did nothing with that: please try again in a few seconds."
+
+
+class LoadShedder:
+    def __init__(self, busy_after: float = BUSY_AFTER, clock: Callable[[], float] = time.time) -> None:
+        self.busy_after = busy_after
+        self.clock = clock
+        self._floors: dict[int, float] = {}  # minute → smallest delay seen in it
+        self.shed = 0
+
+    def delay(self, interaction: discord.Interaction) -> float:
+        """Seconds between Discord creating the interaction and now, beyond the usual delay."""
+        now = self.clock()
+        seen = now - (((interaction.id >> 22) + discord.utils.DISCORD_EPOCH) / 1000)
+        minute = int(now // 60)
+        if seen < self._floors.get(minute, float("inf")):
+            self._floors[minute] = seen
+            for old in [m for m in self._floors if m <= minute - FLOOR_MINUTES]:
+                del self._floors[old]
+        return seen - min(self._floors.values())
+
+    def behind(self, interaction: discord.Interaction) -> bool:
+        if self.delay(interaction) > self.busy_after:
+            self.shed += 1
+            return True
+        return False
+
+
+def _shedder(interaction: discord.Interaction) -> LoadShedder | None:
+    return getattr(interaction.client, "shedder", None)
+
+
+async def answer_busy(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message(BUSY, ephemeral=True)
+
+
+class Busy(app_commands.CheckFailure):
+    """Raised by the tree's check: the error handler answers with the busy line (no traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY)
+
+
+class StudyTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        shedder = _shedder(interaction)
+        if (interaction.type is discord.InteractionType.application_command and shedder is not None
+                and shedder.behind(interaction)):
+            raise Busy
+        return True
+
+
+class ShedWhenBehind:
+    """Mixin for a DynamicItem whose work is worth shedding (quiz answers, Next): busy instead, when behind."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        shedder = _shedder(interaction)
+        if shedder is not None and shedder.behind(interaction):
+            await answer_busy(interaction)
+            return False
+        return True
