@@ -125,6 +125,8 @@ class MessagesMixin:
 
     # ------------------------------------------------------------------ message helpers
     def _validate(self, body: JSONDict, files: list[_Upload], *, is_edit: bool = False) -> None:
+        if not self.validate_bodies:
+            return
         errors = validate_message(body, has_files=bool(files), is_edit=is_edit)
         if errors:
             raise HTTPError(400, 50035, "Invalid Form Body", errors.tree)

@@ -368,6 +368,17 @@ async def test_content_embed_and_component_limits(w: World) -> None:
     assert errors[0]["errors"]["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
 
 
+async def test_body_validation_can_be_switched_off_for_load_runs(w: World) -> None:
+    chan = w.bot.get_channel(w.chan.id)
+    assert isinstance(chan, discord.TextChannel)
+    w.fake.validate_bodies = False
+    message = await chan.send("x" * 2001)  # what Discord refuses, and tests must see refused
+    assert len(w.fake.message(message.id)["content"]) == 2001
+    w.fake.validate_bodies = True
+    with pytest.raises(discord.HTTPException):
+        await chan.send("x" * 2001)
+
+
 async def test_permissions_and_overwrites(w: World) -> None:
     fake = w.fake
     bot_role = w.guild.roles[w.guild.bot_role_id]  # type: ignore[index]
