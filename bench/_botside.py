@@ -9,8 +9,9 @@ callback, follow-up and edit of the original: the response sent). Times are `tim
 process, keyed by the interaction token. SIGUSR1 writes what was collected since the last SIGUSR1 to
 STATS_PATH (JSON, written to a temporary name and renamed) with the CPU figures of this moment: process CPU,
 the main thread's (the event loop's core) and the children's (a chart process pool). SIGTERM closes the bot.
-With BENCH_PROFILE=FILE in the environment, cProfile records the main thread from the first SIGUSR1 (after
-start-up) and writes FILE at the end.
+BENCH_CHART_PROCESSES=0 draws charts in a thread instead of the process pool, BENCH_CHART_CACHE=0 turns the
+chart cache off: the options compared. With BENCH_PROFILE=FILE in the environment, cProfile records the main
+thread from the first SIGUSR1 (after start-up) and writes FILE at the end.
 
 `bare` is the yardstick: a plain discord.py bot with one slash command that sends an embed with a persistent
 button (a DynamicItem, as the study bot's buttons are), and the button answering with an embed edit.
@@ -153,6 +154,11 @@ async def run(kind: str, database: str, stats: str, profiler: cProfile.Profile |
     if kind == "study":
         config = Config(token="bench-token", database_path=Path(database), content_dir=ROOT / "content")
         bot: discord.Client = create_bot(config, load_content(ROOT / "content"), guild_ready_timeout=0.05)
+        if "BENCH_CHART_PROCESSES" in os.environ or "BENCH_CHART_CACHE" in os.environ:  # the options measured
+            from services.rendering import CACHE_ENTRIES, ChartRenderer
+
+            bot.charts = ChartRenderer(processes=int(os.environ.get("BENCH_CHART_PROCESSES", "1")),
+                                       cache_entries=int(os.environ.get("BENCH_CHART_CACHE", CACHE_ENTRIES)))
     else:
         bot = bare_bot()
     loop = asyncio.get_running_loop()

@@ -177,14 +177,17 @@ class Driver:
 class Bot:
     """The bot's process and its stats file."""
 
-    def __init__(self, fake: LoadFake, kind: str, database: Path, folder: Path) -> None:
+    def __init__(self, fake: LoadFake, kind: str, database: Path, folder: Path,
+                 environment: dict[str, str] | None = None) -> None:
         self.fake, self.kind, self.database = fake, kind, database
+        self.environment = environment or {}
         self.stats_path = folder / f"{kind}-stats.json"
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         env = self.fake.subprocess_env(TOKEN)
         env["PYTHONPATH"] = str(ROOT)
+        env.update(self.environment)
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tests.fakediscord.run_bot", "bench._botside:main", self.kind,
             str(self.database), str(self.stats_path), env=env, cwd=ROOT)
@@ -370,7 +373,12 @@ async def load(args: argparse.Namespace) -> None:
             channel = fake.add_text_channel(guild, "study")
             members = [Member(fake.add_member(guild, f"member{i}")) for i in range(args.members)]
             driver = Driver(fake, channel, members, rng)
-            bot = Bot(fake, "study", database, Path(folder))
+            options = {}
+            if args.chart_processes is not None:
+                options["BENCH_CHART_PROCESSES"] = str(args.chart_processes)
+            if args.no_chart_cache:
+                options["BENCH_CHART_CACHE"] = "0"
+            bot = Bot(fake, "study", database, Path(folder), options)
             await bot.start()
             try:
                 await closed_loop(driver, args.warmup, args.progress_share)
@@ -503,6 +511,8 @@ def main() -> None:
     p_load.add_argument("--seconds", type=float, default=20)
     p_load.add_argument("--warmup", type=float, default=5)
     p_load.add_argument("--progress-share", type=float, default=0.2)
+    p_load.add_argument("--chart-processes", type=int, help="0: charts in a thread of the bot (default: 1 process)")
+    p_load.add_argument("--no-chart-cache", action="store_true")
     p_load.add_argument("--validate-bodies", action="store_true",
                         help="keep the fake's message-body checks on (they cost the fake CPU)")
     p_cpu = sub.add_parser("cpu")
