@@ -160,10 +160,21 @@ class Driver:
             outcome.fake_ack = state.responded_at - state.dispatched_at
             outcome.acked_at = state.responded_at
         outcome.busy = result.type == 4 and BUSY_WORD in (result.content or "").lower()
+        if result.type == 6:  # acknowledged in time, the edit follows: the member waits for it
+            with contextlib.suppress(FakeDiscordError):
+                await result.wait_for_update(timeout=30)
+            if result.message is not None and custom_ids(result.message) != custom_ids(member.message):
+                result_type = 7
+            else:
+                result_type = 6
+        else:
+            result_type = result.type
+        if kind == "answer" and result_type == 4 and not outcome.busy:
+            member.answered = True  # "you already answered this one": go on with Next
         if not outcome.busy:
             if kind in ("quiz", "bare"):
                 member.message, member.answered = result.message, False
-            elif kind in ("answer", "next", "bare-click") and result.type == 7:
+            elif kind in ("answer", "next", "bare-click") and result_type == 7:
                 member.message = result.message
                 member.answered = kind == "answer" and any(i.startswith("quiz-next:")
                                                            for i in custom_ids(result.message))
@@ -410,7 +421,7 @@ async def load(args: argparse.Namespace) -> None:
             finally:
                 await bot.stop()
             rows = answers_in_db(database)
-    acknowledged = sum(1 for o in driver.history if o.kind == "answer" and o.response_type == 7)
+    acknowledged = sum(1 for o in driver.history if o.kind == "answer" and o.response_type in (6, 7))
     unanswered = sum(1 for o in driver.history if o.kind == "answer" and o.response_type is None)
     print(f"interactions through the fake Discord · {args.members} members, 1 in {round(1 / args.progress_share)}"
           f" interactions a /progress, {args.seconds:.0f} s per run · {os.cpu_count()} cores, load "

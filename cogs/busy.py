@@ -11,15 +11,19 @@ costs a fraction of the work it replaces, so the queue drains and the deadline h
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
 BUSY_AFTER = 1.5  # seconds behind; a busy answer must still reach Discord before its 3 s deadline
+DEFER_AFTER = 2.0  # seconds after Discord created it: work not done by then is acknowledged first (deferred)
 FLOOR_MINUTES = 10
 BUSY = "⏳ I'm busy right now, so I did nothing with that: please try again in a few seconds."
+T = TypeVar("T")
 
 
 class LoadShedder:
@@ -80,3 +84,36 @@ class ShedWhenBehind:
             await answer_busy(interaction)
             return False
         return True
+
+
+async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, budget: float | None = None) -> T:
+    """`work`'s result; if it is not ready `budget` seconds after Discord created the interaction (a long
+    queue for the database, a starved CPU), the interaction is acknowledged first (deferred, ephemeral for a
+    command) so the answer that follows is not refused. Reply with `send` or `edit` below, which know."""
+    budget = DEFER_AFTER if budget is None else budget
+    shedder = _shedder(interaction)
+    late = shedder.delay(interaction) if shedder is not None else 0.0
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=max(budget - late, 0.0))
+    if not done and not interaction.response.is_done():
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
+
+
+async def send(interaction: discord.Interaction, **message: Any) -> None:
+    """An ephemeral reply to a command, as the response or, after a deferral, as the follow-up."""
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **message)
+    else:
+        await interaction.response.send_message(ephemeral=True, **message)
+
+
+async def edit(interaction: discord.Interaction, **message: Any) -> None:
+    """Edit the message whose button was clicked, as the response or, after a deferral, through the webhook."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**message)
+    else:
+        await interaction.response.edit_message(**message)

@@ -10,12 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from cogs.busy import edit, in_time, send
 from cogs.errors import guarded, send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from db import question_admin
-from services.quiz import ExamTimeUp, QuizService, SessionClosed
-from study.scoring import weakest_first
+from services.quiz import ExamTimeUp, QuizService, SessionClosed, Step
+from study.scoring import Summary, weakest_first
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -75,10 +76,11 @@ class Quiz(commands.Cog):
     async def quiz(self, interaction: discord.Interaction, module: str | None = None, topic: str | None = None,
                    count: app_commands.Range[int, 1, 20] = 5, mode: Mode = "mixed") -> None:
         module_key, topic_key = self._resolve_scope(module, topic)
-        step = await self.service.start(interaction.guild_id, interaction.user.id, kind="quiz", module=module_key,
-                                        topic=topic_key, count=count, mode=mode, now=self._now())
+        step = await in_time(interaction, self.service.start(
+            interaction.guild_id, interaction.user.id, kind="quiz", module=module_key, topic=topic_key, count=count,
+            mode=mode, now=self._now()))
         embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await send(interaction, embed=embed, view=view)
 
     @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def start_from_button(self, interaction: discord.Interaction, guild_id: int, module: str | None) -> None:
@@ -90,31 +92,39 @@ class Quiz(commands.Cog):
 
     async def on_answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
         try:
-            result = await self.service.answer(session_id, position, choice, interaction.user.id, self._now())
+            result = await in_time(interaction, self.service.answer(session_id, position, choice,
+                                                                    interaction.user.id, self._now()))
         except SessionClosed as closed:
-            await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            await edit(interaction, content=str(closed), embed=None, view=None)
             return
         if not result.outcome.first:
             letter = quiz_views.LETTERS[result.outcome.chosen] if result.outcome.chosen >= 0 else "?"
             await send_ephemeral(interaction, f"You already answered this one ({letter}); it counted once.")
             return
         embed, view = quiz_views.feedback_message(result, self.bot.content.syllabus)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await edit(interaction, embed=embed, view=view)
 
     async def on_next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         now = self._now()
-        try:
+
+        async def next_or_summary() -> tuple[Step | None, Summary | None]:
             step = await self.service.advance(session_id, position, interaction.user.id, now)
             if step is None:
                 _, summary = await self.service.finish(session_id, now)
-                embed = quiz_views.summary_embed("Quiz finished", summary, self.bot.content.syllabus)
-                await interaction.response.edit_message(embed=embed, view=None)
-                return
+                return None, summary
+            return step, None
+
+        try:
+            step, summary = await in_time(interaction, next_or_summary())
         except SessionClosed as closed:
-            await interaction.response.edit_message(content=str(closed), embed=None, view=None)
+            await edit(interaction, content=str(closed), embed=None, view=None)
+            return
+        if step is None:
+            embed = quiz_views.summary_embed("Quiz finished", summary, self.bot.content.syllabus)
+            await edit(interaction, embed=embed, view=None)
             return
         embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await edit(interaction, embed=embed, view=view)
 
     async def on_flag(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         await interaction.response.send_modal(quiz_views.FlagModal(session_id, position))

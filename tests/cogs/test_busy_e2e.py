@@ -82,3 +82,42 @@ async def test_a_second_progress_with_nothing_new_reuses_the_chart_and_a_new_ans
     after = await world.fake.slash(world.member, world.channel, "progress")
     assert (world.bot.charts.drawn, world.bot.charts.reused) == (2, 1)
     assert after.attachments != first.attachments
+
+
+async def test_a_click_whose_work_runs_long_is_acknowledged_first_then_shown(world: World, monkeypatch):
+    import cogs.busy
+
+    start = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
+    monkeypatch.setattr(cogs.busy, "DEFER_AFTER", 0.1)  # the deadline's safety margin, scaled down
+    answer_now = world.bot.quiz.answer
+
+    async def slow_answer(*args, **kwargs):
+        await asyncio.sleep(0.4)  # a long queue for the database
+        return await answer_now(*args, **kwargs)
+
+    monkeypatch.setattr(world.bot.quiz, "answer", slow_answer)
+    deferred, _, _ = await answer(world, start.message, right=True)
+
+    assert deferred.type == 6  # acknowledged in time, the edit follows
+    await deferred.wait_for_update()
+    assert "✅ Right!" in deferred.message["embeds"][0]["description"]
+    assert answer_rows(world) == 1
+    assert world.fake.rejected_requests == []
+
+
+async def test_a_slow_quiz_start_is_deferred_then_sent(world: World, monkeypatch):
+    import cogs.busy
+
+    monkeypatch.setattr(cogs.busy, "DEFER_AFTER", 0.1)
+    start_now = world.bot.quiz.start
+
+    async def slow_start(*args, **kwargs):
+        await asyncio.sleep(0.4)
+        return await start_now(*args, **kwargs)
+
+    monkeypatch.setattr(world.bot.quiz, "start", slow_start)
+    result = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
+
+    assert result.type == 5 and result.ephemeral
+    assert result.embeds[0]["title"] == "Quiz: question 1 of 3"
+    assert world.fake.rejected_requests == []
