@@ -1,7 +1,7 @@
 """The bot's side of the interaction benchmarks: runs in the bot's own process, started by
-`tests/fakediscord/run_bot.py`, so its CPU and its timings are the bot's alone.
+`simulator/run_bot.py`, so its CPU and its timings are the bot's alone.
 
-    python -m tests.fakediscord.run_bot bench._botside:main study|bare DB_PATH STATS_PATH
+    python -m simulator.run_bot bench._botside:main study|bare DB_PATH STATS_PATH
 
 A probe wraps two discord.py functions: `ConnectionState.parse_interaction_create` (the interaction received:
 the gateway frame is decoded and the bot starts on it) and `AsyncWebhookAdapter.request` (every interaction

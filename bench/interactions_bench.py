@@ -5,7 +5,7 @@ bot's side.
     python -m bench.interactions_bench cpu [--members 20] [--rounds 5]
 
 The fake Discord runs here (body validation off: this process then costs well under the bot); the bot runs in
-a child process (`bench/_botside.py`, started through `tests/fakediscord/run_bot.py`) whose CPU and timings
+a child process (`bench/_botside.py`, started through `simulator/run_bot.py`) whose CPU and timings
 are read from inside it, so they are the bot's alone.
 
 `load`: `--members` members, each clicking as soon as its last answer came (a closed loop): answer, Next,
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.fakediscord import FakeDiscord, FakeDiscordError, FakeUser
+from simulator import FakeDiscord, FakeDiscordError, FakeUser
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = 3.0
@@ -200,7 +200,7 @@ class Bot:
         env["PYTHONPATH"] = str(ROOT)
         env.update(self.environment)
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.fakediscord.run_bot", "bench._botside:main", self.kind,
+            sys.executable, "-m", "simulator.run_bot", "bench._botside:main", self.kind,
             str(self.database), str(self.stats_path), env=env, cwd=ROOT)
         before = len(self.fake.command_overwrites)
         deadline = time.monotonic() + 60
