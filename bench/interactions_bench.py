@@ -430,8 +430,18 @@ async def load(args: argparse.Namespace) -> None:
         print_figures(figures)
         if figures.get("skipped"):
             print(f"    {figures['skipped']:,} arrivals found every member waiting (not sent)")
+    lost = unanswered + max(acknowledged - rows, 0)
     print(f"  lost answers over all runs: {unanswered} clicks without any answer, "
           f"{max(acknowledged - rows, 0)} feedbacks shown without their row ({acknowledged:,} shown, {rows:,} rows)")
+    flat, double = runs
+    verdicts = [
+        ("flat out: ≥ 400 interactions/s", flat["per_second"] >= 400),
+        ("flat out: answer-click p99 ≤ 250 ms inside the bot", flat["answer_p99"] <= 0.25),
+        ("flat out: charts p99 ≤ 2 s", flat["chart_p99"] <= 2.0),
+        ("2× the rate: 0 deadline misses", double["deadline_misses"] == 0),
+        ("0 lost answers", lost == 0),
+    ]
+    print("  goals: " + "; ".join(f"{goal}: {'reached' if ok else 'NOT reached'}" for goal, ok in verdicts))
 
 
 # ---- cpu ----------------------------------------------------------------------------------------------------
