@@ -159,26 +159,24 @@ class Driver:
         if state.responded_at is not None:
             outcome.fake_ack = state.responded_at - state.dispatched_at
             outcome.acked_at = state.responded_at
-        outcome.busy = result.type == 4 and BUSY_WORD in (result.content or "").lower()
-        if result.type == 6:  # acknowledged in time, the edit follows: the member waits for it
+        result_type = result.type
+        if result_type == 6:  # acknowledged in time, the edit follows: the member waits for it
             with contextlib.suppress(FakeDiscordError):
                 await result.wait_for_update(timeout=30)
-            if result.message is not None and custom_ids(result.message) != custom_ids(member.message):
-                result_type = 7
-            else:
-                result_type = 6
-        else:
-            result_type = result.type
+        message = result.message  # one read: each is a deep copy of the message in the fake
+        ids = custom_ids(message)
+        if result_type == 6 and message is not None and ids != custom_ids(member.message):
+            result_type = 7
+        outcome.busy = result_type == 4 and BUSY_WORD in ((message or {}).get("content") or "").lower()
         if kind == "answer" and result_type == 4 and not outcome.busy:
             member.answered = True  # "you already answered this one": go on with Next
         if not outcome.busy:
             if kind in ("quiz", "bare"):
-                member.message, member.answered = result.message, False
+                member.message, member.answered = message, False
             elif kind in ("answer", "next", "bare-click") and result_type == 7:
-                member.message = result.message
-                member.answered = kind == "answer" and any(i.startswith("quiz-next:")
-                                                           for i in custom_ids(result.message))
-                if kind == "next" and not any(i.startswith("quiz:") for i in custom_ids(result.message)):
+                member.message = message
+                member.answered = kind == "answer" and any(i.startswith("quiz-next:") for i in ids)
+                if kind == "next" and not any(i.startswith("quiz:") for i in ids):
                     member.message, member.answered = None, False  # the summary: a new quiz next time
         self.outcomes.append(outcome)
         self.history.append(outcome)
@@ -383,6 +381,9 @@ async def load(args: argparse.Namespace) -> None:
             guild = fake.add_guild("Bench chapter")
             channel = fake.add_text_channel(guild, "study")
             members = [Member(fake.add_member(guild, f"member{i}")) for i in range(args.members)]
+            # arrivals at twice the rate need members free to click: the open loop draws from a larger crowd
+            crowd = members + [Member(fake.add_member(guild, f"member{i}"))
+                               for i in range(args.members, args.members * args.crowd)]
             driver = Driver(fake, channel, members, rng)
             options = {}
             if args.chart_processes is not None:
@@ -395,7 +396,8 @@ async def load(args: argparse.Namespace) -> None:
                 await closed_loop(driver, args.warmup, args.progress_share)
                 runs = []
                 before = await bot.stats()
-                for label, rate in (("flat out (closed loop)", None), ("twice the saturation rate (open loop)", 0)):
+                for label, rate in ((f"flat out, {args.members} members (closed loop)", None),
+                                    (f"twice the saturation rate, {len(crowd)} members (open loop)", 0)):
                     driver.outcomes = []
                     fake_cpu = time.process_time()
                     since = max(fake.interactions, default=0)
@@ -406,6 +408,7 @@ async def load(args: argparse.Namespace) -> None:
                     else:
                         rate = 2 * runs[0]["per_second"]
                         label = f"{label}: {rate:.0f} arrivals/s"
+                        driver.members = crowd
                         skipped = await open_loop(driver, args.seconds, args.progress_share, rate)
                     after = await bot.stats()
                     wall = time.monotonic() - started
@@ -532,6 +535,7 @@ def main() -> None:
     p_load.add_argument("--seconds", type=float, default=20)
     p_load.add_argument("--warmup", type=float, default=5)
     p_load.add_argument("--progress-share", type=float, default=0.2)
+    p_load.add_argument("--crowd", type=int, default=5, help="the open loop draws from this many times --members")
     p_load.add_argument("--chart-processes", type=int, help="0: charts in a thread of the bot (default: 1 process)")
     p_load.add_argument("--no-chart-cache", action="store_true")
     p_load.add_argument("--validate-bodies", action="store_true",
