@@ -7,19 +7,26 @@ created it (the snowflake's timestamp) beyond the smallest such delay of the las
 clock difference between Discord and this machine). More than `BUSY_AFTER` seconds behind, and the member is
 answered with one ephemeral line and nothing is done: no answer recorded, no chart drawn. The busy answer
 costs a fraction of the work it replaces, so the queue drains and the deadline holds.
+
+The costly interactions (/quiz, answers, Next, /progress) also take one of `SLOTS` places to work: the rest wait
+for a place without using CPU, and get the busy line if none frees in time. Without that bound, work admitted
+early queued behind everyone else's at the database thread and was late anyway. Work admitted that still runs
+long is acknowledged first (`in_time`), so its answer arrives as an edit or follow-up.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
-BUSY_AFTER = 1.5  # seconds behind; a busy answer must still reach Discord before its 3 s deadline
+BUSY_AFTER = 1.0  # seconds behind; a busy answer must still reach Discord before its 3 s deadline, on a starved CPU too
+SLOTS = 32  # interactions worked on at once; the others wait (without CPU) for a place, or get "busy"
 DEFER_AFTER = 2.0  # seconds after Discord created it: work not done by then is acknowledged first (deferred)
 FLOOR_MINUTES = 10
 BUSY = "⏳ I'm busy right now, so I did nothing with that: please try again in a few seconds."
@@ -27,11 +34,14 @@ T = TypeVar("T")
 
 
 class LoadShedder:
-    def __init__(self, busy_after: float = BUSY_AFTER, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, busy_after: float = BUSY_AFTER, clock: Callable[[], float] = time.time,
+                 slots: int = SLOTS) -> None:
         self.busy_after = busy_after
         self.clock = clock
         self._floors: dict[int, float] = {}  # minute → smallest delay seen in it
         self.shed = 0
+        self.slots = slots
+        self._slots: asyncio.Semaphore | None = None
 
     def delay(self, interaction: discord.Interaction) -> float:
         """Seconds between Discord creating the interaction and now, beyond the usual delay."""
@@ -49,6 +59,31 @@ class LoadShedder:
             self.shed += 1
             return True
         return False
+
+
+    @contextlib.asynccontextmanager
+    async def slot(self, interaction: discord.Interaction) -> AsyncIterator[bool]:
+        """Admission: True once one of `slots` places to work is free, False (answer busy, do nothing) if none
+        frees before the interaction is `busy_after` late. Waiting here costs no CPU, and the work admitted
+        finds short queues (the database thread's above all), so it finishes well inside the deadline."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.slots)
+        remaining = self.busy_after - self.delay(interaction)
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            if self._slots.locked():
+                await asyncio.wait_for(self._slots.acquire(), remaining)
+            else:
+                await self._slots.acquire()  # free: no timer, no task
+        except TimeoutError:
+            self.shed += 1
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._slots.release()
 
 
 def _shedder(interaction: discord.Interaction) -> LoadShedder | None:

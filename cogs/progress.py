@@ -192,6 +192,13 @@ class ProgressCog(commands.Cog):
         if self.bot.charts.backlog >= CHART_BACKLOG:
             await answer_busy(interaction)
             return
+        async with self.bot.shedder.slot(interaction) as admitted:
+            if not admitted:
+                await answer_busy(interaction)
+                return
+            await self._progress(interaction, target)
+
+    async def _progress(self, interaction: discord.Interaction, target: discord.abc.User) -> None:
         # acknowledged before any query: the figures and the chart may take longer than Discord's 3 seconds
         await interaction.response.defer(ephemeral=True, thinking=True)
         service = self.service

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.busy import edit, in_time, send
+from cogs.busy import answer_busy, edit, in_time, send
 from cogs.errors import guarded, send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
@@ -75,6 +75,14 @@ class Quiz(commands.Cog):
     @app_commands.guild_only()
     async def quiz(self, interaction: discord.Interaction, module: str | None = None, topic: str | None = None,
                    count: app_commands.Range[int, 1, 20] = 5, mode: Mode = "mixed") -> None:
+        async with self.bot.shedder.slot(interaction) as admitted:
+            if not admitted:
+                await answer_busy(interaction)
+                return
+            await self._start_quiz(interaction, module, topic, count, mode)
+
+    async def _start_quiz(self, interaction: discord.Interaction, module: str | None, topic: str | None,
+                          count: int, mode: str) -> None:
         module_key, topic_key = self._resolve_scope(module, topic)
         step = await in_time(interaction, self.service.start(
             interaction.guild_id, interaction.user.id, kind="quiz", module=module_key, topic=topic_key, count=count,
@@ -91,6 +99,13 @@ class Quiz(commands.Cog):
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def on_answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
+        async with self.bot.shedder.slot(interaction) as admitted:
+            if not admitted:
+                await answer_busy(interaction)
+                return
+            await self._answer(interaction, session_id, position, choice)
+
+    async def _answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
         try:
             result = await in_time(interaction, self.service.answer(session_id, position, choice,
                                                                     interaction.user.id, self._now()))
@@ -105,6 +120,13 @@ class Quiz(commands.Cog):
         await edit(interaction, embed=embed, view=view)
 
     async def on_next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
+        async with self.bot.shedder.slot(interaction) as admitted:
+            if not admitted:
+                await answer_busy(interaction)
+                return
+            await self._next(interaction, session_id, position)
+
+    async def _next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         now = self._now()
 
         async def next_or_summary() -> tuple[Step | None, Summary | None]:

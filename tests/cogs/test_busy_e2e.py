@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from cogs.busy import BUSY
+from cogs.busy import BUSY, BUSY_AFTER
 from cogs.progress import CHART_BACKLOG
 from tests.cogs.test_quiz_e2e import answer, custom_ids
 from tests.conftest import World
@@ -26,7 +26,7 @@ async def test_an_answer_click_while_the_bot_is_behind_is_answered_busy_and_not_
     assert busy.type == 4 and busy.ephemeral and busy.content == BUSY
     assert answer_rows(world) == 0
     assert world.bot.shedder.shed == 1
-    world.bot.shedder.busy_after = 1.5  # caught up: the same click now counts, once
+    world.bot.shedder.busy_after = BUSY_AFTER  # caught up: the same click now counts, once
     counted, _, _ = await answer(world, start.message, right=True)
     assert "✅ Right!" in counted.embeds[0]["description"]
     assert answer_rows(world) == 1
@@ -120,4 +120,29 @@ async def test_a_slow_quiz_start_is_deferred_then_sent(world: World, monkeypatch
 
     assert result.type == 5 and result.ephemeral
     assert result.embeds[0]["title"] == "Quiz: question 1 of 3"
+    assert world.fake.rejected_requests == []
+
+
+async def test_when_every_place_to_work_is_taken_the_excess_is_answered_busy_in_time(world: World, monkeypatch):
+    from cogs.busy import LoadShedder
+
+    first = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
+    second = await world.fake.slash(world.other, world.channel, "quiz", module="dsp", count=3, mode="new")
+    world.bot.shedder = LoadShedder(busy_after=0.3, slots=1)  # one place to work; 0.3 s is "late"
+    answer_now = world.bot.quiz.answer
+
+    async def slow_answer(*args, **kwargs):
+        await asyncio.sleep(0.6)  # holds the only place longer than the other may wait
+        return await answer_now(*args, **kwargs)
+
+    monkeypatch.setattr(world.bot.quiz, "answer", slow_answer)
+    results = [result for result, _, _ in await asyncio.gather(
+        answer(world, first.message, right=True),
+        answer(world, second.message, right=True, user=world.other))]
+
+    [shed] = [r for r in results if r.type == 4]
+    [counted] = [r for r in results if r is not shed]
+    assert "✅ Right!" in counted.embeds[0]["description"]
+    assert shed.content == BUSY
+    assert answer_rows(world) == 1
     assert world.fake.rejected_requests == []
