@@ -18,6 +18,7 @@ from db.connection import Database
 from scheduling.clock import Clock, SystemClock
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
+from services.contributions import ContributionService
 from services.editions import EditionService
 from services.planning import PlanningService
 from services.quiz import QuizService
@@ -46,6 +47,7 @@ class StudyBot(commands.Bot):
         self.quiz: QuizService | None = None
         self.planning: PlanningService | None = None
         self.editions: EditionService | None = None
+        self.contributions: ContributionService | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
         self.charts = ChartRenderer()  # /progress and /group charts, in a process beside the bot
@@ -61,6 +63,7 @@ class StudyBot(commands.Bot):
         self._db = await Database.open(self.config.database_path)
         self.catalog = QuestionCatalog(self.content, self._db)
         self.editions = EditionService(self._db, self.content, self.config.edition)
+        self.contributions = ContributionService(self._db, self.catalog, self.editions)
         self.quiz = QuizService(self._db, self.catalog,
                                 idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
         self.planning = PlanningService(self._db, self.content, self.config.default_timezone, self.wake_reminders)

@@ -8,6 +8,8 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
+from db.progress import study_lead_role
+
 
 def is_guild_admin(interaction: discord.Interaction) -> bool:
     permissions = interaction.permissions
@@ -26,5 +28,29 @@ def admin_only() -> Callable[[T], T]:
         if not is_guild_admin(interaction):
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
+
+    return app_commands.check(predicate)
+
+
+async def is_organizer(interaction: discord.Interaction) -> bool:
+    """Manage Server (or Administrator), or the server's study-lead role (/admin settings lead-role)."""
+    if interaction.guild_id is None:
+        return False
+    if is_guild_admin(interaction):
+        return True
+    role_id = await study_lead_role(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    roles = getattr(interaction.user, "roles", [])
+    return bool(role_id) and any(role.id == role_id for role in roles)
+
+
+def organizer_only(refusal: str) -> Callable[[T], T]:
+    """Require an organizer at run time (see is_organizer), whatever the server's overrides say."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if await is_organizer(interaction):
+            return True
+        raise app_commands.CheckFailure(refusal)
 
     return app_commands.check(predicate)

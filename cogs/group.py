@@ -14,9 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import is_guild_admin
+from cogs.checks import organizer_only
 from cogs.ui.embeds import BRAND, fit_lines
-from db import progress as records
 from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
 from study.progress import percent
 from study.syllabus import Syllabus
@@ -25,17 +24,8 @@ if TYPE_CHECKING:
     from app.factory import StudyBot
 
 
-async def _organizer(interaction: discord.Interaction) -> bool:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    if is_guild_admin(interaction):
-        return True
-    role_id = await records.study_lead_role(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
-    roles = getattr(interaction.user, "roles", [])
-    if role_id and any(role.id == role_id for role in roles):
-        return True
-    raise app_commands.CheckFailure("Only organizers can see the group: Manage Server or this server's study-lead "
-                                    "role. Nothing was shown.")
+ORGANIZERS_ONLY = ("Only organizers can see the group: Manage Server or this server's study-lead role. "
+                   "Nothing was shown.")
 
 
 def _code(syllabus: Syllabus, key: str) -> str:
@@ -88,7 +78,7 @@ class Group(commands.Cog):
         return {m.id: m.display_name for m in guild.members} if guild else {}
 
     @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
-    @app_commands.check(_organizer)
+    @organizer_only(ORGANIZERS_ONLY)
     async def progress(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.service.group_report(interaction.guild_id, self.bot.clock.now())
@@ -98,7 +88,7 @@ class Group(commands.Cog):
                                         ephemeral=True)
 
     @group.command(name="export", description="One CSV row per member: answers, accuracy, passed, next exam")
-    @app_commands.check(_organizer)
+    @organizer_only(ORGANIZERS_ONLY)
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         count, data = await self.service.group_csv(interaction.guild_id, self.bot.clock.now(),

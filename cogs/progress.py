@@ -37,7 +37,7 @@ TABLE_LABELS = {
     "session_items": "session questions", "reminders": "reminders", "reminder_deliveries": "reminder deliveries",
     "passed_modules": "passed modules", "progress_sharing": "sharing choice", "question_flags": "question flags",
     "daily_answers": "daily question answers", "exams": "exam dates", "member_settings": "settings",
-    "window_members": "exam windows joined",
+    "window_members": "exam windows joined", "question_submissions": "questions you wrote",
 }
 # Charts asked for and not yet drawn: past this, /progress answers "busy" at once instead of queueing (a chart
 # takes a few ms in the renderer's process, so a backlog this long means the machine is saturated)
@@ -319,6 +319,7 @@ class ProgressCog(commands.Cog):
                 content="This confirmation expired; nothing was deleted. Run /forgetme again.", embed=None, view=None)
             return
         counts = await self.service.forget(interaction.guild_id, user_id)
+        self.bot.catalog.invalidate(interaction.guild_id)  # questions they wrote stay, without their name
         deleted = [f"{TABLE_LABELS.get(table, table.replace('_', ' '))}: {n}"
                    for table, n in sorted(counts.items()) if n]
         text = ("Done. Deleted: " + ", ".join(deleted) + "." if deleted

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only
+from cogs.checks import admin_only, organizer_only
 from cogs.ui.embeds import BRAND
 from cogs.ui.quiz_views import question_detail_embed
 from db import question_admin
@@ -19,6 +19,7 @@ from study.question_import import MAX_IMPORT_BYTES, export_csv, export_yaml, par
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
+    from cogs.contribute import Contributions
 
 
 class QuestionAdmin(commands.Cog):
@@ -31,6 +32,10 @@ class QuestionAdmin(commands.Cog):
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
+
+    @property
+    def contributions(self) -> Contributions:
+        return self.bot.get_cog("Contributions")  # type: ignore[return-value]
 
     async def _retirement_key(self, guild_id: int, question_id: str) -> str:
         question_id = question_id.strip()
@@ -99,6 +104,13 @@ class QuestionAdmin(commands.Cog):
         if not changed:
             raise UserInputError(f"`{question_id}` is not retired in this server.")
         await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
+
+    @questions.command(name="review",
+                       description="Questions members wrote, one by one: approve, edit or reject (or study lead)")
+    @organizer_only("Only organizers review questions: Manage Server or this server's study-lead role. "
+                    "Nothing was shown.")
+    async def review(self, interaction: discord.Interaction) -> None:
+        await self.contributions.show_queue(interaction)
 
     @questions.command(name="import", description="Add this server's own questions from a YAML or CSV file")
     @app_commands.describe(file="A .yaml file in the bank's format or a .csv (see content/questions/FORMAT.md)")

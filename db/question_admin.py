@@ -22,11 +22,16 @@ class FlagSummary:
 
 
 async def guild_questions(db: Database, guild_id: int) -> list[Question]:
-    rows = await db.fetch_all("SELECT * FROM guild_questions WHERE guild_id = ? ORDER BY module, id", (guild_id,))
+    """The guild's own questions; one a member wrote carries its author while their approved submission exists."""
+    rows = await db.fetch_all(
+        "SELECT q.*, s.user_id AS author_id FROM guild_questions q LEFT JOIN question_submissions s"
+        " ON s.guild_id = q.guild_id AND s.question_id = q.id AND s.state = 'approved'"
+        " WHERE q.guild_id = ? ORDER BY q.module, q.id", (guild_id,))
     return [
         Question(id=row["id"], module=row["module"], topic=row["topic"], difficulty=row["difficulty"],
                  stem=row["stem"], choices=tuple(json.loads(row["choices"])), answer_index=row["answer_index"],
-                 explanation=row["explanation"], reference=row["reference"])
+                 explanation=row["explanation"], reference=row["reference"], cpim8_module=row["cpim8_module"],
+                 cpim8_topic=row["cpim8_topic"], author_id=row["author_id"])
         for row in rows
     ]
 
@@ -40,13 +45,16 @@ async def import_questions(db: Database, guild_id: int, questions: Sequence[Ques
             existing = {row[0] async for row in cursor}
         await conn.executemany(
             "INSERT INTO guild_questions (guild_id, id, module, topic, difficulty, stem, choices, answer_index,"
-            " explanation, reference, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " explanation, reference, imported_by, imported_at, cpim8_module, cpim8_topic)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, id) DO UPDATE SET module = excluded.module, topic = excluded.topic,"
             " difficulty = excluded.difficulty, stem = excluded.stem, choices = excluded.choices,"
             " answer_index = excluded.answer_index, explanation = excluded.explanation,"
-            " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at",
+            " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at,"
+            " cpim8_module = excluded.cpim8_module, cpim8_topic = excluded.cpim8_topic",
             [(guild_id, q.id, q.module, q.topic, q.difficulty, q.stem, json.dumps(list(q.choices)), q.answer_index,
-              q.explanation, q.reference, imported_by, to_ts(now)) for q in questions],
+              q.explanation, q.reference, imported_by, to_ts(now), q.cpim8_module, q.cpim8_topic)
+             for q in questions],
         )
     updated = sum(1 for q in questions if q.id in existing)
     return len(questions) - updated, updated

@@ -31,6 +31,8 @@ class Question:
     # The same question's place in today's outline (CPIM 8), beside its 2017 `module` and `topic`.
     cpim8_module: str | None = None
     cpim8_topic: str | None = None
+    # A question a member wrote and a lead approved: the author, credited under the question.
+    author_id: int | None = field(default=None, compare=False)
 
     @property
     def answer_letter(self) -> str:

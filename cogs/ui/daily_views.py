@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND
 from cogs.ui.quiz_views import RIGHT, WRONG
 from study.daily import describe_days, find_member, format_time
@@ -99,7 +100,8 @@ def _label(question: Question, syllabus: Syllabus) -> str:
 def _stem_block(question: Question) -> str:
     choices = "\n".join(f"**{LETTERS[i]}.** {choice}" for i, choice in enumerate(question.choices))
     text = f"{question.stem}\n\n{choices}"
-    return text if len(text) <= 3000 else text[:2999] + "…"
+    text = text if len(text) <= 3000 else text[:2999] + "…"
+    return text + credit_line(question.author_id)
 
 
 def _count_line(count: int) -> str:

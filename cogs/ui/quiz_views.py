@@ -13,6 +13,7 @@ import discord
 
 from cogs.busy import ShedWhenBehind
 from cogs.errors import answer_component_error, guarded
+from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from study.questions import LETTERS, Question
 from study.scoring import Summary, weakest_first
@@ -130,7 +131,7 @@ class FlagModal(discord.ui.Modal, title="Flag this question"):
 
 def _stem_block(question: Question) -> str:
     choices = "\n".join(f"**{LETTERS[i]}.** {choice}" for i, choice in enumerate(question.choices))
-    return f"{question.stem}\n\n{choices}"
+    return f"{question.stem}\n\n{choices}{credit_line(question.author_id)}"
 
 
 def _topic_line(step: Step, syllabus) -> str:
