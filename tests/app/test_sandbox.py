@@ -125,3 +125,84 @@ async def test_what_discord_would_refuse_is_refused_at_once(page_api: Any) -> No
     assert status == 400 and "whole number" in body["error"]
     status, body = await page_api.post("/ui/clock", {"step": "back"})
     assert status == 400
+
+
+#: sample values for required options, by command; every other command needs none
+SAMPLES: dict[str, dict[str, str]] = {
+    "admin fees add": {"effective": "2026-01-01", "member": "150", "non_member": "200", "source": "ASCM list"},
+    "admin fees remove": {"effective": "2026-01-01"},
+    "admin window add": {"name": "Winter window", "start": "+5", "end": "+40"},
+    "admin window remove": {"name": "Winter window"},
+    "admin settings edition": {"edition": "cpim-2017"},
+    "admin settings timezone": {"zone": "Europe/Berlin"},
+    "admin settings nudges": {"days": "30,7,1"},
+    "admin settings announcements": {"channel": "#general"},
+    "daily setup": {"channel": "#daily-question", "time": "08:00", "timezone": "UTC"},
+    "exam set": {"module": "mpr", "date": "+30"},
+    "exam cancel": {"module": "mpr"},
+    "exam nudges": {"days": "default"},
+    "passed add": {"module": "bscm", "date": "-10"},
+    "passed remove": {"module": "bscm"},
+    "progress-sharing": {"share": "on"},
+    "questions show": {"question_id": "@question"},
+    "questions retire": {"question_id": "@question"},
+    "questions restore": {"question_id": "@question"},
+    "questions import": {"file": "@file"},
+    "remind study": {"at": "19:30"},
+    "remind me": {"when": "in 2 hours", "text": "Review MRP"},
+    "remind cancel": {"reminder": "1"},
+    "timezone set": {"zone": "Europe/Paris"},
+    "window join": {"name": "Winter window"},
+    "window leave": {"name": "Winter window"},
+}
+LAST = ("window leave", "admin window remove", "exam cancel", "passed remove", "admin fees remove", "forgetme")
+
+
+async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: Content) -> None:
+    """The organizer runs every command /help lists, through the page's API; the bot answers each one."""
+    import base64
+
+    state = await page_api.get("/ui/state")
+    olivia = state["members"][0]["id"]
+    channels = {f"#{c['name']}": c["id"] for c in state["channels"]}
+    general = channels["#general"]
+    today = dt.datetime.fromisoformat(state["clock"]["now"]).date()
+    question = next(iter(content.bank.questions))
+
+    async def shown() -> list[Any]:
+        return (await page_api.get("/ui/messages", viewer=olivia, channel=general))["messages"]
+
+    async def run(name: str, options: dict[str, Any]) -> dict[str, Any]:
+        before = len(await shown())
+        status, body = await page_api.post("/ui/command", {"viewer": olivia, "channel": general, "name": name,
+                                                           "options": options})
+        assert status == 200, (name, body)
+
+        async def answered() -> Any:
+            messages = await shown()
+            done = len(messages) > before and not messages[-1]["flags"] & 128  # 128: still "thinking…"
+            return messages[-1] if done else None
+
+        return await _wait_for(answered)
+
+    listed_embed = (await run("help", {}))["embeds"][0]
+    listed = [line.split("`")[1].lstrip("/") for field in listed_embed["fields"]
+              for line in field["value"].splitlines() if line.startswith("`/")]
+    assert len(listed) > 30
+    ordered = [name for name in listed if name not in LAST] + [name for name in LAST if name in listed]
+    for name in ordered:
+        options: dict[str, Any] = {}
+        for key, value in SAMPLES.get(name, {}).items():
+            if value.startswith(("+", "-")) and value[1:].isdigit():
+                value = (today + dt.timedelta(days=int(value))).isoformat()
+            elif value in channels:
+                value = channels[value]
+            elif value == "@question":
+                value = question
+            options[key] = value if value != "@file" else {
+                "filename": "mine.yaml", "data": base64.b64encode(b"module: bscm\nquestions: []\n").decode()}
+        reply = await run(name, options)
+        text = reply["content"] + " ".join(e.get("description") or "" for e in reply["embeds"])
+        assert "Something went wrong on my side" not in text, (name, text)
+    notices = (await page_api.get("/ui/messages", viewer=olivia, channel=general))["notices"]
+    assert notices == [], notices
