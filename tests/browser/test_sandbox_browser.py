@@ -181,10 +181,10 @@ def test_page_is_up_within_fifteen_seconds(page: Any, sandbox: dict[str, Any]) -
 def test_quiz_answer_shows_the_explanation(page: Any) -> None:
     act_as(page, "Ben")
     open_channel(page, "general")
-    message = run(page, "quiz", count="3")
-    assert "Quiz: question 1 of 3" in message.inner_text()
+    message = run(page, "quiz", count="10")
+    assert "Quiz: question 1 of 10" in message.inner_text()
     assert "Only you can see this" in message.inner_text()
-    for _ in range(3):  # answer A until one is missed, so /export anki has something to export
+    for _ in range(9):  # answer A until one is missed, so /export anki has something to export
         message.locator("button", has_text=re.compile(r"^A$")).click()
         page.wait_for_function("() => document.querySelector('#messages li.msg:last-child').innerText.includes('Why:')")
         text = message.inner_text()
@@ -195,6 +195,15 @@ def test_quiz_answer_shows_the_explanation(page: Any) -> None:
         page.wait_for_function("() => !document.querySelector('#messages li.msg:last-child').innerText"
                                ".includes('Why:')")
     shot(page, "quiz")
+    # the flag button opens the bot's modal as a form
+    message.locator("button", has_text="Flag this question").click()
+    page.wait_for_selector("#modal[open]")
+    assert page.inner_text("#modal-title") == "Flag this question"
+    page.fill("#modal-fields textarea", "The stem could name the planning horizon.")
+    shot(page, "flag-modal")
+    page.click("#modal-submit")
+    page.wait_for_function("() => !document.querySelector('#modal').open")
+    page.wait_for_function("() => document.querySelector('#messages').innerText.includes('is flagged for the admins')")
 
 
 def test_daily_post_appears_and_counts_answers(page: Any) -> None:
