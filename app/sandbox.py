@@ -248,6 +248,7 @@ def run_sandbox(config: Config, content: Content, *, data_dir: Path, port: int, 
         remove_database(path)
     sandbox_config = dataclasses.replace(config, token="sandbox", dev_guild_id=None, database_path=path)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("discord.client").setLevel(logging.ERROR)  # no voice here: its missing-library warnings
     try:
         asyncio.run(serve(sandbox_config, content, port=port, demo=demo))
     except KeyboardInterrupt:

@@ -60,6 +60,10 @@ class ClockControl(Protocol):
         return one line saying what happened."""
         ...
 
+    async def next_scheduled(self) -> dt.datetime | None:
+        """When the bot has something to do next (None: nothing scheduled)."""
+        ...
+
 
 @dataclass
 class Notice:
@@ -178,12 +182,15 @@ class WebUI:
             "members": members,
             "names": names,
             "commands": self._commands(),
-            "clock": self._clock_json(),
+            "clock": await self._clock_json(),
         })
 
-    def _clock_json(self) -> JSONDict:
+    async def _clock_json(self) -> JSONDict:
         now = self.clock.now()
-        return {"now": now.isoformat(), "label": now.strftime("%a %Y-%m-%d %H:%M UTC")}
+        upcoming = await self.clock.next_scheduled()
+        return {"now": now.isoformat(), "label": now.strftime("%a %Y-%m-%d %H:%M UTC"),
+                "next": None if upcoming is None else upcoming.isoformat(),
+                "next_label": None if upcoming is None else upcoming.strftime("%a %H:%M UTC")}
 
     async def _messages(self, request: web.Request) -> web.Response:
         user = self._member(request.query.get("viewer"))
@@ -202,7 +209,7 @@ class WebUI:
             "messages": visible[-MESSAGE_LIMIT:],
             "modals": modals,
             "notices": notices,
-            "clock": self._clock_json(),
+            "clock": await self._clock_json(),
         })
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
@@ -383,7 +390,7 @@ class WebUI:
             raise HTTPError(400, 0, "step: hour, day or next")
         said = await self.clock.advance(step)
         self.changed()
-        return _json({"said": said, "clock": self._clock_json()})
+        return _json({"said": said, "clock": await self._clock_json()})
 
 @web.middleware
 async def _errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]

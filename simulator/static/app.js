@@ -519,6 +519,10 @@ function showClock(clock) {
   const node = $("#clock-now");
   node.textContent = clock.label;
   node.setAttribute("datetime", clock.now);
+  const next = $("#clock button[data-step='next']");
+  next.title = clock.next ? `Move the clock to ${clock.next_label}, when the bot has something to do next`
+    : "Nothing is scheduled yet";
+  next.textContent = clock.next ? `Next: ${clock.next_label}` : "Next scheduled";
 }
 
 async function refreshMessages(scroll) {
