@@ -134,6 +134,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "admin window add": {"name": "Winter window", "start": "+5", "end": "+40"},
     "admin window remove": {"name": "Winter window"},
     "admin settings edition": {"edition": "cpim-2017"},
+    "contribute": {"module": "bscm", "topic": "@autocomplete"},
     "admin settings timezone": {"zone": "Europe/Berlin"},
     "admin settings nudges": {"days": "30,7,1"},
     "admin settings announcements": {"channel": "#general"},
@@ -179,7 +180,12 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
         assert status == 200, (name, body)
 
         async def answered() -> Any:
-            messages = await shown()
+            seen = await page_api.get("/ui/messages", viewer=olivia, channel=general)
+            messages = seen["messages"]
+            if seen["modals"]:  # the bot answered with a form: the page shows it; close it unanswered
+                modal = seen["modals"][-1]
+                await page_api.post("/ui/modal/close", {"viewer": olivia, "interaction": modal["interaction"]})
+                return {"content": modal["modal"]["title"], "embeds": []}
             done = len(messages) > before and not messages[-1]["flags"] & 128  # 128: still "thinking…"
             return messages[-1] if done else None
 
@@ -199,6 +205,10 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
                 value = channels[value]
             elif value == "@question":
                 value = question
+            elif value == "@autocomplete":  # what the bot offers for it, as a person would pick
+                _, offered = await page_api.post("/ui/autocomplete", {
+                    "viewer": olivia, "channel": general, "name": name, "focused": key, "options": options})
+                value = offered["choices"][0]["value"]
             options[key] = value if value != "@file" else {
                 "filename": "mine.yaml", "data": base64.b64encode(b"module: bscm\nquestions: []\n").decode()}
         reply = await run(name, options)
