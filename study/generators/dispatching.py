@@ -250,6 +250,6 @@ FAMILIES = (
         draw_spt,
         render_spt,
         cpim8_module="schedules",
-        cpim8_topic="scheduling-techniques",
+        cpim8_topic="dispatching-and-control",
     ),
 )

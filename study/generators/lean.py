@@ -264,9 +264,17 @@ def render_balance(p: Mapping[str, Any]) -> Draft:
         Wrong(pct(flip(total / (n * takt))), "uses the takt time instead of the actual cycle time"),
         Wrong(pct(1 - value), f"gives the {'balance delay' if ask == 'efficiency' else 'efficiency'} instead"),
         Wrong(pct(flip(total / (tasks * cycle))), "multiplies the cycle time by the number of tasks, not stations"),
-        Wrong(pct(flip(min(loads) / cycle)), "divides the shortest station time by the longest"),
         Wrong(pct(flip(sum(loads) / n / takt)), "divides the average station time by the takt time"),
     ]
+    fewest = math.ceil(total / takt)
+    if fewest < n:
+        wrong.insert(
+            2,
+            Wrong(
+                pct(flip(total / (fewest * cycle))),
+                "uses the theoretical minimum number of stations (total time / takt, rounded up), not the actual",
+            ),
+        )
     params = {**p, "station_times": loads, "cycle_seconds": cycle, "answer": rounded(100 * value, 1)}
     fallbacks = near_misses(value, pct, step=0.02, low=0.001, high=0.999)
     return Draft(stem, pct(value), solution, tuple(wrong), fallbacks, params, "medium", Key(value, pct, 0.001))

@@ -209,9 +209,10 @@ def render_foq(p: Mapping[str, Any]) -> Draft:
                 "ignores the scheduled receipt",
             ),
             Wrong(_periods([t for t in _releases(l4l, lt) if t >= 1]), "plans lot-for-lot instead of fixed lots"),
-            Wrong(_periods([t - 1 for t in releases if t > 1]), "offsets one period too far"),
             Wrong(_periods(releases[:1]), "stops after the first planned order"),
         ]
+        if releases[0] > 1:
+            wrong.append(Wrong(_periods([t - 1 for t in releases]), "offsets one period too far"))
         fallbacks = tuple(_periods(sorted({*releases, t})) for t in range(1, n + 1) if t not in releases) + tuple(
             _periods([t for t in releases if t != drop]) for drop in releases
         )
