@@ -353,13 +353,14 @@ def render_safety_lead_time(p: Mapping[str, Any]) -> Draft:
         f"Projected on hand: {poh}, so period {need} is the first short ({quantity} units). Due date = {need} − "
         f"{slt} = {due}; release = {due} − {lt} = {release}. {_timing(release, due)}."
     )
-    wrong = (
-        Wrong(_timing(need - lt, need), "ignores the safety lead time"),
-        Wrong(_timing(release, need), "releases early but keeps the original due date, inflating the lead time"),
-        Wrong(_timing(need - lt, due), "moves the due date but not the release, shortening the lead time"),
-        Wrong(_timing(release - slt, due - slt), "applies the safety lead time twice"),
-        Wrong(_timing(release + 1, due), "offsets the lead time one period short"),
+    timings = (
+        (need - lt, need, "ignores the safety lead time"),
+        (release, need, "releases early but keeps the original due date, inflating the lead time"),
+        (need - lt, due, "moves the due date but not the release, shortening the lead time"),
+        (release - slt, due - slt, "applies the safety lead time twice"),
+        (release + 1, due, "offsets the lead time one period short"),
     )
+    wrong = tuple(Wrong(_timing(r, d), why) for r, d, why in timings if r >= 1)
     fallbacks = tuple(_timing(r, d) for r in range(1, n) for d in range(r + 1, n + 1))
     params = {**p, "need_period": need, "release_quantity": quantity, "answer": [release, due]}
     return Draft(stem, _timing(release, due), solution, wrong, fallbacks, params, "medium")
