@@ -152,6 +152,15 @@ def approx(x: float, places: int = 0, fmt: Callable[[float, int], str] | None = 
     return f"{show(x, places + 8)} ≈ {show(x, places)}"
 
 
+def up_detail(x: float, places: int = 2) -> str:
+    """The detail of a value about to be rounded up, with enough decimals (at least `places`) to show it
+    lies above the whole number below: '157.001' rather than '157.00, rounded up to 158'."""
+    low = math.floor(round(x, 6))
+    while places < 8 and rounded(x, places) <= low < x:
+        places += 1
+    return num(x, places)
+
+
 def qty(x: float, unit: str = "units", places: int = 0) -> str:
     return f"{num(x, places)} {unit}"
 

@@ -23,6 +23,7 @@ from study.generators._core import (
     qty,
     rounded,
     steps,
+    up_detail,
 )
 
 
@@ -51,7 +52,7 @@ def render_break_even(p: Mapping[str, Any]) -> Draft:
     )
     solution = (
         f"Contribution margin = {money(price)} − {money(var)} = {money(margin)} per unit. Break-even = "
-        f"{money(fixed, 0)} / {money(margin)} = {num(raw, 2)}, rounded up to {num(answer)} units."
+        f"{money(fixed, 0)} / {money(margin)} = {up_detail(raw)}, rounded up to {num(answer)} units."
     )
     wrong = (
         Wrong(qty(math.ceil(fixed / price)), "divides fixed costs by the price, ignoring variable cost"),

@@ -22,6 +22,7 @@ from study.generators._core import (
     pct,
     plain,
     rounded,
+    up_detail,
 )
 
 DAY_LEAD_TIMES = (0.5, 1, 1.5, 2, 2.5, 3, 4, 5)
@@ -72,7 +73,7 @@ def render_kanban(p: Mapping[str, Any]) -> Draft:
         "kanbans = D × L × (1 + α) / C, how many kanbans are needed? Round up to a whole kanban."
     )
     solution = (
-        f"{num(d)} × {plain(lt)} × {plain(1 + a / 100)} / {c} = {num(float(raw), 3)}, rounded up to "
+        f"{num(d)} × {plain(lt)} × {plain(1 + a / 100)} / {c} = {up_detail(float(raw), 3)}, rounded up to "
         f"{answer} kanbans. Rounding down would leave the loop short of parts."
     )
     wrong = (
@@ -186,7 +187,7 @@ def render_takt(p: Mapping[str, Any]) -> Draft:
         "minimum number of workstations (work content / takt time, rounded up)?"
     )
     solution = (
-        f"{takt_work}. Stations = {num(work)} / {num(takt, 2)} = {num(work / takt, 3)}, rounded up to "
+        f"{takt_work}. Stations = {num(work)} / {num(takt, 2)} = {up_detail(work / takt, 3)}, rounded up to "
         f"{answer}."
     )
     wrong = [

@@ -26,6 +26,7 @@ from study.generators._core import (
     rounded,
     steps,
     table,
+    up_detail,
 )
 
 # --- capacity cushion ------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def render_cushion(p: Mapping[str, Any]) -> Draft:
     solution = (
         f"Cushion = 1 − average demand / capacity, so capacity = average demand / (1 − cushion) = "
         f"{num(average)} / (1 − {plain(target / 100)}) = {num(average)} / {plain(1 - target / 100)} = "
-        f"{num(float(raw), 2)}, rounded up to {amount(answer)}."
+        f"{up_detail(float(raw))}, rounded up to {amount(answer)}."
     )
     wrong = (
         Wrong(
@@ -194,7 +195,7 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
         stem = f"{facts} At what annual volume do the two options cost the same? Round up to a whole unit."
         solution = (
             f"At break-even F + vQ = pQ, so Q = F / (p − v) = {money(fixed, 0)} / ({money(price)} − {money(var)}) "
-            f"= {money(fixed, 0)} / {money(margin)} = {num(float(raw), 2)}, rounded up to {qty(answer)}. The "
+            f"= {money(fixed, 0)} / {money(margin)} = {up_detail(float(raw))}, rounded up to {qty(answer)}. The "
             f"allocated overhead is paid either way, so it is not relevant. Above {qty(answer)} making is cheaper."
         )
         wrong = (
