@@ -124,18 +124,35 @@ class ShedWhenBehind:
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, budget: float | None = None) -> T:
     """`work`'s result; if it is not ready `budget` seconds after Discord created the interaction (a long
     queue for the database, a starved CPU), the interaction is acknowledged first (deferred, ephemeral for a
-    command) so the answer that follows is not refused. Reply with `send` or `edit` below, which know."""
+    command) so the answer that follows is not refused. Reply with `send` or `edit` below, which know.
+
+    A timer, not a task per click: the click path pays for a deferral only when one is needed. The timer's
+    callback runs on the loop, so either it started the deferral (awaited here before anything is sent) or
+    it is cancelled: the bot never sends two acknowledgements."""
     budget = DEFER_AFTER if budget is None else budget
     shedder = _shedder(interaction)
     late = shedder.delay(interaction) if shedder is not None else 0.0
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=max(budget - late, 0.0))
-    if not done and not interaction.response.is_done():
-        if interaction.type is discord.InteractionType.component:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-    return await task
+    loop = asyncio.get_running_loop()
+    deferral: list[asyncio.Task[None]] = []
+
+    def defer() -> None:
+        if not interaction.response.is_done():
+            deferral.append(loop.create_task(_defer(interaction)))
+
+    timer = loop.call_later(max(budget - late, 0.0), defer)
+    try:
+        return await work
+    finally:
+        timer.cancel()
+        if deferral:
+            await deferral[0]
+
+
+async def _defer(interaction: discord.Interaction) -> None:
+    if interaction.type is discord.InteractionType.component:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 async def send(interaction: discord.Interaction, **message: Any) -> None:
