@@ -8,7 +8,8 @@ the gateway frame is decoded and the bot starts on it) and `AsyncWebhookAdapter.
 callback, follow-up and edit of the original: the response sent). Times are `time.perf_counter()` in this
 process, keyed by the interaction token. SIGUSR1 writes what was collected since the last SIGUSR1 to
 STATS_PATH (JSON, written to a temporary name and renamed) with the CPU figures of this moment: process CPU,
-the main thread's (the event loop's core) and the children's (a chart process pool). SIGTERM closes the bot.
+the main thread's (the event loop's core) and the children's (a chart process pool). SIGTERM closes the bot;
+SIGUSR2 makes the study bot answer everything "busy" (and back), to measure the busy path.
 BENCH_CHART_PROCESSES=0 draws charts in a thread instead of the process pool, BENCH_CHART_CACHE=0 turns the
 chart cache off: the options compared. With BENCH_PROFILE=FILE in the environment, cProfile records the main
 thread from the first SIGUSR1 (after start-up) and writes FILE at the end.
@@ -164,6 +165,13 @@ async def run(kind: str, database: str, stats: str, profiler: cProfile.Profile |
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGUSR1, probe.dump, stats)
     loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
+    if kind == "study":  # SIGUSR2: every interaction now looks late (the busy path's cost); again: back to normal
+        def toggle_behind() -> None:
+            bot.shedder.busy_after = -1.0 if bot.shedder.busy_after >= 0 else BUSY_AFTER
+
+        from cogs.busy import BUSY_AFTER
+
+        loop.add_signal_handler(signal.SIGUSR2, toggle_behind)
     async with bot:
         await bot.start(os.environ.get("FAKE_DISCORD_TOKEN", "bench-token"))
 
