@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from app.config import Config
 from cogs import extension_names
-from cogs.busy import LoadShedder, StudyTree
+from cogs.busy import LoadShedder, StudyTree, shed_at_the_gateway
 from cogs.errors import on_app_command_error
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
@@ -50,6 +50,7 @@ class StudyBot(commands.Bot):
         self.contributions: ContributionService | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
+        shed_at_the_gateway(self)
         self.charts = ChartRenderer()  # /progress and /group charts, in a process beside the bot
         self.tree.on_error = on_app_command_error
 
