@@ -11,6 +11,7 @@ from discord.ext import commands
 from cogs.checks import admin_only
 from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
+from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText
 from db import fees as fee_records
 from db import planning as planning_records
 from db import progress as progress_records
@@ -56,8 +57,9 @@ class Admin(commands.Cog):
         bundle="Optional: the bundle price (learning system + exam) for members",
     )
     @admin_only()
-    async def fees_add(self, interaction: discord.Interaction, effective: str, member: int, non_member: int,
-                       source: str, currency: str = "USD", bundle: int | None = None) -> None:
+    async def fees_add(self, interaction: discord.Interaction, effective: DateText, member: int,
+                       non_member: int, source: SourceText, currency: CurrencyText = "USD",
+                       bundle: int | None = None) -> None:
         day = parse_date(effective)
         currency = currency.strip().upper()
         validate_fee_input(member, non_member, day, self.bot.clock.now().date(), currency)
@@ -101,7 +103,7 @@ class Admin(commands.Cog):
     @fees.command(name="remove", description="Remove this server's fee entry for a date (server's edition)")
     @app_commands.describe(effective="The entry's effective date, YYYY-MM-DD")
     @admin_only()
-    async def fees_remove(self, interaction: discord.Interaction, effective: str) -> None:
+    async def fees_remove(self, interaction: discord.Interaction, effective: DateText) -> None:
         day = parse_date(effective)
         edition = await self.bot.editions.edition_for(interaction.guild_id)
         removed = await fee_records.remove_fee_entry(self.bot.db, interaction.guild_id, day, edition.key)
@@ -126,7 +128,7 @@ class Admin(commands.Cog):
     @settings.command(name="timezone", description="The server's default time zone for members who set none")
     @app_commands.autocomplete(zone=timezone_autocomplete)
     @admin_only()
-    async def settings_timezone(self, interaction: discord.Interaction, zone: str) -> None:
+    async def settings_timezone(self, interaction: discord.Interaction, zone: ZoneText) -> None:
         zone = validate_timezone(zone)
         await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
                                                   timezone=zone)
@@ -134,7 +136,7 @@ class Admin(commands.Cog):
 
     @settings.command(name="nudges", description="Default days before an exam to DM members, e.g. 30,14,7,3,1,0")
     @admin_only()
-    async def settings_nudges(self, interaction: discord.Interaction, days: str) -> None:
+    async def settings_nudges(self, interaction: discord.Interaction, days: DaysText) -> None:
         offsets = parse_offsets(days)
         await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
                                                   nudge_offsets=offsets)
@@ -172,8 +174,8 @@ class Admin(commands.Cog):
 
     @window.command(name="add", description="Add an exam window (dates YYYY-MM-DD, modules e.g. 'bscm,mpr' or all)")
     @admin_only()
-    async def window_add(self, interaction: discord.Interaction, name: str, start: str, end: str,
-                         modules: str = "all") -> None:
+    async def window_add(self, interaction: discord.Interaction, name: WindowName, start: DateText,
+                         end: DateText, modules: ModulesText = "all") -> None:
         window = await self.bot.planning.add_window(interaction.guild_id, interaction.user.id, name, start, end,
                                                     modules, self.bot.clock.now())
         await interaction.response.send_message(
@@ -182,7 +184,7 @@ class Admin(commands.Cog):
 
     @window.command(name="remove", description="Remove an exam window and its reminders")
     @admin_only()
-    async def window_remove(self, interaction: discord.Interaction, name: str) -> None:
+    async def window_remove(self, interaction: discord.Interaction, name: WindowName) -> None:
         window = await self.bot.planning.remove_window(interaction.guild_id, name)
         await interaction.response.send_message(f"Removed exam window **{window.name}**.", ephemeral=True)
 

@@ -23,6 +23,7 @@ from cogs.checks import admin_only
 from cogs.errors import send_ephemeral
 from cogs.ui import daily_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
+from cogs.ui.limits import DateText, DaysText, KeyText, ModulesText, ZoneText
 from db.daily import DailySettings, Post
 from scheduling.daily_scheduler import DailyScheduler, next_post_time
 from services.daily import LEADERBOARD_PAGE, DailyService, ScheduleInput
@@ -384,9 +385,10 @@ class Daily(commands.Cog):
         "with the first question of each week")
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     @admin_only()
-    async def setup_(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str, timezone: str,
-                     modules: str | None = None, reveal_after: app_commands.Range[int, 1, 72] = 12,
-                     days: str = "daily", explain: Literal["after the reveal", "at once"] = "after the reveal",
+    async def setup_(self, interaction: discord.Interaction, channel: discord.TextChannel, time: DateText,
+                     timezone: ZoneText, modules: ModulesText | None = None,
+                     reveal_after: app_commands.Range[int, 1, 72] = 12,
+                     days: DaysText = "daily", explain: Literal["after the reveal", "at once"] = "after the reveal",
                      repeat_window: app_commands.Range[int, 1, 3650] = 60, weekly_summary: bool = False) -> None:
         now = self._now()
         settings = self.service.check_schedule(
@@ -469,7 +471,7 @@ class Daily(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete)
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, period: Period = "week",
-                          module: str | None = None) -> None:
+                          module: KeyText | None = None) -> None:
         embed, view = await self._leaderboard(interaction, period, module, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord import app_commands
 
+from cogs.ui.limits import excerpt, fit_content
 from study.errors import UserInputError
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def describe_error(error: app_commands.AppCommandError) -> tuple[str, bool]:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s.", False
     if isinstance(error, app_commands.TransformerError):
-        return f"'{error.value}' is not a valid value for that option.", False
+        return f"'{excerpt(str(error.value))}' is not a valid value for that option.", False
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You cannot use this command here.", False
     if isinstance(error, app_commands.CommandNotFound):
@@ -40,6 +41,8 @@ def describe_error(error: app_commands.AppCommandError) -> tuple[str, bool]:
 
 
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """A private answer, cut to Discord's 2,000 characters (an error may repeat what the member typed)."""
+    message = fit_content(message) or "…"
     if interaction.response.is_done():
         await interaction.followup.send(message, ephemeral=True)
     else:

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from cogs.ui import embeds
 from cogs.ui.autocomplete import module_autocomplete
+from cogs.ui.limits import KeyText
 from db import fees as fee_records
 from db import progress as progress_records
 from study.editions import Edition
@@ -37,7 +38,7 @@ class Info(commands.Cog):
     @app_commands.command(name="modules", description="The server's CPIM modules, or one module's topics")
     @app_commands.describe(module="A module to list the topics of")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def modules(self, interaction: discord.Interaction, module: str | None = None) -> None:
+    async def modules(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
         edition = await self.bot.editions.edition_for(interaction.guild_id)
         syllabus = edition.syllabus
         if module is None:
@@ -52,7 +53,7 @@ class Info(commands.Cog):
     @app_commands.command(name="fees", description="Exam fees: per module (CPIM 2017) or the one exam (CPIM 8)")
     @app_commands.describe(module="Show the fee for one module (CPIM 2017)", membership="Member, non-member or both")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def fees(self, interaction: discord.Interaction, module: str | None = None,
+    async def fees(self, interaction: discord.Interaction, module: KeyText | None = None,
                    membership: Membership = "both") -> None:
         edition = await self.bot.editions.edition_for(interaction.guild_id)
         if edition.single_exam:

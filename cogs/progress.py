@@ -21,6 +21,7 @@ from cogs.checks import is_guild_admin
 from cogs.errors import send_ephemeral
 from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.embeds import BRAND, WARNING, fit_lines
+from cogs.ui.limits import DateText, KeyText
 from services.progress import ProgressService
 from study.errors import UserInputError
 from study.fees import parse_date
@@ -227,7 +228,7 @@ class ProgressCog(commands.Cog):
     @passed.command(name="add", description="Record a module you passed")
     @app_commands.describe(module="The module", date="The day you passed, YYYY-MM-DD")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def passed_add(self, interaction: discord.Interaction, module: str, date: str) -> None:
+    async def passed_add(self, interaction: discord.Interaction, module: KeyText, date: DateText) -> None:
         key = self._module(module)
         day = parse_date(date)
         new = await self.service.mark_passed(interaction.guild_id, interaction.user.id, key, day, self._now())
@@ -241,7 +242,7 @@ class ProgressCog(commands.Cog):
     @passed.command(name="remove", description="Remove a module from your passed list")
     @app_commands.describe(module="The module")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def passed_remove(self, interaction: discord.Interaction, module: str) -> None:
+    async def passed_remove(self, interaction: discord.Interaction, module: KeyText) -> None:
         key = self._module(module)
         code = self.bot.content.syllabus.module(key).code
         if not await self.service.unmark_passed(interaction.guild_id, interaction.user.id, key):

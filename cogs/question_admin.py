@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.checks import admin_only, organizer_only
 from cogs.ui.embeds import BRAND
+from cogs.ui.limits import KeyText, excerpt, fit_content, fit_embed
 from cogs.ui.quiz_views import question_detail_embed
 from db import question_admin
 from study.content_errors import ContentError
@@ -41,7 +42,7 @@ class QuestionAdmin(commands.Cog):
         question_id = question_id.strip()
         key = self.bot.catalog.retirement_key(question_id)
         if key is None or (not key.startswith("gen:") and await self.bot.catalog.get(guild_id, key) is None):
-            raise UserInputError(f"There is no question `{question_id}`; ids look like `dsp-lot-004`, or "
+            raise UserInputError(f"There is no question `{excerpt(question_id)}`; ids look like `dsp-lot-004`, or "
                                  f"`gen:eoq` for a whole calculation family.")
         return key
 
@@ -70,21 +71,21 @@ class QuestionAdmin(commands.Cog):
             shown += 1
         if shown < len(flags):
             embed.set_footer(text=f"…and {len(flags) - shown} more flagged question(s)")
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
 
     @questions.command(name="show", description="A question exactly as members see it, with answer and explanation")
     @app_commands.describe(question_id="The id, e.g. dsp-lot-004 or gen:eoq:12345 (from a flag or a quiz footer)")
     @admin_only()
-    async def show(self, interaction: discord.Interaction, question_id: str) -> None:
+    async def show(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         question = await self.bot.catalog.get(interaction.guild_id, question_id.strip())
         if question is None:
-            raise UserInputError(f"There is no question `{question_id}`.")
-        await interaction.response.send_message(embed=question_detail_embed(question), ephemeral=True)
+            raise UserInputError(f"There is no question `{excerpt(question_id)}`.")
+        await interaction.response.send_message(embed=fit_embed(question_detail_embed(question)), ephemeral=True)
 
     @questions.command(name="retire", description="Stop asking a question in this server")
     @app_commands.describe(question_id="The question's id, e.g. dsp-lot-004 (or gen:<family> for a generator)")
     @admin_only()
-    async def retire(self, interaction: discord.Interaction, question_id: str) -> None:
+    async def retire(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         key = await self._retirement_key(interaction.guild_id, question_id)
         changed = await question_admin.retire(self.bot.db, interaction.guild_id, key, interaction.user.id,
                                               self.bot.clock.now())
@@ -97,12 +98,12 @@ class QuestionAdmin(commands.Cog):
     @questions.command(name="restore", description="Ask a retired question again")
     @app_commands.describe(question_id="The retired question's id")
     @admin_only()
-    async def restore(self, interaction: discord.Interaction, question_id: str) -> None:
+    async def restore(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         key = self.bot.catalog.retirement_key(question_id.strip()) or question_id.strip()
         changed = await question_admin.restore(self.bot.db, interaction.guild_id, key)
         self.bot.catalog.invalidate(interaction.guild_id)
         if not changed:
-            raise UserInputError(f"`{question_id}` is not retired in this server.")
+            raise UserInputError(f"`{excerpt(question_id)}` is not retired in this server.")
         await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
 
     @questions.command(name="review",
@@ -127,9 +128,8 @@ class QuestionAdmin(commands.Cog):
         except ContentError as error:
             lines = "\n".join(f"• {problem}" for problem in error.problems[:15])
             more = f"\n…and {len(error.problems) - 15} more" if len(error.problems) > 15 else ""
-            await interaction.followup.send(
-                f"Nothing was imported: {len(error.problems)} problem(s) in {file.filename}.\n{lines}{more}"[:2000],
-                ephemeral=True)
+            heading = f"Nothing was imported: {len(error.problems)} problem(s) in {file.filename}."
+            await interaction.followup.send(fit_content(f"{heading}\n{lines}{more}"), ephemeral=True)
             return
         added, updated = await question_admin.import_questions(self.bot.db, interaction.guild_id, questions,
                                                                interaction.user.id, self.bot.clock.now())

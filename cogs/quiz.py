@@ -14,6 +14,7 @@ from cogs.busy import answer_busy, edit, in_time, send
 from cogs.errors import guarded, send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
+from cogs.ui.limits import KeyText
 from db import question_admin
 from services.quiz import ExamTimeUp, QuizService, SessionClosed, Step
 from study.scoring import Summary, weakest_first
@@ -73,7 +74,8 @@ class Quiz(commands.Cog):
                            mode="new, review (due cards), weakest (your weakest topic) or mixed")
     @app_commands.autocomplete(module=module_autocomplete, topic=topic_autocomplete)
     @app_commands.guild_only()
-    async def quiz(self, interaction: discord.Interaction, module: str | None = None, topic: str | None = None,
+    async def quiz(self, interaction: discord.Interaction, module: KeyText | None = None,
+                   topic: KeyText | None = None,
                    count: app_commands.Range[int, 1, 20] = 5, mode: Mode = "mixed") -> None:
         async with self.bot.shedder.slot(interaction) as admitted:
             if not admitted:
@@ -164,7 +166,7 @@ class Quiz(commands.Cog):
     @app_commands.describe(module="A module, or leave empty for all five", questions="How many questions (1-100)",
                            minutes="Time allowed (1-240)")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def exam_start(self, interaction: discord.Interaction, module: str | None = None,
+    async def exam_start(self, interaction: discord.Interaction, module: KeyText | None = None,
                          questions: app_commands.Range[int, 1, 100] = 20,
                          minutes: app_commands.Range[int, 1, 240] = 30) -> None:
         module_key, _ = self._resolve_scope(module if module and module.lower() != "all" else None, None)

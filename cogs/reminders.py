@@ -16,6 +16,17 @@ from cogs.reminder_sender import DiscordSender
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
 from cogs.ui.embeds import BRAND
+from cogs.ui.limits import (
+    DateText,
+    DaysText,
+    KeyText,
+    ReminderText,
+    WhenText,
+    WindowName,
+    ZoneText,
+    excerpt,
+    fit_embed,
+)
 from db import planning as planning_records
 from db import reminders
 from scheduling.dispatcher import ReminderDispatcher
@@ -84,7 +95,7 @@ class Reminders(commands.Cog):
     @timezone.command(name="set", description="Set your time zone (IANA name, e.g. Europe/Berlin)")
     @app_commands.autocomplete(zone=timezone_autocomplete)
     @app_commands.describe(zone="Your IANA time zone")
-    async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
+    async def timezone_set(self, interaction: discord.Interaction, zone: ZoneText) -> None:
         saved = await self.planning.set_timezone(interaction.guild_id, interaction.user.id, zone, self._now())
         local = self._now().astimezone(ZoneInfo(saved)).strftime("%H:%M")
         await interaction.response.send_message(f"Your time zone is now **{saved}** (it is {local} there). "
@@ -102,7 +113,8 @@ class Reminders(commands.Cog):
     @exam.command(name="set", description="Your exam date for a module; I DM you before it")
     @app_commands.describe(module="The module", date="Exam date, YYYY-MM-DD", time="Start time HH:MM (optional)")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def exam_set(self, interaction: discord.Interaction, module: str, date: str, time: str | None = None) -> None:
+    async def exam_set(self, interaction: discord.Interaction, module: KeyText, date: DateText,
+                       time: DateText | None = None) -> None:
         plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now())
         code = self.bot.content.syllabus.module(plan.exam.module).code
         when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
@@ -130,14 +142,14 @@ class Reminders(commands.Cog):
 
     @exam.command(name="cancel", description="Remove an exam date and its nudges")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def exam_cancel(self, interaction: discord.Interaction, module: str) -> None:
+    async def exam_cancel(self, interaction: discord.Interaction, module: KeyText) -> None:
         exam = await self.planning.cancel_exam(interaction.guild_id, interaction.user.id, module)
         code = self.bot.content.syllabus.module(exam.module).code
         await interaction.response.send_message(f"Removed your {code} exam and its nudges.", ephemeral=True)
 
     @exam.command(name="nudges", description="Which days before an exam I DM you, e.g. 30,14,7,3,1,0")
     @app_commands.describe(days="Days before the exam (0 = exam morning), 'default' or 'off'")
-    async def exam_nudges(self, interaction: discord.Interaction, days: str) -> None:
+    async def exam_nudges(self, interaction: discord.Interaction, days: DaysText) -> None:
         offsets = parse_offsets(days)
         count = await self.planning.set_member_offsets(interaction.guild_id, interaction.user.id, offsets,
                                                        self._now())
@@ -151,8 +163,8 @@ class Reminders(commands.Cog):
     @app_commands.describe(at="Time of day, e.g. 19:30 or 7pm", days="daily, weekdays, mon-fri, mon,wed,fri…",
                            module="Suggest this module")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def remind_study(self, interaction: discord.Interaction, at: str, days: str = "daily",
-                           module: str | None = None) -> None:
+    async def remind_study(self, interaction: discord.Interaction, at: DateText,
+                           days: DaysText = "daily", module: KeyText | None = None) -> None:
         row, schedule = await self.planning.remind_study(interaction.guild_id, interaction.user.id, at, days, module,
                                                          self._now())
         await interaction.response.send_message(
@@ -161,11 +173,11 @@ class Reminders(commands.Cog):
 
     @remind.command(name="me", description="A one-off reminder: 'tomorrow 7pm', 'in 2 hours', '2027-03-01 18:00'")
     @app_commands.describe(when="When, in your time zone", text="What to remind you of")
-    async def remind_me(self, interaction: discord.Interaction, when: str, text: str) -> None:
+    async def remind_me(self, interaction: discord.Interaction, when: WhenText, text: ReminderText) -> None:
         row, parsed = await self.planning.remind_once(interaction.guild_id, interaction.user.id, when, text,
                                                       self._now())
         note = (f" You gave no time of day, so I picked {parsed.assumed_time:%H:%M}; set another with a time, "
-                f"e.g. '{when.strip()} 18:00'." if parsed.assumed_time else "")
+                f"e.g. '{excerpt(when)} 18:00'." if parsed.assumed_time else "")
         await interaction.response.send_message(
             f"Reminder #{row.id} set for {_local(row.due_at, row.timezone)} ({row.timezone}).{note}", ephemeral=True)
 
@@ -196,7 +208,7 @@ class Reminders(commands.Cog):
         if len(own) > len(shown):
             embed.add_field(name=f"…and {len(own) - len(shown)} more", value="Cancel some with /remind cancel.",
                             inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
 
     @remind.command(name="cancel", description="Cancel one of your reminders by its number")
     @app_commands.describe(reminder="The reminder's number from /remind list")
@@ -244,17 +256,17 @@ class Reminders(commands.Cog):
         footer = ([f"and {more} more"] if more > 0 else []) + ([closed] if closed else [])
         if footer:
             embed.set_footer(text=" · ".join(footer))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
 
     @window.command(name="join", description="Get a DM before an exam window closes")
-    async def window_join(self, interaction: discord.Interaction, name: str) -> None:
+    async def window_join(self, interaction: discord.Interaction, name: WindowName) -> None:
         when = await self.planning.join_window(interaction.guild_id, interaction.user.id, name, self._now())
         zone = await self.planning.timezone_for(interaction.guild_id, interaction.user.id)
         detail = f" I'll DM you on {_local(when, zone)}." if when else " It closes soon, so no reminder is planned."
-        await interaction.response.send_message(f"You joined '{name}'.{detail}", ephemeral=True)
+        await interaction.response.send_message(f"You joined '{excerpt(name)}'.{detail}", ephemeral=True)
 
     @window.command(name="leave", description="Stop reminders for an exam window")
-    async def window_leave(self, interaction: discord.Interaction, name: str) -> None:
+    async def window_leave(self, interaction: discord.Interaction, name: WindowName) -> None:
         window = await self.planning.leave_window(interaction.guild_id, interaction.user.id, name)
         await interaction.response.send_message(f"You left '{window.name}'.", ephemeral=True)
 
