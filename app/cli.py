@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from db import question_admin
 from db.backup import BackupError, DamagedDatabaseError, backup_database, refuse_damaged
 from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
+from db.usable import database_path_problem, storage_problem
 from study.content import Content, load_content
 from study.content_errors import ContentError
 from study.editions import family_problems
@@ -126,6 +128,10 @@ def _check_edition(content: Content, config: Config) -> None:
 
 
 def check(config: Config) -> int:
+    problem = database_path_problem(config.database_path)
+    if problem:
+        print(f"database: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_FAILED
@@ -384,6 +390,9 @@ def _stop_gracefully_on_signals(bot: StudyBot) -> None:
 def run(config: Config) -> int:
     if not config.token:
         return _fail(NO_TOKEN)
+    problem = database_path_problem(config.database_path)
+    if problem:
+        return _fail(problem)
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_USAGE
@@ -409,7 +418,13 @@ def run(config: Config) -> int:
         return _fail(f"{config.database_path}: {error}")
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused an intent this bot does not need; update the bot (README, 'Discord setup').")
-    except OSError as error:  # aiohttp's connection errors are OSErrors: DNS, refused, TLS
+    except (sqlite3.Error, OSError) as error:
+        problem = storage_problem(error, config.database_path)  # a full disk, a read-only folder
+        if problem:
+            return _fail(problem, EXIT_FAILED)
+        if not isinstance(error, OSError):
+            raise
+        # aiohttp's connection errors are OSErrors: DNS, refused, TLS
         return _fail(f"Cannot reach Discord ({error}). Check the network connection and try again.",
                      EXIT_FAILED)
     except KeyboardInterrupt:
@@ -437,6 +452,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(f"{error.filename}: already exists; choose another name or move it away", EXIT_FAILED)
         except (NotADirectoryError, IsADirectoryError, PermissionError) as error:
             return _fail(f"{error.filename}: {error.strerror}", EXIT_FAILED)
+        except (sqlite3.Error, OSError) as error:
+            problem = storage_problem(error, getattr(error, "filename", None) or config.database_path)
+            if problem is None:
+                raise
+            return _fail(problem, EXIT_FAILED)
     if command == "db":
         try:
             if args.db_command == "upgrade":

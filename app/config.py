@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from study.content_errors import utf8_problem
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EDITIONS = ("cpim-2017", "cpim-8")  # content/editions/<key>/, see study.editions
 TOKEN_ENV = "DISCORD_TOKEN"
@@ -172,11 +174,16 @@ def load_config(path: Path | None, *, default_dir: Path, environ: Mapping[str, s
             raise ConfigError(f"{path}: no such file (copy config.example.toml to start one)")
         return parse_config({}, name="defaults", base_dir=default_dir, environ=environ, app_root=default_dir)
     try:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
+        data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path.name}: cannot be read: {error.strerror}") from None
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(utf8_problem(data, error, path.name)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path.name}: nested too deeply to read; a config file needs two levels") from None
     return parse_config(table, name=path.name, base_dir=path.resolve().parent, environ=environ,
                         app_root=default_dir)

@@ -66,8 +66,8 @@ async def _answer(interaction: discord.Interaction, error: BaseException, messag
     if internal:
         reference = secrets.token_hex(4)
         log.error("%s failed (reference %s)", where, reference, exc_info=(type(error), error, error.__traceback__))
-        message = (f"Something went wrong on my side (reference `{reference}`). Nothing you typed caused it; "
-                   "please try again, and give the reference to an admin if it keeps happening.")
+        message = (f"Something went wrong on my side (reference `{reference}`). Please try again, and give the "
+                   "reference to an admin if it keeps happening.")
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException as failure:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING, Literal
 
@@ -17,10 +18,13 @@ from db import question_admin
 from study.content_errors import ContentError
 from study.errors import UserInputError
 from study.question_import import MAX_IMPORT_BYTES, export_csv, export_yaml, parse_import
+from study.questions import Question
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
     from cogs.contribute import Contributions
+
+PARSE_SECONDS = 20
 
 
 class QuestionAdmin(commands.Cog):
@@ -33,6 +37,20 @@ class QuestionAdmin(commands.Cog):
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
+        self._parsing = asyncio.Semaphore(1)
+
+    async def _parse(self, data: bytes, filename: str) -> list[Question]:
+        """parse_import off the event loop, one file at a time, within PARSE_SECONDS: the other members'
+        commands keep being answered while an admin's file is read. parse_import's own bounds (size, no
+        aliases, nesting depth) keep the work linear in the file's 512 KiB at most."""
+        async with self._parsing:
+            work = asyncio.to_thread(parse_import, data, filename, self.bot.content.syllabus,
+                                     frozenset(self.bot.content.bank.questions))
+            try:
+                return await asyncio.wait_for(work, PARSE_SECONDS)
+            except TimeoutError:
+                raise ContentError([f"{filename}: took more than {PARSE_SECONDS} s to read; split it into smaller "
+                                    f"files"]) from None
 
     @property
     def contributions(self) -> Contributions:
@@ -123,8 +141,7 @@ class QuestionAdmin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         try:
-            questions = parse_import(data, file.filename, self.bot.content.syllabus,
-                                     frozenset(self.bot.content.bank.questions))
+            questions = await self._parse(data, file.filename)
         except ContentError as error:
             lines = "\n".join(f"• {problem}" for problem in error.problems[:15])
             more = f"\n…and {len(error.problems) - 15} more" if len(error.problems) > 15 else ""

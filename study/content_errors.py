@@ -15,6 +15,16 @@ class ContentError(Exception):
         super().__init__("\n".join(problems))
 
 
+def utf8_problem(data: bytes, error: UnicodeDecodeError, source: str) -> str:
+    """`file:line:column: not UTF-8 text (byte 0xE9); save it as UTF-8`, for the first byte that is not
+    UTF-8 (the column counts characters, as editors do)."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line = data.count(b"\n", 0, error.start) + 1
+    column = len(data[line_start:error.start].decode("utf-8", errors="replace")) + 1
+    return (f"{source}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02X}); "
+            f"save the file as UTF-8 and try again")
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
@@ -23,6 +33,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ContentError([f"{path}: file is missing"]) from None
     except tomllib.TOMLDecodeError as error:
         raise ContentError([f"{path.name}: not valid TOML: {error}"]) from None
+    except UnicodeDecodeError as error:
+        raise ContentError([utf8_problem(path.read_bytes(), error, path.name)]) from None
+    except RecursionError:
+        raise ContentError([f"{path.name}: nested too deeply to read"]) from None
 
 
 def require(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,

@@ -17,9 +17,10 @@ from typing import Any
 import jsonschema
 import yaml
 
-from study.content_errors import ContentError
+from study.content_errors import ContentError, utf8_problem
 from study.questions import LETTERS, MAX_CHOICE, MAX_EXPLANATION, MAX_STEM, Question
 from study.syllabus import Syllabus
+from study.yaml_input import compose_yaml, load_yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "content" / "questions" / "schema.json"
 
@@ -54,9 +55,9 @@ class QuestionBank:
 
 
 def _item_lines(text: str) -> list[int]:
-    """The 1-based line where each entry of `questions:` starts (best effort)."""
+    """The 1-based line where each entry of `questions:` starts (best effort; load_yaml accepted the text)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):
@@ -80,12 +81,7 @@ def parse_question_text(text: str, source: str, syllabus: Syllabus,
     """Parse one question document (a module file or an import); raise ContentError listing every problem.
 
     `sites`, if given, receives each question's (file, line) for later cross-checks (the CPIM 8 tags)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ContentError([f"{source}{line}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
+    data = load_yaml(text, source)
     lines = _item_lines(text)
 
     def where(index: int | None, question_id: object = None) -> str:
@@ -153,10 +149,11 @@ def load_question_files(directory: Path, syllabus: Syllabus,
     bank = QuestionBank()
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
+        data = path.read_bytes()
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(f"{path.name}: not UTF-8 text")
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(utf8_problem(data, error, path.name))
             continue
         try:
             bank.add_all(parse_question_text(text, path.name, syllabus, frozenset(bank.questions), sites))

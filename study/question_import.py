@@ -6,13 +6,14 @@ safe subset (the safe loader never builds Python objects). Every problem names t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 
 import yaml
 
-from study.content_errors import ContentError
+from study.content_errors import ContentError, utf8_problem
 from study.question_bank import parse_question_text
 from study.questions import LETTERS, Question
 from study.syllabus import Syllabus
@@ -25,10 +26,11 @@ CSV_COLUMNS = ("id", "module", "topic", "difficulty", "stem", "choice_a", "choic
 def decode_upload(data: bytes, filename: str) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise ContentError([f"{filename}: {len(data):,} bytes is over the {MAX_IMPORT_BYTES // 1024} KiB limit"])
+    body = data.removeprefix(codecs.BOM_UTF8)  # a byte-order mark is fine (Excel writes one)
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ContentError([f"{filename}: not UTF-8 text (byte {error.start}); save it as UTF-8 and retry"]) from None
+        raise ContentError([utf8_problem(body, error, filename)]) from None
 
 
 def _csv_to_documents(text: str, filename: str) -> dict[str, list[tuple[int, dict]]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import sqlite3
 
 import discord
 
+from study.content_errors import ContentError
 from tests.conftest import World
 
 HEADER = ["id", "module", "topic", "difficulty", "stem", "choice_a", "choice_b", "choice_c", "answer", "explanation"]
@@ -94,3 +96,58 @@ def _session_questions(world: World, message: dict) -> set[str]:
     with sqlite3.connect(world.config.database_path) as conn:
         return {row[0] for row in conn.execute("SELECT question_id FROM session_items WHERE session_id = ?",
                                                (session,))}
+
+
+async def test_an_alias_bomb_is_refused_at_once_in_one_line(world: World):
+    from tests.study.test_hostile_yaml import billion_laughs
+
+    result = await world.fake.slash(world.admin, world.channel, "questions import",
+                                    file=("laughs.yaml", billion_laughs()))
+    assert result.content == ("Nothing was imported: 1 problem(s) in laughs.yaml.\n• laughs.yaml:1: anchors and "
+                              "aliases (&name, *name) are not allowed in question files; write each value out in "
+                              "full")
+    assert guild_questions(world) == []
+
+
+async def test_other_members_are_answered_while_a_large_file_is_read(world: World):
+    """The largest file the bot accepts takes a second or two to check: it is read off the event loop, which
+    never stalls for anything like that long, so the members' commands keep being answered."""
+    import asyncio
+    import time
+
+    import yaml
+
+    from study.question_import import parse_import
+
+    items = [{"id": f"big-{i:05d}", "topic": "lean-pull", "difficulty": "easy",
+              "stem": f"Question number {i} about pull signals between cells?",
+              "choices": [f"Kanban {i}", f"MRP {i}", f"Forecast {i}"], "answer": "A",
+              "explanation": "Pull systems replenish on a kanban signal."} for i in range(2000)]
+    items[-1]["topic"] = "no-such-topic"  # refused after the whole file was read: nothing is written
+    big = yaml.safe_dump({"module": "eco", "questions": items}, sort_keys=False).encode()
+    started = time.monotonic()
+    with contextlib.suppress(ContentError):
+        parse_import(big, "big.yaml", world.content.syllabus, frozenset(world.content.bank.questions))
+    reading = time.monotonic() - started
+
+    # bot and fake share this event loop: the longest gap between ticks is how long nobody could be answered
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    importing = asyncio.create_task(world.fake.slash(world.admin, world.channel, "questions import",
+                                                     file=("big.yaml", big)))
+    await asyncio.sleep(min(0.2, reading / 4))  # the file is being read now
+    answer = await world.fake.slash(world.member, world.channel, "fees")
+    refused = await importing
+    ticking.cancel()
+    assert answer.embeds and "no-such-topic" in refused.content
+    assert max(gaps) < reading / 2, f"the event loop stalled {max(gaps):.2f} s on a file read in {reading:.2f} s"
+    assert guild_questions(world) == []
