@@ -19,6 +19,7 @@ from services.catalog import QuestionCatalog
 from services.planning import PlanningService
 from services.rendering import ChartRenderer
 from study.content import Content
+from study.csv_cells import csv_safe
 from study.errors import UserInputError
 from study.progress import AnswerTally, Progress, build_progress, percent, recent_since, series_start
 from study.srs import KNOWN_BOX
@@ -26,17 +27,7 @@ from study.studyplan import ExamDate, ModuleStatus, StudyPlan, plan_study
 
 GROUP_ACTIVE_DAYS = 7
 GROUP_EXAM_HORIZON_DAYS = 30
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection): a member's display name
-# like "=HYPERLINK(...)" must stay text. A leading quote makes it text in Excel, LibreOffice and Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MY_DATA_JSON = "my-data.json"
-
-
-def csv_safe(value: object) -> object:
-    """A CSV cell that no spreadsheet runs as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def zipped_json(document: object, name: str = MY_DATA_JSON) -> bytes:

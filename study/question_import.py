@@ -14,6 +14,7 @@ import re
 import yaml
 
 from study.content_errors import ContentError, utf8_problem
+from study.csv_cells import csv_safe, csv_unsafe
 from study.question_bank import parse_question_text
 from study.questions import LETTERS, Question
 from study.syllabus import Syllabus
@@ -47,8 +48,9 @@ def _csv_to_documents(text: str, filename: str) -> dict[str, list[tuple[int, dic
     if problems:
         raise ContentError(problems)
     by_module: dict[str, list[tuple[int, dict]]] = {}
-    for row in reader:
+    for raw_row in reader:
         line = reader.line_num
+        row = {key: csv_unsafe(value) if isinstance(value, str) else value for key, value in raw_row.items()}
         choices = [row.get(f"choice_{letter.lower()}") or "" for letter in LETTERS]
         item = {
             "id": (row.get("id") or "").strip(), "topic": (row.get("topic") or "").strip(),
@@ -114,9 +116,10 @@ def export_csv(questions: list[Question]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for q in questions:
-        row = {"id": q.id, "module": q.module, "topic": q.topic, "difficulty": q.difficulty, "stem": q.stem,
-               "answer": q.answer_letter, "explanation": q.explanation, "reference": q.reference or ""}
+        row: dict[str, object] = {"id": q.id, "module": q.module, "topic": q.topic, "difficulty": q.difficulty,
+                                  "stem": q.stem, "answer": q.answer_letter, "explanation": q.explanation,
+                                  "reference": q.reference or ""}
         for index, letter in enumerate(LETTERS):
             row[f"choice_{letter.lower()}"] = q.choices[index] if index < len(q.choices) else ""
-        writer.writerow(row)
+        writer.writerow({column: csv_safe(cell) for column, cell in row.items()})
     return buffer.getvalue()

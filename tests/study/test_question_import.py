@@ -116,3 +116,17 @@ def test_export_round_trips_through_csv_and_yaml():
     from_yaml = [x for module in sorted(documents)
                  for x in parse_import(documents[module].encode(), f"{module}.yaml", SYLLABUS, SHIPPED)]
     assert sorted(from_yaml, key=lambda x: x.id) == sorted(questions, key=lambda x: x.id)
+
+
+def test_the_csv_export_escapes_formulas_like_group_export_and_imports_back_unchanged():
+    row = ["ch-eco-009", "eco", "lean-pull", "easy", '=HYPERLINK("http://evil.example","Which signal pulls parts?")',
+           "-5 units", "@SUM(A1:A2)", "+kanban", "A", "=1+1 is not the point; pull replenishes on a signal."]
+    [question] = parse_import(csv_bytes([row]), "bank.csv", SYLLABUS, SHIPPED)
+    exported = export_csv([question])
+    cells = next(r for r in csv.DictReader(io.StringIO(exported)))
+    assert cells["stem"].startswith("'=HYPERLINK(") and cells["choice_a"] == "'-5 units"
+    assert cells["choice_b"] == "'@SUM(A1:A2)" and cells["choice_c"] == "'+kanban"
+    assert cells["explanation"].startswith("'=1+1")
+    assert all(not value.startswith(("=", "+", "-", "@")) for value in cells.values())
+    [again] = parse_import(exported.encode(), "again.csv", SYLLABUS, SHIPPED)
+    assert again == question
