@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from study.content_errors import utf8_problem
+from study.timezones import is_known_zone
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EDITIONS = ("cpim-2017", "cpim-8")  # content/editions/<key>/, see study.editions
@@ -51,9 +51,7 @@ def _number(value: object) -> bool:
 
 
 def _check_timezone(value: str) -> str | None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_known_zone(value):
         return f"unknown time zone {value!r} (use an IANA name such as 'Europe/Berlin')"
     return None
 

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from study.errors import UserInputError
 from study.questions import Question
+from study.timezones import is_known_zone
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS = tuple(range(7))
@@ -50,15 +51,11 @@ def format_time(hour: int, minute: int) -> str:
 
 
 def parse_timezone(name: str) -> str:
-    """The IANA name as given, if zoneinfo knows it."""
+    """The IANA name as given, if it is one (study.timezones)."""
     cleaned = (name or "").strip()
-    try:
-        if not cleaned or cleaned != cleaned.strip("/"):
-            raise ValueError(cleaned)
-        ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_known_zone(cleaned):
         raise UserInputError(f"I don't know the time zone '{name}'. Pick an IANA name from the list, "
-                             f"such as Europe/Berlin or America/New_York.") from None
+                             f"such as Europe/Berlin or America/New_York.")
     return cleaned
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 import discord
 from discord import app_commands
 
-_ZONES = sorted(zoneinfo.available_timezones())
+from study.timezones import canonical_zones, zone_aliases
+
+_ZONES = canonical_zones()  # IANA zone names only: no localtime, posix/…, right/…, Factory
+_ALIASES = sorted(zone_aliases().items())
 
 
 async def _syllabus(interaction: discord.Interaction):
@@ -36,7 +37,18 @@ async def topic_autocomplete(interaction: discord.Interaction, current: str) -> 
 
 
 async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Canonical IANA zones only. An older name a member types (Oslo, Calcutta, US/Eastern) offers the zone it
+    stands for, labelled with what they typed."""
     wanted = current.strip().lower().replace(" ", "_")
-    hits = [zone for zone in _ZONES if wanted in zone.lower()] if wanted else ["UTC", "Europe/London",
-                                                                               "America/New_York", "Asia/Singapore"]
-    return [app_commands.Choice(name=zone, value=zone) for zone in hits[:25]]
+    if not wanted:
+        return [app_commands.Choice(name=zone, value=zone)
+                for zone in ("Etc/UTC", "Europe/London", "America/New_York", "Asia/Singapore")]
+    choices = [app_commands.Choice(name=zone, value=zone) for zone in _ZONES if wanted in zone.lower()][:25]
+    offered = {choice.value for choice in choices}
+    for alias, zone in _ALIASES:
+        if len(choices) >= 25:
+            break
+        if wanted in alias.lower() and zone not in offered:
+            choices.append(app_commands.Choice(name=f"{zone} (was {alias})"[:100], value=zone))
+            offered.add(zone)
+    return choices
