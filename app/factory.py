@@ -14,6 +14,7 @@ from app.config import Config
 from cogs import extension_names
 from cogs.busy import LoadShedder, StudyTree, shed_at_the_gateway
 from cogs.errors import on_app_command_error
+from cogs.member_names import MemberNames
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
 from scheduling.dispatcher import ReminderDispatcher
@@ -52,6 +53,7 @@ class StudyBot(commands.Bot):
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
         shed_at_the_gateway(self)
         self.charts = ChartRenderer()  # /progress and /group charts, in a process beside the bot
+        self.member_names = MemberNames(self)  # display names without the members intent
         self.tree.on_error = on_app_command_error
 
     @property

@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 import aiohttp
@@ -40,10 +38,6 @@ Period = Literal["week", "month", "all"]
 NEEDED = ("view_channel", "send_messages", "embed_links")
 # Errors that say nothing about the message itself: Discord or the network failed for now.
 NETWORK_ERRORS = (OSError, asyncio.TimeoutError, aiohttp.ClientError)
-# Display names shown in embeds, looked up over REST when the gateway cache has no member (no members intent).
-NAME_TTL_SECONDS = 600.0
-NAME_CACHE_MAX = 5000
-NAME_LOOKUP_SECONDS = 1.5
 # How far back in the channel a post that went out (but was not recorded) is looked for before sending it again.
 HISTORY_LOOKBACK = 50
 
@@ -89,7 +83,6 @@ class Daily(commands.Cog):
         self._count_dirty: set[int] = set()
         # Posts this process is sending right now: the scheduler's resend of claimed posts leaves them alone.
         self._sending: set[int] = set()
-        self._names: dict[tuple[int, int], tuple[str | None, float]] = {}
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -191,7 +184,8 @@ class Daily(commands.Cog):
                                                                    self._now()):
             return
         try:
-            names = await self._display_names(settings.guild_id, (row.tally.user_id for row in summary.top))
+            names = await self.bot.member_names.display_names(settings.guild_id,
+                                                              (row.tally.user_id for row in summary.top))
             message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
                 embed=daily_views.summary_embed(summary, self.bot.content.syllabus, names))
         except (discord.HTTPException, *NETWORK_ERRORS) as error:
@@ -243,56 +237,13 @@ class Daily(commands.Cog):
         return PostDelayed(f"Discord did not take Day {post.day_number} just now ({why[:80]}). I kept it and will "
                            f"post it in <#{post.channel_id}> in about {minutes} minutes.")
 
-    # ---- member names ------------------------------------------------------------------------------------------
-
-    async def _display_names(self, guild_id: int | None, user_ids: Iterable[int]) -> dict[int, str]:
-        """Display names for embeds, where a bare <@id> often shows as @unknown-user. From the member cache, then
-        from REST (cached a while); an id that cannot be resolved in time is left out (shown as a mention)."""
-        guild = self.bot.get_guild(guild_id) if guild_id else None
-        if guild is None:
-            return {}
-        names: dict[int, str] = {}
-        missing: list[int] = []
-        clock = time.monotonic()
-        for user_id in dict.fromkeys(user_ids):
-            member = guild.get_member(user_id)
-            cached = self._names.get((guild.id, user_id))
-            if member is not None:
-                names[user_id] = member.display_name
-            elif cached is not None and cached[1] > clock:
-                if cached[0]:
-                    names[user_id] = cached[0]
-            else:
-                missing.append(user_id)
-        if missing:
-            tasks = [asyncio.create_task(self._fetch_name(guild, user_id)) for user_id in missing]
-            done, pending = await asyncio.wait(tasks, timeout=NAME_LOOKUP_SECONDS)
-            for task in pending:
-                task.cancel()
-            for user_id, task in zip(missing, tasks, strict=True):
-                if task in done and not task.cancelled() and task.exception() is None and task.result():
-                    names[user_id] = task.result()
-        return names
-
-    async def _fetch_name(self, guild: discord.Guild, user_id: int) -> str | None:
-        try:
-            name: str | None = (await guild.fetch_member(user_id)).display_name
-        except discord.NotFound:
-            name = None  # left the server: shown as a mention
-        except (discord.HTTPException, *NETWORK_ERRORS):
-            return None  # not cached: the next embed tries again
-        if len(self._names) >= NAME_CACHE_MAX:
-            self._names.clear()
-        self._names[(guild.id, user_id)] = (name, time.monotonic() + NAME_TTL_SECONDS)
-        return name
-
     async def reveal_post(self, post: Post) -> None:
         """Close a post and edit its message with the answer and how the group did."""
         async with self._lock(post.id):
             reveal = await self.service.reveal(post, self._now())
             if reveal is None or post.message_id is None:
                 return
-            names = await self._display_names(post.guild_id, reveal.figures.first_correct)
+            names = await self.bot.member_names.display_names(post.guild_id, reveal.figures.first_correct)
             embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus, names)
             try:
                 await self._message(post.channel_id, post.message_id).edit(embed=embed, view=view)
@@ -462,7 +413,7 @@ class Daily(commands.Cog):
                            page: int) -> tuple[discord.Embed, discord.ui.View]:
         board = await self.service.leaderboard(interaction.guild_id, period, module, self._now())
         rows, page, pages = page_of(board.ranked, page, LEADERBOARD_PAGE)
-        names = await self._display_names(interaction.guild_id, (row.tally.user_id for row in rows))
+        names = await self.bot.member_names.display_names(interaction.guild_id, (row.tally.user_id for row in rows))
         return daily_views.leaderboard_message(board, page, pages, rows, interaction.user.id,
                                                self.bot.content.syllabus, names)
 

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.checks import organizer_only
+from cogs.member_names import EXPORT_LOOKUP_SECONDS
 from cogs.ui.embeds import BRAND, fit_lines
 from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
 from study.progress import percent
@@ -73,10 +74,6 @@ class Group(commands.Cog):
     def service(self) -> ProgressService:
         return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, renderer=self.bot.charts)
 
-    def _names(self, guild: discord.Guild | None) -> dict[int, str]:
-        # Without the members intent the cache may be partial: the CSV keeps ids for anyone not cached.
-        return {m.id: m.display_name for m in guild.members} if guild else {}
-
     @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
     @organizer_only(ORGANIZERS_ONLY)
     async def progress(self, interaction: discord.Interaction) -> None:
@@ -91,8 +88,12 @@ class Group(commands.Cog):
     @organizer_only(ORGANIZERS_ONLY)
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        count, data = await self.service.group_csv(interaction.guild_id, self.bot.clock.now(),
-                                                   self._names(interaction.guild))
+        guild_id = interaction.guild_id
+
+        async def names(user_ids: list[int]) -> dict[int, str]:  # fetched like /leaderboard: no members intent
+            return await self.bot.member_names.display_names(guild_id, user_ids, within=EXPORT_LOOKUP_SECONDS)
+
+        count, data = await self.service.group_csv(guild_id, self.bot.clock.now(), names)
         await interaction.followup.send(f"{count} member row{'s' if count != 1 else ''}.",
                                         file=discord.File(io.BytesIO(data), filename="group-progress.csv"),
                                         ephemeral=True)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -210,8 +211,10 @@ class ProgressService:
         accuracy = [t.right / t.answered if t.answered else None for t in report.modules]
         return await self.renderer.draw(None, charts.group_chart, labels, accuracy)
 
-    async def group_csv(self, guild_id: int, now: dt.datetime, names: dict[int, str]) -> tuple[int, bytes]:
-        """One row per member with answers, a passed module or an exam date in this guild."""
+    async def group_csv(self, guild_id: int, now: dt.datetime,
+                        names: Callable[[list[int]], Awaitable[dict[int, str]]]) -> tuple[int, bytes]:
+        """One row per member with answers, a passed module or an exam date in this guild; `names` looks up
+        display names for user ids (a name it cannot find stays empty beside the id)."""
         summaries = {s.user_id: s for s in await records.member_summaries(self.db, guild_id, recent_since(now))}
         passed = await records.passed_by_member(self.db, guild_id)
         exams: dict[int, ExamDate] = {}
@@ -223,11 +226,12 @@ class ProgressService:
         writer.writerow(["user_id", "name", "answered", "accuracy", "answered_30d", "accuracy_30d",
                          "last_studied", "modules_passed", "next_exam_module", "next_exam_date"])
         users = sorted(set(summaries) | set(passed) | set(exams))
+        display = await names(users)
         for user in users:
             s = summaries.get(user)
             exam = exams.get(user)
             writer.writerow([csv_safe(cell) for cell in [
-                user, names.get(user, ""),
+                user, display.get(user, ""),
                 s.answered if s else 0, percent(s.right / s.answered) if s else "—",
                 s.answered_recent if s else 0,
                 percent(s.right_recent / s.answered_recent) if s and s.answered_recent else "—",

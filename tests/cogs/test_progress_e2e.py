@@ -478,19 +478,20 @@ async def test_dates_are_the_members_local_dates_far_from_utc(world: World):
     assert field(other_plan.embeds[0], "SMR · exam 2026-11-27 (in 2 days)")
 
 
-async def test_group_export_cells_never_run_as_spreadsheet_formulas(world: World):
-    # Display names come from the bot's member cache, which has no members intent (and so no names) in the fake:
-    # the CSV that /group export sends is built here by the same service with names given.
-    sneaky, dash = 501, 502
-    for who in (sneaky, dash):
+async def test_group_export_names_members_and_its_cells_never_run_as_formulas(world: World):
+    # Without the members intent the bot's member cache has no names: /group export fetches them as /leaderboard
+    # does, and a display name like =HYPERLINK(...) stays text in a spreadsheet.
+    sneaky = world.fake.add_member(world.guild, "sneaky", nick='=HYPERLINK("http://x","y")')
+    dash = world.fake.add_member(world.guild, "dash", nick="-2+3")
+    for who in (sneaky.id, dash.id, world.member.id):
         await answer(world, "smr-env-001", True, at(), user_id=who)
-    service = ProgressService(world.bot.db, world.bot.catalog, world.content)
-    names = {sneaky: '=HYPERLINK("http://x","y")', dash: "-2+3", world.member.id: "@bob"}
-    _, data = await service.group_csv(world.guild.id, at(), names)
+    export = await world.fake.slash(world.admin, world.channel, "group export")
+    [(_, data)] = export.attachments
     rows = {r["user_id"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
-    assert rows[str(sneaky)]["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
-    assert rows[str(dash)]["name"] == "'-2+3"
-    assert rows[str(dash)]["answered"] == "1" and rows[str(dash)]["accuracy"] == "100%"
+    assert rows[str(world.member.id)]["name"] == "bob"
+    assert rows[str(sneaky.id)]["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[str(dash.id)]["name"] == "'-2+3"
+    assert rows[str(dash.id)]["answered"] == "1" and rows[str(dash.id)]["accuracy"] == "100%"
     assert csv_safe("+1") == "'+1" and csv_safe("plain") == "plain" and csv_safe(-3) == -3
 
 
