@@ -17,6 +17,7 @@ from db.connection import Database
 from scheduling.clock import ManualClock
 from simulator import FakeChannel, FakeDiscord, FakeGuild, FakeUser
 from study.content import Content, load_content
+from tests.mentions import would_ping
 
 pytest_plugins = ["tests.simulator.plugin"]
 
@@ -92,3 +93,5 @@ async def world(fake_discord: FakeDiscord, tmp_path: Path, clock: ManualClock,
         yield world
     finally:
         await world.stop()
+    # nothing the bot sent, member text included, could have pinged anyone (allowed_mentions, app/factory.py)
+    assert would_ping(fake_discord) == []
