@@ -68,6 +68,15 @@ def _item_lines(text: str) -> list[int]:
     return []
 
 
+def _one_line(value: object, limit: int = 80) -> str:
+    """An id as shown in a problem line: as written if it is plain, else quoted with its escapes (a newline in
+    an id must not split the line), and never longer than limit."""
+    text = value if isinstance(value, str) else repr(value)
+    if not text.isprintable():
+        text = repr(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _schema_path_index(error: jsonschema.ValidationError) -> int | None:
     path = list(error.absolute_path)
     if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
@@ -86,7 +95,7 @@ def parse_question_text(text: str, source: str, syllabus: Syllabus,
 
     def where(index: int | None, question_id: object = None) -> str:
         line = f":{lines[index]}" if index is not None and index < len(lines) else ""
-        ident = f": {question_id}" if question_id else ""
+        ident = f": {_one_line(question_id)}" if question_id else ""
         return f"{source}{line}{ident}"
 
     problems: list[str] = []

@@ -80,40 +80,16 @@ def read_when(text: str, tz_name: str, now: dt.datetime) -> When:
     cleaned = (text or "").strip()
     if not cleaned:
         raise UserInputError("Tell me when, for example 'tomorrow 7pm', 'in 2 hours' or '2027-03-01 18:00'.")
-    assumed: dt.time | None = None
     duration = _DURATION.match(cleaned)
     if _BARE_HOUR.search(cleaned):
         raise UserInputError(f"In '{text}', is the hour in the morning or the evening? Write it as 07:00 or 19:00 "
                              "(or 7am, 7pm), e.g. 'tomorrow 19:00'.")
-    if duration:
-        amount, unit = int(duration[1]), duration[2].lower()
-        when = now.astimezone(dt.UTC) + (
-            dt.timedelta(minutes=amount) if unit.startswith("m") else dt.timedelta(hours=amount)
-        )
-    else:
-        base = now.astimezone(zone).replace(tzinfo=None)
-        parsed = dateparser.parse(
-            cleaned,
-            languages=["en"],
-            settings={
-                "PREFER_DATES_FROM": "future",
-                "TIMEZONE": tz_name,
-                "RETURN_AS_TIMEZONE_AWARE": False,
-                "RELATIVE_BASE": base,
-            },
-        )
-        if parsed is None:
-            raise UserInputError(
-                f"I could not read '{text}' as a time. Try 'tomorrow 7pm', 'in 2 hours', 'friday 18:00' "
-                "or '2027-03-01 18:00'."
-            )
-        if parsed.tzinfo is not None:  # the text named its own zone or offset
-            when = parsed.astimezone(dt.UTC)
-        else:  # local wall time: resolve it with zoneinfo, not with the base's offset (wrong across DST)
-            wall = parsed.time()
-            if not _HAS_TIME.search(cleaned) and not _RELATIVE.match(cleaned):
-                wall = assumed = DEFAULT_TIME_OF_DAY
-            when = local_instant(parsed.date(), wall, zone)
+    try:
+        when, assumed = _resolve(cleaned, text, duration, zone, tz_name, now)
+    except UserInputError:
+        raise
+    except (OverflowError, ValueError):  # a date at the edge of the calendar: year 1 or 9999 and beyond
+        raise UserInputError(f"'{text}' is too far away. Reminders can be at most a year in the future.") from None
     when = when.replace(microsecond=0)
     if when <= now:
         local = when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -161,3 +137,39 @@ def parse_days(text: str) -> frozenset[int]:
         f"'{text}' is not a set of days. Use daily, weekdays, weekends, a range like mon-fri, "
         "or a list like mon,wed,fri."
     )
+
+
+def _resolve(cleaned: str, text: str, duration: re.Match[str] | None, zone: ZoneInfo, tz_name: str,
+             now: dt.datetime) -> tuple[dt.datetime, dt.time | None]:
+    """The instant the text names and the time of day assumed, if any (read_when checks the range)."""
+    assumed: dt.time | None = None
+    if duration:
+        amount, unit = int(duration[1]), duration[2].lower()
+        when = now.astimezone(dt.UTC) + (
+            dt.timedelta(minutes=amount) if unit.startswith("m") else dt.timedelta(hours=amount)
+        )
+    else:
+        base = now.astimezone(zone).replace(tzinfo=None)
+        parsed = dateparser.parse(
+            cleaned,
+            languages=["en"],
+            settings={
+                "PREFER_DATES_FROM": "future",
+                "TIMEZONE": tz_name,
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "RELATIVE_BASE": base,
+            },
+        )
+        if parsed is None:
+            raise UserInputError(
+                f"I could not read '{text}' as a time. Try 'tomorrow 7pm', 'in 2 hours', 'friday 18:00' "
+                "or '2027-03-01 18:00'."
+            )
+        if parsed.tzinfo is not None:  # the text named its own zone or offset
+            when = parsed.astimezone(dt.UTC)
+        else:  # local wall time: resolve it with zoneinfo, not with the base's offset (wrong across DST)
+            wall = parsed.time()
+            if not _HAS_TIME.search(cleaned) and not _RELATIVE.match(cleaned):
+                wall = assumed = DEFAULT_TIME_OF_DAY
+            when = local_instant(parsed.date(), wall, zone)
+    return when, assumed

@@ -36,10 +36,15 @@ def _line(mark: Any) -> str:
     return f":{mark.line + 1}" if mark is not None else ""
 
 
-def yaml_problem(error: yaml.YAMLError, source: str) -> str:
+def yaml_problem(error: yaml.YAMLError, source: str, text: str = "") -> str:
     """One line for a YAML syntax error: `file:line: not valid YAML: why`."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow, e.g. NUL
+        line = f":{text.count(chr(10), 0, error.position) + 1}" if text else ""
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+        return f"{source}{line}: not valid YAML: character U+{code:04X} is not allowed ({error.reason})"
     mark = getattr(error, "problem_mark", None)
-    return f"{source}{_line(mark)}: not valid YAML: {getattr(error, 'problem', None) or error}"
+    why = getattr(error, "problem", None) or str(error)
+    return f"{source}{_line(mark)}: not valid YAML: {' '.join(str(why).split())}"
 
 
 def check_structure(text: str, source: str) -> None:
@@ -61,7 +66,7 @@ def check_structure(text: str, source: str) -> None:
                 raise ContentError([f"{source}{_line(event.start_mark)}: more than {MAX_EVENTS:,} YAML values; "
                                     f"split the file"])
     except yaml.YAMLError as error:
-        raise ContentError([yaml_problem(error, source)]) from None
+        raise ContentError([yaml_problem(error, source, text)]) from None
     except RecursionError:  # a parser without libyaml, on nesting it cannot walk
         raise ContentError([f"{source}: nested too deeply to read; a question file needs only a few levels"]) from None
 
@@ -72,7 +77,7 @@ def load_yaml(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        raise ContentError([yaml_problem(error, source)]) from None
+        raise ContentError([yaml_problem(error, source, text)]) from None
 
 
 def compose_yaml(text: str) -> yaml.Node | None:
