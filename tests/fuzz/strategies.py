@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import strategies as st
+
+# CI runs each fuzz test with its small example budget; bench/fuzz_bench.py sets FUZZ_SCALE for a long run.
+SCALE = max(1, int(os.environ.get("FUZZ_SCALE", "1")))
+
+
+def examples(count: int) -> int:
+    """count examples in CI, count × FUZZ_SCALE in a long run."""
+    return count * SCALE
 
 INJECTION = ["@everyone", "@here", "<@1>", "<@!2>", "<@&3>", "**", "__", "`", "```", "||", "~~", "> ", "# ", "-# ",
              "[x](http://e.example)", "=HYPERLINK(\"http://e\")", "+1", "-1", "'", "\"", "\\", "\x00", "\u202e",

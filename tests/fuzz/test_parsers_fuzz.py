@@ -21,12 +21,12 @@ from study.nudges import parse_exam_date, parse_offsets
 from study.question_import import parse_import
 from study.syllabus import load_syllabus
 from study.timeparse import parse_days, parse_time_of_day, read_when, validate_timezone
-from tests.fuzz.strategies import NEAR_DATES, NEAR_DAYS, NEAR_TIMES, NEAR_WHEN, NEAR_ZONES, noisy
+from tests.fuzz.strategies import NEAR_DATES, NEAR_DAYS, NEAR_TIMES, NEAR_WHEN, NEAR_ZONES, examples, noisy
 
 ROOT = Path(__file__).resolve().parents[2]
 SYLLABUS = load_syllabus(ROOT / "content" / "syllabus.toml")
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def friendly(call, *args) -> None:
@@ -96,7 +96,7 @@ def test_config_tables(table: dict):
         assert str(error).startswith("config.toml: ") and "\n" not in str(error)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
 def test_config_files(tmp_path: Path, data: bytes):
     path = tmp_path / "config.toml"
@@ -120,7 +120,7 @@ def _csv(rows: list[list[str]]) -> bytes:
 cell = noisy(["eco", "lean-pull", "easy", "A", "B", "Which signal pulls parts between cells?", "ch-1", "x" * 1200])
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.lists(cell, min_size=9, max_size=11), min_size=1, max_size=4))
 def test_csv_imports(rows: list[list[str]]):
     try:
@@ -138,7 +138,7 @@ yaml_fragments = st.sampled_from(["&a x", "*a", "<<: *a", "!!python/object/apply
                                   "- - - - -", "? ", "%YAML 1.1\n---", "--- \n...", "!!binary AAAA", ": :", "\t"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.one_of(
     yaml_values.map(lambda v: __import__("yaml").safe_dump({"module": "eco", "questions": v}).encode()),
     st.lists(st.one_of(yaml_fragments, st.text(max_size=30)), max_size=12).map(lambda parts: "\n".join(parts).encode()),
