@@ -11,7 +11,7 @@ from discord.ext import commands
 from cogs.checks import admin_only
 from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
-from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText
+from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText, fit_content
 from db import fees as fee_records
 from db import planning as planning_records
 from db import progress as progress_records
@@ -98,7 +98,7 @@ class Admin(commands.Cog):
                              f"non-member {money(e.non_member, e.currency)}"
                              + (f", bundle {money(e.bundle, e.currency)}" if e.bundle else "")
                              + f" ({e.source})" for e in entries)
-        await interaction.response.send_message(text[:2000], ephemeral=True)
+        await interaction.response.send_message(fit_content(text), ephemeral=True)
 
     @fees.command(name="remove", description="Remove this server's fee entry for a date (server's edition)")
     @app_commands.describe(effective="The entry's effective date, YYYY-MM-DD")

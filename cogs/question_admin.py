@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from cogs.checks import admin_only, organizer_only
 from cogs.ui.embeds import BRAND
-from cogs.ui.limits import KeyText, excerpt, fit_content, fit_embed
+from cogs.ui.limits import FIELD_VALUE, KeyText, clip, excerpt, fit_content, fit_embed
 from cogs.ui.quiz_views import question_detail_embed
 from db import question_admin
 from study.content_errors import ContentError
@@ -80,7 +80,7 @@ class QuestionAdmin(commands.Cog):
             stem = question.stem.replace("\n", " ")[:120] if question else "(no longer in the bank)"
             reasons = "\n".join(f"• {reason[:80]}{'…' if len(reason) > 80 else ''}" for reason in flag.reasons[:3])
             state = " · retired" if flag.retired else ""
-            value = f"{stem}\n{reasons}"[:1024]
+            value = clip(f"{stem}\n{reasons}", FIELD_VALUE)
             name = f"{flag.question_id} · {flag.count} flag(s){state}"
             # stay well inside Discord's 6,000 characters per embed and 25 fields
             if shown == 20 or len(embed) + len(name) + len(value) > 5600:

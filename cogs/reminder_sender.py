@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.ui.limits import fit_content
 from cogs.ui.reminder_views import reminder_view
 from db import planning, reminders
 from db.reminders import Reminder
@@ -71,7 +72,7 @@ class DiscordSender:
                      f"{'s' if reminder.total_missed != 1 else ''}"
                      + (": " + "; ".join(m.text for m in reminder.missed[:3] if m.text) if reminder.missed else "")
                      + ".")
-        return text[:2000], reminder_view(reminder.id, reminder.guild_id, reminder.module, code)
+        return fit_content(text), reminder_view(reminder.id, reminder.guild_id, reminder.module, code)
 
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
         # A member may cancel or /forgetme after the dispatcher claimed the row: the row decides, not the claim.

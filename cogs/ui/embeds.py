@@ -6,6 +6,7 @@ import datetime as dt
 
 import discord
 
+from cogs.ui.limits import FIELD_VALUE, clip
 from study.editions import Edition
 from study.facts import CertificationFacts
 from study.fees import FeeEntry, PathCost
@@ -179,10 +180,10 @@ def fees_embed(cost: PathCost, membership: str, module: Module | None, today: dt
                           f"{money(cost.member_saving, entry.currency)} in all", inline=False)
     origin = "added by this server's admins" if entry.added_by_guild else f"confidence: {entry.confidence}"
     source = entry.source or "no source given"
-    embed.add_field(name="As of", value=f"in effect since {_date(entry.effective)} ({origin})\n{source}"[:1024],
-                    inline=False)
+    as_of = f"in effect since {_date(entry.effective)} ({origin})\n{source}"
+    embed.add_field(name="As of", value=clip(as_of, FIELD_VALUE), inline=False)
     if entry.note:
-        embed.add_field(name="Note", value=entry.note[:1024], inline=False)
+        embed.add_field(name="Note", value=clip(entry.note, FIELD_VALUE), inline=False)
     historical = "" if entry.added_by_guild else "These are historical figures. "
     embed.add_field(name="Check before you pay",
                     value=f"{historical}Confirm current prices on {confirm_at}; CPIM is a single exam since 2023.",
