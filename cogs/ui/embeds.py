@@ -64,7 +64,8 @@ def cpim_embed(facts: CertificationFacts, syllabus: Syllabus, edition: Edition |
         label = f"{fact.topic} (2017 exam)" if fact.is_historical else fact.topic
         embed.add_field(name=label, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
     modules = "\n".join(f"**{m.code}** {m.name}: {m.summary}" for m in syllabus.modules)
-    embed.add_field(name=f"The five modules (as of {_date(syllabus.as_of)})", value=modules[:1024], inline=False)
+    embed.add_field(name=f"The five modules (as of {_date(syllabus.as_of)})", value=clip(modules, FIELD_VALUE),
+                    inline=False)
     embed.set_footer(text=f"Sources: content/editions/cpim-2017/cpim.toml. Confirm current details on "
                           f"{facts.confirm_prices_at}")
     return embed
@@ -83,7 +84,7 @@ def cpim_current_embed(facts: CertificationFacts, edition: Edition) -> discord.E
             embed.add_field(name=fact.topic, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
     modules = "\n".join(f"**{m.code}** {m.name}" for m in edition.modules)
     embed.add_field(name=f"The {len(edition.modules)} modules (as of {_date(edition.syllabus.as_of)})",
-                    value=modules[:1024], inline=False)
+                    value=clip(modules, FIELD_VALUE), inline=False)
     embed.set_footer(text=f"Sources: content/editions/{edition.key}/. Confirm current details on "
                           f"{facts.confirm_prices_at}")
     return embed
@@ -136,13 +137,14 @@ def single_exam_fees_embed(edition: Edition, entry: FeeEntry | None, membership:
             rows.append(f"Bundle (learning system + exam): **{money(entry.bundle, entry.currency)}**")
         rows.append(f"Member saving: {money(entry.saving_per_module, entry.currency)}")
         embed.description = "\n".join(rows) + "\nOne exam, one fee: not a sum over modules."
-        embed.add_field(name="As of", value=(f"in effect since {_date(entry.effective)} (added by this server's "
-                                             f"admins)\n{entry.source or 'no source given'}")[:1024], inline=False)
+        as_of = (f"in effect since {_date(entry.effective)} (added by this server's admins)\n"
+                 f"{entry.source or 'no source given'}")
+        embed.add_field(name="As of", value=clip(as_of, FIELD_VALUE), inline=False)
         if passed:
             embed.add_field(name="Your path", value="You have recorded the exam as passed (/passed list).",
                             inline=False)
     if edition.fees.note:
-        embed.add_field(name="Note", value=edition.fees.note[:1024], inline=False)
+        embed.add_field(name="Note", value=clip(edition.fees.note, FIELD_VALUE), inline=False)
     if edition.fees.history:
         lines = [f"{money(e.member, e.currency)} member / {money(e.non_member, e.currency)} non-member "
                  f"{e.scope} (from {e.effective.year}, {e.confidence})" for e in edition.fees.history]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator import FakeDiscord
 from tests.bot_process import ROOT, write_config
-from tests.fakediscord import FakeDiscord
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_starting_on_a_full_disk_is_one_line_and_exit_1(fake_discord: Fake
     env = fake_discord.subprocess_env()
     env.pop("DISCORD_TOKEN", None)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakediscord.run_bot", "bot.py", "--config", str(config),
+        sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config),
         cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     text = stderr.decode()

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from simulator import FakeDiscordError
 from tests.conftest import World
-from tests.fakediscord import FakeDiscordError
 
 LONG = 6000  # the most Discord accepts in one string option
 VALID: dict[str, Any] = {
