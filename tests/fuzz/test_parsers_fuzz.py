@@ -24,7 +24,7 @@ from study.timeparse import parse_days, parse_time_of_day, read_when, validate_t
 from tests.fuzz.strategies import NEAR_DATES, NEAR_DAYS, NEAR_TIMES, NEAR_WHEN, NEAR_ZONES, examples, noisy
 
 ROOT = Path(__file__).resolve().parents[2]
-SYLLABUS = load_syllabus(ROOT / "content" / "syllabus.toml")
+SYLLABUS = load_syllabus(ROOT / "content" / "editions" / "cpim-2017" / "syllabus.toml")
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 FAST = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,7 +13,7 @@ from study.question_bank import load_question_files
 from study.question_import import parse_import
 from study.syllabus import load_syllabus
 
-SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "syllabus.toml")
+SYLLABUS = load_syllabus(Path(__file__).resolve().parents[2] / "content" / "editions" / "cpim-2017" / "syllabus.toml")
 
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
