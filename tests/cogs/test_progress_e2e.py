@@ -23,7 +23,7 @@ from db import progress as progress_records
 from db import quiz as quiz_records
 from db import reminders
 from services import charts
-from services.progress import ProgressService, csv_safe
+from services.progress import csv_safe
 from simulator import FakeDiscordError
 from tests.conftest import START, World
 from tests.db.test_members import owner_counts
