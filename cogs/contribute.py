@@ -17,6 +17,7 @@ from cogs.checks import is_organizer
 from cogs.errors import send_ephemeral
 from cogs.ui import contribution_views as views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
+from cogs.ui.limits import KeyText
 from services.contributions import ContributionService
 from study.content_errors import ContentError
 from study.contributions import MAX_PENDING, Draft
@@ -48,7 +49,7 @@ class Contributions(commands.Cog):
     @app_commands.describe(module="The module it tests", topic="The topic it tests")
     @app_commands.autocomplete(module=module_autocomplete, topic=topic_autocomplete)
     @app_commands.guild_only()
-    async def contribute(self, interaction: discord.Interaction, module: str, topic: str) -> None:
+    async def contribute(self, interaction: discord.Interaction, module: KeyText, topic: KeyText) -> None:
         place = await self.service.place(interaction.guild_id, module, topic)
         await self.service.check_room(interaction.guild_id, interaction.user.id)
         edition = await self.bot.editions.edition_for(interaction.guild_id)

@@ -21,7 +21,7 @@ VALID: dict[str, Any] = {
     "zone": "Europe/Berlin", "timezone": "Europe/Berlin", "days": "mon-fri", "name": "Spring window",
     "start": "2027-01-01", "end": "2027-02-01", "modules": "all", "question_id": "dsp-lot-004", "time": "19:00",
     "module": "dsp", "date": "2027-06-01", "at": "19:30", "when": "tomorrow 7pm", "text": "read chapter 3",
-    "reminder": 1, "notice_days": 7,
+    "reminder": 1, "notice_days": 7, "topic": "lot-sizing",
 }
 
 
