@@ -129,6 +129,11 @@ def _check_edition(content: Content, config: Config) -> None:
 
 def check(config: Config) -> int:
     problem = database_path_problem(config.database_path)
+    if problem is None:
+        try:
+            refuse_damaged(config.database_path)
+        except DamagedDatabaseError as error:
+            problem = str(error)
     if problem:
         print(f"database: {problem}", file=sys.stderr)
         return EXIT_FAILED

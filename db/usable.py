@@ -1,8 +1,8 @@
 """Can the bot use this database path? Answered without creating or changing anything, for `check` and start.
 
-A path is usable when it names an SQLite database (or an empty file) the process can read and write, or
-when the file does not exist yet and its nearest existing folder is one the process can create it in.
-Anything else gets one line saying why, naming the path.
+A path is usable when it names a file the process can read and write, or when the file does not exist yet
+and its nearest existing folder is one the process can create it in. Anything else gets one line saying
+why, naming the path. Whether the file holds a healthy database is db.backup.refuse_damaged's question.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 def database_path_problem(path: Path) -> str | None:
     """Why the bot could not use `path` as its database, or None if it can."""
@@ -22,13 +20,6 @@ def database_path_problem(path: Path) -> str | None:
             return f"{path}: is a folder, not a database file"
         if not os.access(path, os.R_OK | os.W_OK):
             return f"{path}: the bot cannot read and write this file (check its owner and permissions)"
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as error:
-            return f"{path}: cannot be read: {error.strerror}"
-        if header and header != SQLITE_HEADER:
-            return f"{path}: is not an SQLite database (a file of another kind is in its place)"
         return None
     folder = path.parent
     while not folder.exists():

@@ -47,7 +47,7 @@ def test_check_fails_on_a_database_path_it_cannot_use(tmp_path: Path, where: str
     result = run_bot("--config", str(config), "check")
     assert result.returncode == 1
     line = one_line(result.stderr)
-    assert line.startswith(f"database: {tmp_path / path}: ")
+    assert line.startswith(f"database: {tmp_path / path}")
     assert (tmp_path / "notes.sqlite3").read_text(encoding="utf-8").startswith("these are my notes")
 
 
