@@ -12,8 +12,9 @@ from discord.ext import commands
 
 from app.config import Config
 from cogs import extension_names
-from cogs.busy import LoadShedder, StudyTree, shed_at_the_gateway
+from cogs.busy import LoadShedder, shed_at_the_gateway
 from cogs.errors import on_app_command_error
+from cogs.lifecycle import StudyTree, wait_for_interactions
 from cogs.member_names import MemberNames
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
@@ -40,6 +41,7 @@ class StudyBot(commands.Bot):
     def __init__(self, config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=bot_intents(), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=StudyTree, **options)
+        self.stopping = False  # set by close(): new commands and clicks are answered "restarting"
         self.config = config
         self.content = content
         self.clock: Clock = clock or SystemClock()
@@ -101,6 +103,21 @@ class StudyBot(commands.Bot):
         return sections
 
     async def close(self) -> None:
+        """Stop cleanly: refuse new commands and clicks politely, let the running ones finish (up to 5 s),
+        then unload the cogs (the reminder dispatcher and daily scheduler finish and record their sends),
+        disconnect, and close the database last."""
+        if not self.stopping:
+            self.stopping = True
+            late = await wait_for_interactions(5.0)
+            if late:
+                log.warning("stopping with %d command(s) or click(s) still running after 5 s", late)
+            # background sends finish and are recorded while every feature is still loaded (the cogs' unload
+            # calls these again, which then returns at once)
+            if self.dispatcher is not None:
+                await self.dispatcher.stop()
+            daily = self.get_cog("Daily")
+            if daily is not None:
+                await daily.scheduler.stop()
         try:
             await super().close()
         finally:

@@ -160,20 +160,22 @@ class Cycles:
         await self.fake.wait_for_session(timeout=60)
         return process
 
-    async def round(self, round_: int, window: float) -> None:
+    async def round(self, round_: int, window: float, stop_signal: signal.Signals = signal.SIGKILL) -> int:
+        """One round; returns the bot's exit code (-9 for SIGKILL)."""
         await self.add_work(round_)
         bot = await self.start()
         clickers = [asyncio.create_task(self.quiz_member(m)) for m in self.members]
         kill_after = self.rng.uniform(0.2, window)
         await asyncio.sleep(kill_after)
-        os.kill(bot.pid, signal.SIGKILL)
-        await bot.wait()
+        os.kill(bot.pid, stop_signal)
+        code = await asyncio.wait_for(bot.wait(), 30)
         for task in clickers:
             task.cancel()
         await asyncio.gather(*clickers, return_exceptions=True)
         self.figures.kill_after.append(kill_after)
         self.check_after_kill()
         self.figures.rounds += 1
+        return code
 
     async def finish(self) -> None:
         """Start once more, let everything due be delivered, stop with SIGTERM; count what was lost or doubled."""

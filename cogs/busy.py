@@ -125,7 +125,7 @@ class ShedWhenBehind:
         if shedder is not None and shedder.behind(interaction):
             await answer_busy(interaction)
             return False
-        return True
+        return await super().interaction_check(interaction)  # type: ignore[misc]  # the item's own checks
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, budget: float | None = None) -> T:

@@ -7,6 +7,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -72,6 +73,8 @@ async def _answer(interaction: discord.Interaction, error: BaseException, messag
         await send_ephemeral(interaction, message)
     except discord.HTTPException as failure:
         log.warning("%s: could not tell the member about it: %s %s", where, failure.status, failure.text)
+    except (aiohttp.ClientError, OSError) as failure:  # the connection is closing (the bot is stopping)
+        log.warning("%s: could not tell the member about it: %r", where, failure)
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

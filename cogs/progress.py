@@ -19,6 +19,7 @@ from discord.ext import commands
 from cogs.busy import answer_busy
 from cogs.checks import is_guild_admin
 from cogs.errors import send_ephemeral
+from cogs.lifecycle import StudyButton
 from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.embeds import BRAND, WARNING, fit_lines
 from cogs.ui.limits import DateText, KeyText
@@ -137,7 +138,7 @@ def plan_embed(plan: StudyPlan, syllabus: Syllabus) -> discord.Embed:
     return embed
 
 
-class ForgetButton(discord.ui.DynamicItem[discord.ui.Button],
+class ForgetButton(StudyButton,
                    template=r"forgetme:(?P<action>yes|no):(?P<user>\d+):(?P<until>\d+)"):
     """Confirm or keep. The custom id names the member and a deadline, so the button survives a restart
     and nobody else, and no stale message, can trigger a deletion."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.errors import answer_component_error, guarded
+from cogs.lifecycle import StudyButton
 from cogs.ui.embeds import BRAND, fit_lines
 from study.contributions import MAX_PENDING, Draft
 from study.questions import LETTERS
@@ -106,7 +107,7 @@ REVIEW_BUTTONS = {"approve": ("Approve", discord.ButtonStyle.success),
                   "edit": ("Edit", discord.ButtonStyle.secondary), "reject": ("Reject", discord.ButtonStyle.danger)}
 
 
-class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
+class ReviewButton(StudyButton,
                    template=r"qreview:(?P<action>approve|edit|reject):(?P<submission>\d+)"):
     def __init__(self, action: str, submission_id: int) -> None:
         label, style = REVIEW_BUTTONS[action]

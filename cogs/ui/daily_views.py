@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.lifecycle import StudyButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND
 from cogs.ui.quiz_views import RIGHT, WRONG
@@ -54,7 +55,7 @@ def _stamp(instant: dt.datetime, style: str = "t") -> str:
     return f"<t:{int(instant.timestamp())}:{style}>"
 
 
-class DailyAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"daily:(?P<post>\d+):(?P<choice>\d)"):
+class DailyAnswerButton(StudyButton, template=r"daily:(?P<post>\d+):(?P<choice>\d)"):
     def __init__(self, post_id: int, choice: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
                                            custom_id=f"daily:{post_id}:{choice}"))
@@ -69,7 +70,7 @@ class DailyAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"da
         await _cog(interaction).on_answer(interaction, self.post_id, self.choice)
 
 
-class LeaderboardPageButton(discord.ui.DynamicItem[discord.ui.Button],
+class LeaderboardPageButton(StudyButton,
                             template=r"daily-lb:(?P<period>week|month|all):(?P<module>[a-z0-9_-]+):(?P<page>\d+)"):
     def __init__(self, period: str, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,

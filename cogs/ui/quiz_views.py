@@ -13,6 +13,7 @@ import discord
 
 from cogs.busy import ShedWhenBehind
 from cogs.errors import answer_component_error, guarded
+from cogs.lifecycle import StudyButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from cogs.ui.limits import DESCRIPTION, FIELD_VALUE, clip
@@ -30,7 +31,7 @@ def _cog(interaction: discord.Interaction):
     return interaction.client.get_cog("Quiz")
 
 
-class AnswerButton(ShedWhenBehind, discord.ui.DynamicItem[discord.ui.Button],
+class AnswerButton(ShedWhenBehind, StudyButton,
                    template=r"quiz:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
     def __init__(self, session_id: str, position: int, choice: int, *, exam: bool = False) -> None:
         prefix = "exam" if exam else "quiz"
@@ -59,7 +60,7 @@ class ExamAnswerButton(AnswerButton, template=r"exam:(?P<session>[0-9a-f]+):(?P<
         await _cog(interaction).on_exam_answer(interaction, self.session_id, self.position, self.choice)
 
 
-class NextButton(ShedWhenBehind, discord.ui.DynamicItem[discord.ui.Button],
+class NextButton(ShedWhenBehind, StudyButton,
                  template=r"quiz-next:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
     def __init__(self, session_id: str, position: int, *, last: bool = False) -> None:
         super().__init__(discord.ui.Button(label="See my score" if last else "Next question",
@@ -77,7 +78,7 @@ class NextButton(ShedWhenBehind, discord.ui.DynamicItem[discord.ui.Button],
         await _cog(interaction).on_next(interaction, self.session_id, self.position)
 
 
-class FlagButton(discord.ui.DynamicItem[discord.ui.Button],
+class FlagButton(StudyButton,
                  template=r"quiz-flag:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
     def __init__(self, session_id: str, position: int) -> None:
         super().__init__(discord.ui.Button(label="Flag this question", style=discord.ButtonStyle.secondary,
@@ -94,7 +95,7 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button],
         await _cog(interaction).on_flag(interaction, self.session_id, self.position)
 
 
-class ExamFinishButton(discord.ui.DynamicItem[discord.ui.Button], template=r"exam-end:(?P<session>[0-9a-f]+)"):
+class ExamFinishButton(StudyButton, template=r"exam-end:(?P<session>[0-9a-f]+)"):
     def __init__(self, session_id: str) -> None:
         super().__init__(discord.ui.Button(label="Hand in now", style=discord.ButtonStyle.danger,
                                            custom_id=f"exam-end:{session_id}"))

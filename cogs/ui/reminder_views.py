@@ -6,10 +6,12 @@ import re
 
 import discord
 
+from cogs.lifecycle import StudyButton
+
 SNOOZE_LABELS = {"10m": "Snooze 10 min", "1h": "Snooze 1 h", "tomorrow": "Tomorrow"}
 
 
-class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button],
+class SnoozeButton(StudyButton,
                    template=r"snooze:(?P<reminder>\d+):(?P<choice>10m|1h|tomorrow)"):
     def __init__(self, reminder_id: int, choice: str) -> None:
         super().__init__(discord.ui.Button(label=SNOOZE_LABELS[choice], style=discord.ButtonStyle.secondary,
@@ -25,7 +27,7 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button],
         await interaction.client.get_cog("Reminders").on_snooze(interaction, self.reminder_id, self.choice)
 
 
-class StartQuizButton(discord.ui.DynamicItem[discord.ui.Button],
+class StartQuizButton(StudyButton,
                       template=r"startquiz:(?P<guild>\d+):(?P<module>[a-z]*)"):
     def __init__(self, guild_id: int, module: str | None, label: str) -> None:
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary,

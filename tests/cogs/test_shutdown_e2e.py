@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import random
 import signal
 import sqlite3
 from collections import Counter
@@ -17,12 +18,21 @@ from pathlib import Path
 
 import pytest
 
+from bench.crash_bench import Cycles
+from cogs.lifecycle import RESTARTING
 from db import reminders
 from db.connection import Database
 from simulator import FakeDiscord
 from tests.bot_process import poll, start_bot_process, write_config
 
 BURST = 160
+
+
+def rows_of(world, sql: str) -> list[tuple]:
+    with sqlite3.connect(world.config.database_path) as conn:
+        found = conn.execute(sql).fetchall()
+    conn.close()
+    return found
 
 
 class Burst:
@@ -124,3 +134,29 @@ async def test_a_stop_signal_in_a_burst_records_every_send_closes_the_database_a
     counts = burst.sent()
     assert {text: n for text, n in counts.items() if n > 1} == {}
     assert sum(counts.values()) == BURST
+
+
+async def test_sigterm_with_answers_reminders_and_a_daily_post_in_flight_loses_nothing_and_logs_no_traceback(
+        fake_discord, tmp_path):
+    cycles = Cycles(fake_discord, tmp_path, members=6, per_round=80, rng=random.Random(3))
+    code = await cycles.round(0, window=1.5, stop_signal=signal.SIGTERM)
+    log = cycles.log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, log
+    assert "Traceback" not in log, log
+    figures = cycles.figures
+    assert figures.acknowledged_answers > 0 and figures.answers_lost == 0
+    assert figures.at_risk == [0]  # every DM that went out is recorded
+    assert figures.integrity_failures == 0
+
+
+async def test_while_the_bot_stops_a_new_command_or_click_is_told_to_try_again(world):
+    start = await world.fake.slash(world.member, world.channel, "quiz", count=2, mode="new")
+    answer_id = next(c["custom_id"] for row in start.message["components"] for c in row["components"]
+                     if c.get("custom_id", "").startswith("quiz:"))
+    world.bot.stopping = True  # what close() sets first
+    click = await world.fake.click(world.member, start.message, answer_id)
+    command = await world.fake.slash(world.member, world.channel, "cpim")
+    assert click.ephemeral and click.content == RESTARTING
+    assert command.ephemeral and command.content == RESTARTING
+    assert rows_of(world, "SELECT COUNT(*) FROM answers") == [(0,)]  # nothing was taken on
+    world.bot.stopping = False
