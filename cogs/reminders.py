@@ -62,7 +62,8 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         grace = dt.timedelta(hours=self.bot.config.reminder_grace_hours)
         self.bot.dispatcher = ReminderDispatcher(self.bot.db, self.bot.clock, DiscordSender(self.bot), grace=grace,
-                                                 concurrency=self.bot.config.reminder_dms_in_flight)
+                                                 concurrency=self.bot.config.reminder_dms_in_flight,
+                                                 hold_until_recorded=True)
         await self.bot.dispatcher.start()
 
     async def cog_unload(self) -> None:

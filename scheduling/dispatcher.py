@@ -6,9 +6,11 @@ sending. Its loop:
 1. claim up to `batch` due rows in one transaction (pending → in_flight, db.reminders.claim_due);
 2. an occurrence later than `grace` is not sent but recorded missed (a recurring reminder moves on to its
    next occurrence and counts every occurrence it skipped; the count is mentioned in the member's next DM);
-3. every other row is handed to the Sender, at most `concurrency` at once; a send keeps its place until its
-   outcome is committed, so at most `concurrency` messages are ever sent but not recorded (what a crash can
-   leave to be sent twice once Discord has forgotten the nonce: the bot runs it at 1);
+3. every other row is handed to the Sender, at most `concurrency` at once. With `hold_until_recorded` (as
+   the bot runs it) a send keeps its place until its outcome is committed, so at most `concurrency`
+   messages are ever sent but not recorded, which is what a crash can leave to be sent twice once Discord
+   has forgotten the nonce (the bot's default concurrency is 1); without it a place frees as soon as the
+   Sender returns, which hands a burst over faster;
 4. each outcome is recorded as soon as its send returns, by a recorder task (db.reminders.record_outcomes;
    outcomes that arrive while one commit is under way share the next one, with no waiting): delivered → the
    occurrence is logged in reminder_deliveries and a recurring reminder gets its next occurrence in the
@@ -106,7 +108,8 @@ class ReminderDispatcher:
                  batch: int = 500, concurrency: int = 50, max_attempts: int = 5,
                  retry_base: dt.timedelta = dt.timedelta(seconds=30),
                  retry_cap: dt.timedelta = dt.timedelta(minutes=15),
-                 send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5)) -> None:
+                 send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5),
+                 hold_until_recorded: bool = False) -> None:
         self._db = db
         self._clock = clock
         self._sender = sender
@@ -118,6 +121,7 @@ class ReminderDispatcher:
         self._send_timeout = send_timeout
         self._max_sleep = max_sleep
         self._semaphore = asyncio.Semaphore(concurrency)
+        self._hold_until_recorded = hold_until_recorded
         self._wake = asyncio.Event()
         # each outcome with the future its send task awaits: resolved once the outcome is committed
         self._queue: asyncio.Queue[tuple[store.Outcome, asyncio.Future[None]]] = asyncio.Queue()
@@ -276,8 +280,7 @@ class ReminderDispatcher:
                     task.cancel()
 
     async def _send(self, reminder: Reminder) -> None:
-        """Deliver one reminder and record the outcome; the concurrency slot is held until the outcome is
-        committed, so at most `concurrency` DMs are ever sent but not yet recorded."""
+        """Deliver one reminder and record the outcome (see the module docstring for hold_until_recorded)."""
         try:
             self.stats.handed += 1
             lag = (self._clock.now() - reminder.due_at).total_seconds()
@@ -298,7 +301,9 @@ class ReminderDispatcher:
                 else:  # a bug in the sender
                     log.exception("sending reminder %d failed; it will be retried", reminder.id)
                 outcome = DeliveryOutcome.retry_later(f"{type(error).__name__}: {error}")
-            await self._enqueue(self._record_for(reminder, outcome))
+            committed = self._enqueue(self._record_for(reminder, outcome))
+            if self._hold_until_recorded:
+                await committed
         finally:
             self._semaphore.release()
 
