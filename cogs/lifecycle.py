@@ -54,8 +54,9 @@ class StudyButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
         return await super().interaction_check(interaction)
 
 
-# discord.py runs each command and each click in a task of its own; these are their coroutines' names.
-_HANDLER_COROUTINES = ("schedule_dynamic_item_call", "_from_interaction", "_scheduled_task")
+# discord.py runs each command, each click and each event listener (such as on_app_command_completion) in a
+# task of its own; these are their coroutines' names.
+_HANDLER_COROUTINES = ("schedule_dynamic_item_call", "_from_interaction", "_scheduled_task", "_run_event")
 
 
 def _is_interaction_handler(task: asyncio.Task[Any]) -> bool:
