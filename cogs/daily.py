@@ -1,4 +1,4 @@
-"""/daily (admins), /streak and /leaderboard: one question a day in a channel, answered with buttons.
+"""/daily (admins), /streak, /leaderboard and /daily-archive: one question a day in a channel, answered with buttons.
 
 The cog is the Discord side of the daily question: it turns commands and clicks into calls on
 services.daily, sends and edits the channel messages, and is the handler the one DailyScheduler task calls
@@ -24,7 +24,7 @@ from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
 from cogs.ui.limits import DateText, DaysText, KeyText, ModulesText, ZoneText
 from db.daily import DailySettings, Post
 from scheduling.daily_scheduler import DailyScheduler, next_post_time
-from services.daily import LEADERBOARD_PAGE, DailyService, ScheduleInput
+from services.daily import ARCHIVE_PAGE, LEADERBOARD_PAGE, DailyService, ScheduleInput
 from study.daily import page_of
 from study.errors import UserInputError
 from study.questions import LETTERS, Question
@@ -402,12 +402,39 @@ class Daily(commands.Cog):
 
     # ---- member commands --------------------------------------------------------------------------------------
 
-    @app_commands.command(name="streak", description="Your daily-question streak: current and best")
+    @app_commands.command(name="streak", description="Your daily-question streak: current, best, freezes held and used")
     @app_commands.guild_only()
     async def streak(self, interaction: discord.Interaction) -> None:
         streak = await self.service.streak(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(daily_views.streak_text(streak.current, streak.best, streak.answered),
+        await interaction.response.send_message(daily_views.streak_text(
+            streak.current, streak.best, streak.answered, streak.freezes_held, streak.freezes_used),
                                                 ephemeral=True)
+
+    async def _archive(self, interaction: discord.Interaction, days: int, module: str | None,
+                       page: int) -> tuple[discord.Embed, discord.ui.View]:
+        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        archive = await self.service.archive(interaction.guild_id, interaction.user.id, days, module, self._now(),
+                                             syllabus=edition.syllabus)
+        entries, page, pages = page_of(archive.entries, page, ARCHIVE_PAGE)
+        return daily_views.archive_message(archive, page, pages, entries, edition.syllabus)
+
+    async def on_archive_page(self, interaction: discord.Interaction, days: int, module: str | None,
+                              page: int) -> None:
+        try:
+            embed, view = await self._archive(interaction, days, module, page)
+        except UserInputError as error:
+            await send_ephemeral(interaction, str(error))
+            return
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    @app_commands.command(name="daily-archive", description="Past daily questions with their answers and yours")
+    @app_commands.describe(days="How many days back (1-365, default 30)", module="Only questions of this module")
+    @app_commands.autocomplete(module=module_autocomplete)
+    @app_commands.guild_only()
+    async def daily_archive(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30,
+                            module: str | None = None) -> None:
+        embed, view = await self._archive(interaction, days, module, 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def _leaderboard(self, interaction: discord.Interaction, period: str, module: str | None,
                            page: int) -> tuple[discord.Embed, discord.ui.View]:

@@ -325,6 +325,28 @@ async def post_answers(db: Database, post_id: int) -> list[DailyAnswer]:
     return [DailyAnswer(row[0], row[1], from_ts(row[2])) for row in rows]
 
 
+# ---- the archive ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArchivedPost:
+    post: Post
+    answered: int
+    right: int
+    my_choice: int | None          # the asking member's answer, None if they did not answer
+
+
+async def archived_posts(db: Database, guild_id: int, user_id: int, since: dt.date) -> list[ArchivedPost]:
+    """Revealed posts of a guild from a local day on, newest first, with the group's figures and one member's
+    answer. Open posts are left out on purpose: their answer is not public yet."""
+    rows = await db.fetch_all(
+        "SELECT p.*, (SELECT COUNT(*) FROM daily_answers a WHERE a.post_id = p.id) AS n_answered,"
+        " (SELECT COALESCE(SUM(a.correct), 0) FROM daily_answers a WHERE a.post_id = p.id) AS n_right,"
+        " (SELECT a.choice FROM daily_answers a WHERE a.post_id = p.id AND a.user_id = ?) AS my_choice"
+        " FROM daily_posts p WHERE p.guild_id = ? AND p.state = 'revealed' AND p.local_day >= ?"
+        " ORDER BY p.local_day DESC, p.posted_at DESC, p.id DESC", (user_id, guild_id, since.isoformat()))
+    return [ArchivedPost(_post(row), row["n_answered"], row["n_right"], row["my_choice"]) for row in rows]
+
+
 # ---- streaks and leaderboards ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

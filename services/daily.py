@@ -23,6 +23,8 @@ from study.syllabus import Syllabus
 from study.timeparse import parse_days
 
 LEADERBOARD_PAGE = 10
+ARCHIVE_PAGE = 5
+ARCHIVE_MAX_DAYS = 365
 # How often a claim is retried when a racing post took the chosen question meanwhile.
 CLAIM_ATTEMPTS = 3
 
@@ -81,6 +83,26 @@ class WeeklySummary:
     week_end: dt.date
     top: list[rules.Ranked]
     by_module: list[rules.ModuleTally]
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    post: Post
+    question: Question
+    answered: int
+    right: int
+    my_choice: int | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class Archive:
+    days: int
+    module: str | None
+    entries: list[ArchiveEntry]
 
 
 class DailyService:
@@ -262,11 +284,40 @@ class DailyService:
         answers = await records.post_answers(self.db, post.id)
         return Reveal(post, question, rules.reveal_figures(answers, post.answer_index, post.choice_count))
 
+    # ---- the archive ------------------------------------------------------------------------------------------
+
+    async def archive(self, guild_id: int, user_id: int, days: int, module: str | None, now: dt.datetime, *,
+                      syllabus: Syllabus | None = None) -> Archive:
+        """Revealed daily questions of the last `days` local days (today included), newest first, optionally of
+        one module. `module` is a key or code of the guild's edition (`syllabus`): a post matches it by its
+        question's 2017 module or its CPIM 8 module, so the filter works under both editions."""
+        if not 1 <= days <= ARCHIVE_MAX_DAYS:
+            raise UserInputError(f"days is a number from 1 to {ARCHIVE_MAX_DAYS}.")
+        module_key = None
+        if module:
+            syllabus = syllabus or self.syllabus
+            found = syllabus.module(module)
+            if found is None:
+                raise UserInputError(f"I don't know a module called '{module}'. "
+                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+            module_key = found.key
+        since = await self.today(guild_id, now) - dt.timedelta(days=days - 1)
+        entries = []
+        for row in await records.archived_posts(self.db, guild_id, user_id, since):
+            question = await self.question_of(row.post)
+            if question is None:
+                continue  # a question deleted from the server's bank since
+            if module_key and module_key not in (question.module, question.cpim8_module, row.post.module):
+                continue
+            entries.append(ArchiveEntry(row.post, question, row.answered, row.right, row.my_choice))
+        return Archive(days, module_key, entries)
+
     # ---- streaks and leaderboards -----------------------------------------------------------------------------
 
-    async def streak(self, guild_id: int, user_id: int) -> rules.Streak:
+    async def streak(self, guild_id: int, user_id: int) -> rules.FrozenStreak:
+        """The member's streak with freezes earned and used (computed from the history, nothing stored)."""
         history = await records.streak_history(self.db, guild_id, user_id)
-        return rules.compute_streak(history.post_days, history.answered_days, history.open_days)
+        return rules.streak_with_freezes(history.post_days, history.answered_days, history.open_days)
 
     async def leaderboard(self, guild_id: int, period: rules.Period, module: str | None,
                           now: dt.datetime) -> Leaderboard:

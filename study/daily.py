@@ -166,6 +166,56 @@ def compute_streak(post_days: Iterable[dt.date], answered_days: Iterable[dt.date
     return Streak(current=current, best=best, answered=len(answered))
 
 
+FREEZE_EVERY = 7   # answered daily posts in a row that earn one streak freeze
+FREEZES_HELD_MAX = 2
+
+
+@dataclass(frozen=True)
+class FrozenStreak:
+    current: int
+    best: int
+    answered: int          # daily posts answered in all
+    freezes_held: int
+    freezes_used: int
+    frozen_days: tuple[dt.date, ...]  # missed post days a freeze covered
+
+
+def streak_with_freezes(post_days: Iterable[dt.date], answered_days: Iterable[dt.date],
+                        open_days: Iterable[dt.date] = (), *, every: int = FREEZE_EVERY,
+                        held_max: int = FREEZES_HELD_MAX) -> FrozenStreak:
+    """The daily streak with freezes: every `every` posts answered in a row earn a freeze (at most `held_max`
+    held), and a missed post uses one automatically instead of breaking the streak.
+
+    Counted by the guild's calendar days with a post, like compute_streak. A day covered by a freeze keeps the
+    streak alive but does not lengthen it, nor count towards the next freeze. A miss with no streak to save
+    uses nothing. A post still open and not answered is neither a miss nor an answer: the member can still
+    answer it.
+    """
+    days = sorted(set(post_days))
+    answered = set(answered_days) & set(days)
+    still_open = set(open_days) - answered
+    run = best = held = used = towards = 0
+    frozen: list[dt.date] = []
+    for day in days:
+        if day in answered:
+            run += 1
+            towards += 1
+            best = max(best, run)
+            if towards >= every:
+                towards = 0
+                held = min(held + 1, held_max)
+        elif day in still_open:
+            continue
+        elif run and held:
+            held -= 1
+            used += 1
+            frozen.append(day)
+        else:
+            run = towards = 0
+    return FrozenStreak(current=run, best=best, answered=len(answered), freezes_held=held, freezes_used=used,
+                        frozen_days=tuple(frozen))
+
+
 # ---- leaderboards ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from cogs.lifecycle import StudyButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND
 from cogs.ui.quiz_views import RIGHT, WRONG
-from study.daily import describe_days, find_member, format_time
+from study.daily import FREEZE_EVERY, FREEZES_HELD_MAX, describe_days, find_member, format_time
 from study.questions import LETTERS, Question
 
 if TYPE_CHECKING:
     from db.daily import DailySettings, Post
-    from services.daily import AnswerResult, Leaderboard, Reveal, WeeklySummary
+    from services.daily import AnswerResult, Archive, ArchiveEntry, Leaderboard, Reveal, WeeklySummary
     from study.syllabus import Syllabus
 
 PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
@@ -87,7 +87,24 @@ class LeaderboardPageButton(StudyButton,
         await _cog(interaction).on_leaderboard_page(interaction, self.period, self.module, self.page)
 
 
-DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton)
+class ArchivePageButton(discord.ui.DynamicItem[discord.ui.Button],
+                        template=r"daily-arc:(?P<days>\d{1,3}):(?P<module>[a-z0-9_-]+):(?P<page>\d{1,4})"):
+    def __init__(self, days: int, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"daily-arc:{days}:{module or 'any'}:{page}"))
+        self.days, self.module, self.page = days, module, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> ArchivePageButton:
+        module = None if match["module"] == "any" else match["module"]
+        return cls(int(match["days"]), module, int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_archive_page(interaction, self.days, self.module, self.page)
+
+
+DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton, ArchivePageButton)
 
 
 # ---- the post -------------------------------------------------------------------------------------------------
@@ -239,11 +256,52 @@ def leaderboard_message(board: Leaderboard, page: int, pages: int, rows: list, c
     return embed, view
 
 
-def streak_text(current: int, best: int, answered: int) -> str:
+# ---- the archive ----------------------------------------------------------------------------------------------
+
+ARCHIVE_STEM = 300
+
+
+def archive_message(archive: Archive, page: int, pages: int, entries: list[ArchiveEntry],
+                    syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+    title = f"Daily archive · last {archive.days} day{'s' if archive.days != 1 else ''}"
+    if archive.module:
+        module = syllabus.module(archive.module)
+        title += f" · {module.code if module else archive.module}"
+    embed = discord.Embed(title=title, colour=BRAND,
+                          description=None if entries else
+                          "No revealed daily question in this range yet. A question still open is not shown "
+                          "here until its answer is revealed.")
+    for entry in entries:
+        question, post = entry.question, entry.post
+        if entry.my_choice is None:
+            mine = "You did not answer it."
+        elif entry.my_choice == question.answer_index:
+            mine = f"You answered **{LETTERS[entry.my_choice]}**: right ✅"
+        else:
+            mine = f"You answered **{LETTERS[entry.my_choice]}**: not this time ❌"
+        group = (f"{entry.answered} answered, {entry.percent}% right" if entry.answered else "Nobody answered it.")
+        value = (f"{_fit(question.stem, ARCHIVE_STEM)}\n**Answer: {question.answer_letter}.** "
+                 f"{_fit(question.correct_choice, 200)}\n{group} · {mine}")
+        embed.add_field(name=_fit(f"Day {post.day_number} · {post.local_day:%a %d %b %Y} · "
+                                  f"{_label(question, syllabus)}", 256),
+                        value=_fit(value, FIELD_VALUE), inline=False)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · newest first · only questions already revealed")
+    view = discord.ui.View(timeout=None)
+    view.add_item(ArchivePageButton(archive.days, archive.module, max(page - 1, 0), label="◀ Newer",
+                                    disabled=page == 0))
+    view.add_item(ArchivePageButton(archive.days, archive.module, page + 1, label="Older ▶",
+                                    disabled=page >= pages - 1))
+    return embed, view
+
+
+def streak_text(current: int, best: int, answered: int, held: int = 0, used: int = 0) -> str:
     if answered == 0:
         return "You have not answered a daily question yet: the next one is your day 1. 🔥"
     return (f"🔥 Your daily streak: **{current}** in a row (best **{best}**). "
-            f"You have answered {answered} daily question{'s' if answered != 1 else ''}.")
+            f"You have answered {answered} daily question{'s' if answered != 1 else ''}.\n"
+            f"🧊 Streak freezes: **{held}** held (of {FREEZES_HELD_MAX}), **{used}** used. "
+            f"Every {FREEZE_EVERY} daily questions answered in a row earn one; a missed post uses one "
+            f"instead of breaking your streak.")
 
 
 def summary_embed(summary: WeeklySummary, syllabus: Syllabus,

@@ -158,3 +158,63 @@ def test_a_claimed_post_may_still_be_sent_within_grace_on_the_same_local_day():
     night = dt.datetime(2026, 12, 2, 3, 30, tzinfo=dt.UTC)
     assert daily.may_still_send(night, day, "America/New_York", night + dt.timedelta(hours=1), grace)
     assert not daily.may_still_send(night, day, "America/New_York", night + dt.timedelta(hours=2, minutes=31), grace)
+
+
+# ---- streak freezes -------------------------------------------------------------------------------------------
+
+def _days(count: int, start: dt.date = dt.date(2026, 11, 2)) -> list[dt.date]:
+    return [start + dt.timedelta(days=n) for n in range(count)]
+
+
+def test_seven_days_in_a_row_earn_one_freeze_and_six_none():
+    days = _days(7)
+    assert daily.streak_with_freezes(days[:6], days[:6]).freezes_held == 0
+    streak = daily.streak_with_freezes(days, days)
+    assert (streak.current, streak.freezes_held, streak.freezes_used) == (7, 1, 0)
+
+
+def test_a_missed_post_uses_a_freeze_instead_of_breaking_the_streak():
+    days = _days(9)
+    answered = days[:7] + days[8:]
+    streak = daily.streak_with_freezes(days, answered)
+    assert (streak.current, streak.best, streak.freezes_held, streak.freezes_used) == (8, 8, 0, 1)
+    assert streak.frozen_days == (days[7],)
+
+
+def test_without_a_freeze_a_miss_breaks_the_streak():
+    days = _days(8)
+    streak = daily.streak_with_freezes(days, days[:6] + days[7:])
+    assert (streak.current, streak.best, streak.freezes_used) == (1, 6, 0)
+
+
+def test_at_most_two_freezes_are_held_and_two_misses_in_a_row_use_both():
+    days = _days(24)
+    assert daily.streak_with_freezes(days[:21], days[:21]).freezes_held == 2  # three weeks earn three, two are kept
+    answered = days[:21] + days[23:]
+    streak = daily.streak_with_freezes(days, answered)
+    assert (streak.current, streak.freezes_held, streak.freezes_used) == (22, 0, 2)
+    days = _days(25)
+    streak = daily.streak_with_freezes(days, days[:21] + days[24:])  # a third miss: nothing left to save it
+    assert (streak.current, streak.best, streak.freezes_used) == (1, 21, 2)
+
+
+def test_a_frozen_day_does_not_count_towards_the_next_freeze_and_a_break_resets_the_count():
+    days = _days(15)
+    # 7 answered (freeze), 1 missed (freeze used), 6 answered: 6 towards the next freeze, none yet
+    streak = daily.streak_with_freezes(days[:14], days[:7] + days[8:14])
+    assert (streak.freezes_held, streak.freezes_used, streak.current) == (0, 1, 13)
+    streak = daily.streak_with_freezes(days, days[:7] + days[8:])
+    assert streak.freezes_held == 1
+
+
+def test_an_open_post_not_answered_yet_neither_breaks_nor_uses_a_freeze():
+    days = _days(8)
+    streak = daily.streak_with_freezes(days, days[:7], open_days=[days[7]])
+    assert (streak.current, streak.freezes_held, streak.freezes_used) == (7, 1, 0)
+
+
+def test_days_without_a_post_are_not_misses_and_no_freeze_is_used_without_a_streak():
+    weekdays = [d for d in _days(14) if d.weekday() < 5]
+    streak = daily.streak_with_freezes(weekdays, weekdays)
+    assert (streak.current, streak.freezes_used, streak.freezes_held) == (10, 0, 1)
+    assert daily.streak_with_freezes(weekdays[:3], []).freezes_used == 0
