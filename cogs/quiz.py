@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -16,7 +17,8 @@ from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from cogs.ui.limits import KeyText
 from db import question_admin
-from services.quiz import ExamTimeUp, QuizService, SessionClosed, Step
+from services.quiz import MAX_EXAM_MINUTES, MAX_EXAM_QUESTIONS, ExamTimeUp, QuizService, SessionClosed, Step
+from study.editions import Edition, Lens
 from study.scoring import Summary, weakest_first
 
 if TYPE_CHECKING:
@@ -24,6 +26,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Mode = Literal["mixed", "new", "review", "weakest"]
+
+
+def exam_length(edition: Edition, module: str | None, questions: int, minutes: int | None,
+                full: bool) -> tuple[int, int]:
+    """Questions and minutes of a practice exam: the edition's real format when `full`, otherwise the count
+    asked for and, without minutes given, the real exam's pace (CPIM 8: 210 minutes for 150 questions)."""
+    exam = edition.exam
+    if full:
+        count = exam.questions_for(module)
+        return min(count, MAX_EXAM_QUESTIONS), min(exam.minutes, MAX_EXAM_MINUTES)
+    if minutes is None:
+        minutes = max(1, math.ceil(questions * exam.minutes / exam.questions_for(module)))
+    return questions, min(minutes, MAX_EXAM_MINUTES)
 
 
 def _remaining(deadline: dt.datetime | None, now: dt.datetime) -> str | None:
@@ -48,8 +63,8 @@ class Quiz(commands.Cog):
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
 
-    def _resolve_scope(self, module: str | None, topic: str | None) -> tuple[str | None, str | None]:
-        return self.service.resolve_scope(module, topic)
+    async def _lens(self, guild_id: int | None) -> Lens:
+        return await self.bot.editions.lens_for(guild_id)
 
     async def cog_load(self) -> None:
         self.housekeeping.start()
@@ -85,19 +100,23 @@ class Quiz(commands.Cog):
 
     async def _start_quiz(self, interaction: discord.Interaction, module: str | None, topic: str | None,
                           count: int, mode: str) -> None:
-        module_key, topic_key = self._resolve_scope(module, topic)
+        lens = await self._lens(interaction.guild_id)
+        module_key, topic_key = self.service.resolve_scope(module, topic, lens)
         step = await in_time(interaction, self.service.start(
             interaction.guild_id, interaction.user.id, kind="quiz", module=module_key, topic=topic_key, count=count,
-            mode=mode, now=self._now()))
-        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+            mode=mode, now=self._now(), lens=lens))
+        embed, view = quiz_views.question_message(step, lens)
         await send(interaction, embed=embed, view=view)
 
     @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def start_from_button(self, interaction: discord.Interaction, guild_id: int, module: str | None) -> None:
         """The "Start a quiz" button on a reminder DM: a quiz on that module, in that server's records."""
-        step = await self.service.start(guild_id, interaction.user.id, kind="quiz", module=module, topic=None,
-                                        count=5, mode="mixed", now=self._now())
-        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+        lens = await self._lens(guild_id)
+        # an exam booked for a whole single-exam edition ("cpim-8") is a quiz over its whole outline
+        scope = None if lens.editions.is_exam_key(module) else module
+        step = await self.service.start(guild_id, interaction.user.id, kind="quiz", module=scope, topic=None,
+                                        count=5, mode="mixed", now=self._now(), lens=lens)
+        embed, view = quiz_views.question_message(step, lens)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def on_answer(self, interaction: discord.Interaction, session_id: str, position: int, choice: int) -> None:
@@ -118,7 +137,7 @@ class Quiz(commands.Cog):
             letter = quiz_views.LETTERS[result.outcome.chosen] if result.outcome.chosen >= 0 else "?"
             await send_ephemeral(interaction, f"You already answered this one ({letter}); it counted once.")
             return
-        embed, view = quiz_views.feedback_message(result, self.bot.content.syllabus)
+        embed, view = quiz_views.feedback_message(result, await self._lens(result.step.session.guild_id))
         await edit(interaction, embed=embed, view=view)
 
     async def on_next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
@@ -130,11 +149,12 @@ class Quiz(commands.Cog):
 
     async def _next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         now = self._now()
+        lens = await self._lens(interaction.guild_id)
 
         async def next_or_summary() -> tuple[Step | None, Summary | None]:
             step = await self.service.advance(session_id, position, interaction.user.id, now)
             if step is None:
-                _, summary = await self.service.finish(session_id, now)
+                _, summary = await self.service.finish(session_id, now, lens)
                 return None, summary
             return step, None
 
@@ -144,10 +164,10 @@ class Quiz(commands.Cog):
             await edit(interaction, content=str(closed), embed=None, view=None)
             return
         if step is None:
-            embed = quiz_views.summary_embed("Quiz finished", summary, self.bot.content.syllabus)
+            embed = quiz_views.summary_embed("Quiz finished", summary, lens)
             await edit(interaction, embed=embed, view=None)
             return
-        embed, view = quiz_views.question_message(step, self.bot.content.syllabus)
+        embed, view = quiz_views.question_message(step, lens)
         await edit(interaction, embed=embed, view=view)
 
     async def on_flag(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
@@ -163,26 +183,32 @@ class Quiz(commands.Cog):
             f"Thanks: question `{step.question.id}` is flagged for the admins to review.", ephemeral=True)
 
     @practice.command(name="start", description="A timed mock exam: answers are revealed at the end")
-    @app_commands.describe(module="A module, or leave empty for all five", questions="How many questions (1-100)",
-                           minutes="Time allowed (1-240)")
+    @app_commands.describe(module="A module, or leave empty for all of them (weighted under CPIM 8)",
+                           questions="How many questions (1-150)",
+                           minutes="Time allowed (1-240); default: the real exam's pace",
+                           full="The real format (CPIM 8: 150 questions in 210 minutes)")
     @app_commands.autocomplete(module=module_autocomplete)
     async def exam_start(self, interaction: discord.Interaction, module: KeyText | None = None,
-                         questions: app_commands.Range[int, 1, 100] = 20,
-                         minutes: app_commands.Range[int, 1, 240] = 30) -> None:
-        module_key, _ = self._resolve_scope(module if module and module.lower() != "all" else None, None)
+                         questions: app_commands.Range[int, 1, 150] = 20,
+                         minutes: app_commands.Range[int, 1, 240] | None = None, full: bool = False) -> None:
+        lens = await self._lens(interaction.guild_id)
+        module_key, _ = self.service.resolve_scope(module if module and module.lower() != "all" else None, None,
+                                                   lens)
+        count, minutes = exam_length(lens.edition, module_key, questions, minutes, full)
         now = self._now()
         step = await self.service.start(interaction.guild_id, interaction.user.id, kind="exam", module=module_key,
-                                        topic=None, count=questions, mode="mixed", now=now, minutes=minutes)
-        embed, view = quiz_views.question_message(step, self.bot.content.syllabus,
+                                        topic=None, count=count, mode="mixed", now=now, minutes=minutes, lens=lens)
+        embed, view = quiz_views.question_message(step, lens,
                                                   now_remaining=_remaining(step.session.deadline_at, now))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def _exam_report(self, interaction: discord.Interaction, session_id: str, note: str | None) -> None:
         now = self._now()
-        session, summary = await self.service.finish(session_id, now)
+        lens = await self._lens(interaction.guild_id)
+        session, summary = await self.service.finish(session_id, now, lens)
         if session.deadline_at and now >= session.deadline_at and note is None:
             note = "⏰ Time ran out: unanswered questions count as wrong."
-        embed = quiz_views.summary_embed("Practice exam report", summary, self.bot.content.syllabus, note=note)
+        embed = quiz_views.summary_embed("Practice exam report", summary, lens, note=note)
         await interaction.response.edit_message(embed=embed, view=None)
 
     async def on_exam_answer(self, interaction: discord.Interaction, session_id: str, position: int,
@@ -200,7 +226,7 @@ class Quiz(commands.Cog):
             await self._exam_report(interaction, session_id, "All questions answered.")
             return
         step = await self.service.step(session_id, position + 1, interaction.user.id, now)
-        embed, view = quiz_views.question_message(step, self.bot.content.syllabus,
+        embed, view = quiz_views.question_message(step, await self._lens(step.session.guild_id),
                                                   now_remaining=_remaining(step.session.deadline_at, now))
         await interaction.response.edit_message(embed=embed, view=view)
 
@@ -210,13 +236,14 @@ class Quiz(commands.Cog):
 
     @practice.command(name="history", description="Your past practice exams")
     async def exam_history(self, interaction: discord.Interaction) -> None:
-        history = await self.service.exam_history(interaction.guild_id, interaction.user.id, self._now())
+        lens = await self._lens(interaction.guild_id)
+        history = await self.service.exam_history(interaction.guild_id, interaction.user.id, self._now(), lens)
         if not history:
             await interaction.response.send_message("No practice exams yet: try /practice-exam start.",
                                                     ephemeral=True)
             return
         embed = discord.Embed(title="Your practice exams", colour=quiz_views.BRAND)
-        syllabus = self.bot.content.syllabus
+        syllabus = lens
         for session, summary in history:
             module = syllabus.module(session.module) if session.module else None
             scope = module.code if module else "All modules"

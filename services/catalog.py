@@ -7,6 +7,7 @@ import functools
 from db import question_admin
 from db.connection import Database
 from study.content import Content
+from study.editions import EDITION_2017
 from study.generated_ids import parse_generated_id
 from study.generators import FAMILIES, generate
 from study.questions import Question
@@ -59,18 +60,34 @@ class QuestionCatalog:
             question = self._guild_questions[guild_id].get(question_id)
         return question
 
+    def scope_edition(self, module: str | None) -> str:
+        """The edition a scope's module key belongs to (module and topic keys of the editions never collide)."""
+        owner = self.content.editions.edition_of_module(module) if module else None
+        return owner.key if owner is not None else EDITION_2017
+
+    def _in_scope(self, question: Question, module: str | None, topic: str | None, edition: str) -> bool:
+        if module is None and topic is None:
+            return True
+        placed_module, placed_topic = self.content.editions.place(question, edition)
+        return (module is None or placed_module == module) and (topic is None or placed_topic == topic)
+
     async def pool(self, guild_id: int | None, module: str | None = None,
                    topic: str | None = None) -> tuple[Question, ...]:
-        """Written questions in scope that the guild has not retired (cached until invalidate)."""
+        """Written questions in scope that the guild has not retired (cached until invalidate). The scope's
+        module key says which edition places the questions: `dsp` by their 2017 tag, `supply` by their CPIM 8 one."""
         key = (guild_id, module, topic)
         cached = self._pools.get(key)
         if cached is not None and (guild_id is None or guild_id in self._guild_questions):
             return cached
-        questions = self.content.bank.for_module(module, topic)
+        edition = self.scope_edition(module)
+        if edition == EDITION_2017:
+            questions = self.content.bank.for_module(module, topic)
+        else:
+            questions = [q for q in self.content.bank.questions.values() if self._in_scope(q, module, topic, edition)]
         if guild_id is not None:
             await self._load(guild_id)
             questions += [q for q in self._guild_questions[guild_id].values()
-                          if (module is None or q.module == module) and (topic is None or q.topic == topic)]
+                          if self._in_scope(q, module, topic, edition)]
             retired = self._retired[guild_id]
             questions = [q for q in questions if q.id not in retired]
         self._pools[key] = pool = tuple(questions)
@@ -98,6 +115,19 @@ class QuestionCatalog:
         if guild_id is not None:
             await self._load(guild_id)
             retired = self._retired[guild_id]
-        return [FamilyRef(f.name, f.module, f.topic) for f in FAMILIES.values()
-                if (module is None or f.module == module) and (topic is None or f.topic == topic)
-                and f"gen:{f.name}" not in retired]
+        edition = self.scope_edition(module)
+        found = []
+        for family in FAMILIES.values():
+            placed_module, placed_topic = self.content.editions.place_family(family, edition)
+            if ((module is None or placed_module == module) and (topic is None or placed_topic == topic)
+                    and f"gen:{family.name}" not in retired):
+                found.append(FamilyRef(family.name, family.module, family.topic))
+        return found
+
+    async def item_place(self, guild_id: int | None, item: str, edition: str) -> tuple[str, str] | None:
+        """Where a review card's item (a bank id or gen:<family>) belongs under an edition; None if unknown."""
+        if item.startswith("gen:"):
+            family = FAMILIES.get(item.removeprefix("gen:"))
+            return self.content.editions.place_family(family, edition) if family else None
+        question = await self.get(guild_id, item)
+        return self.content.editions.place(question, edition) if question else None

@@ -7,7 +7,7 @@ import datetime as dt
 from db import editions as records
 from db.connection import Database
 from study.content import Content
-from study.editions import Edition
+from study.editions import Edition, Lens
 from study.errors import UserInputError
 
 
@@ -30,6 +30,9 @@ class EditionService:
 
     async def edition_for(self, guild_id: int | None) -> Edition:
         return self.content.edition(await self.key_for(guild_id))
+
+    async def lens_for(self, guild_id: int | None) -> Lens:
+        return Lens(self.content.editions, await self.edition_for(guild_id))
 
     async def set_edition(self, guild_id: int, key: str, now: dt.datetime) -> Edition:
         if key not in self.content.editions.by_key:

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from db import quiz as records
 from db.connection import Database
 from services.catalog import QuestionCatalog
+from study.editions import EDITION_2017, Lens, quotas, weighted_modules
 from study.errors import UserInputError
 from study.questions import Question
 from study.scoring import AnsweredItem, Summary, summarize
-from study.selection import candidate_sample, plan_session, weakest_topics
+from study.selection import candidate_sample, plan_session, regroup_scores, weakest_topics
 from study.srs import item_key
 
 MAX_QUIZ = 20
-MAX_EXAM_QUESTIONS = 100
+MAX_EXAM_QUESTIONS = 150  # the full CPIM 8 format
+DUE_SCAN = 500  # due cards read when they must be placed under another edition than the one they were stored in
 MAX_EXAM_MINUTES = 240
 
 
@@ -58,28 +60,19 @@ class QuizService:
         self.rng = rng or random.SystemRandom()
 
     async def plan(self, guild_id: int, user_id: int, *, module: str | None, topic: str | None, count: int,
-                   mode: str, now: dt.datetime) -> list[Question]:
-        """Pick the questions of a new session: the same code path the benchmark measures."""
-        scope_module, scope_topic = module, topic
-        if mode == "weakest" and topic is None:
-            # filter by module before ranking: the weakest three overall may all lie in other modules
-            scores = await records.topic_scores(self.db, guild_id, user_id)
-            weak = weakest_topics(s for s in scores if module is None or s.module == module)
-            if not weak:
-                raise UserInputError("I don't know your weak spots yet: answer a few more questions "
-                                     "(at least 3 in a topic) and try mode *weakest* again.")
-            scope_module, scope_topic = weak[0].module, weak[0].topic
-        due = await records.due_items(self.db, guild_id, user_id, now, module=scope_module, topic=scope_topic,
-                                      limit=count * 2)
-        # a card stays due after its question is retired; the guild asked for it not to be asked again
-        retired = await self.catalog.retired(guild_id)
-        due = [item for item in due if item not in retired][:count]
-        pool = await self.catalog.pool(guild_id, scope_module, scope_topic)
-        sample = candidate_sample(pool, self.rng, count * 4)
-        seen = await records.seen_among(self.db, guild_id, user_id, [q.id for q in sample])
-        families = await self.catalog.families(guild_id, scope_module, scope_topic)
-        ids = plan_session(mode, count, due=due, sample=sample, seen=seen, families=families, rng=self.rng)
-        questions = [q for q in [await self.catalog.get(guild_id, qid) for qid in ids] if q is not None]
+                   mode: str, now: dt.datetime, lens: Lens | None = None, exam: bool = False) -> list[Question]:
+        """Pick the questions of a new session: the same code path the benchmark measures.
+
+        Under an edition with module weights that are not all equal (CPIM 8), a session over all modules
+        follows the weights: a practice exam takes each module's exact share, a quiz draws each question's
+        module by weight (so a 5-question quiz can still land on a small module)."""
+        if (lens is not None and module is None and topic is None and mode in ("mixed", "new")
+                and len(set(lens.edition.weights.modules.values())) > 1):
+            questions = await self._weighted_plan(guild_id, user_id, count=count, mode=mode, now=now, lens=lens,
+                                                  exam=exam)
+        else:
+            questions = await self._plan_scope(guild_id, user_id, module=module, topic=topic, count=count,
+                                               mode=mode, now=now, lens=lens)
         if not questions:
             if mode == "review":
                 raise UserInputError("Nothing is due for review right now. Try mode *new* or *mixed*.")
@@ -89,8 +82,61 @@ class QuizService:
             raise UserInputError("There are no questions in that scope yet.")
         return questions
 
+    async def _weighted_plan(self, guild_id: int, user_id: int, *, count: int, mode: str, now: dt.datetime,
+                             lens: Lens, exam: bool) -> list[Question]:
+        weights = lens.edition.weights.modules
+        split = quotas(weights, count) if exam else weighted_modules(weights, count, self.rng.random)
+        picked: list[Question] = []
+        for module_key, wanted in split.items():
+            if wanted:
+                picked += await self._plan_scope(guild_id, user_id, module=module_key, topic=None, count=wanted,
+                                                 mode=mode, now=now, lens=lens)
+        if len(picked) < count:  # a module ran out of new questions: fill from the whole outline
+            taken = {q.id for q in picked}
+            extra = await self._plan_scope(guild_id, user_id, module=None, topic=None, count=count, mode=mode,
+                                           now=now, lens=lens)
+            picked += [q for q in extra if q.id not in taken][: count - len(picked)]
+        self.rng.shuffle(picked)
+        return picked
+
+    async def _plan_scope(self, guild_id: int, user_id: int, *, module: str | None, topic: str | None, count: int,
+                          mode: str, now: dt.datetime, lens: Lens | None) -> list[Question]:
+        scope_module, scope_topic = module, topic
+        edition = self.catalog.scope_edition(module) if module else (lens.key if lens else EDITION_2017)
+        if mode == "weakest" and topic is None:
+            # filter by module before ranking: the weakest three overall may all lie in other modules
+            scores = await records.topic_scores(self.db, guild_id, user_id)
+            if edition != EDITION_2017:
+                scores = regroup_scores(scores, lambda m, t: self.catalog.content.editions.place_keys(m, t, edition))
+            weak = weakest_topics(s for s in scores if module is None or s.module == module)
+            if not weak:
+                raise UserInputError("I don't know your weak spots yet: answer a few more questions "
+                                     "(at least 3 in a topic) and try mode *weakest* again.")
+            scope_module, scope_topic = weak[0].module, weak[0].topic
+        # a card stays due after its question is retired; the guild asked for it not to be asked again
+        retired = await self.catalog.retired(guild_id)
+        if scope_module and self.catalog.scope_edition(scope_module) != EDITION_2017:
+            # cards carry the 2017 keys they were answered under: place each due item under this edition
+            due = []
+            for item in await records.due_items(self.db, guild_id, user_id, now, module=None, topic=None,
+                                                limit=DUE_SCAN):
+                place = await self.catalog.item_place(guild_id, item, edition)
+                if place and place[0] == scope_module and (scope_topic is None or place[1] == scope_topic):
+                    due.append(item)
+        else:
+            due = await records.due_items(self.db, guild_id, user_id, now, module=scope_module, topic=scope_topic,
+                                          limit=count * 2)
+        due = [item for item in due if item not in retired][:count]
+        pool = await self.catalog.pool(guild_id, scope_module, scope_topic)
+        sample = candidate_sample(pool, self.rng, count * 4)
+        seen = await records.seen_among(self.db, guild_id, user_id, [q.id for q in sample])
+        families = await self.catalog.families(guild_id, scope_module, scope_topic)
+        ids = plan_session(mode, count, due=due, sample=sample, seen=seen, families=families, rng=self.rng)
+        return [q for q in [await self.catalog.get(guild_id, qid) for qid in ids] if q is not None]
+
     async def start(self, guild_id: int, user_id: int, *, kind: str, module: str | None, topic: str | None,
-                    count: int, mode: str, now: dt.datetime, minutes: int | None = None) -> Step:
+                    count: int, mode: str, now: dt.datetime, minutes: int | None = None,
+                    lens: Lens | None = None) -> Step:
         if kind == "quiz" and not 1 <= count <= MAX_QUIZ:
             raise UserInputError(f"A quiz has 1 to {MAX_QUIZ} questions.")
         if kind == "exam":
@@ -98,7 +144,8 @@ class QuizService:
                 raise UserInputError(f"A practice exam has 1 to {MAX_EXAM_QUESTIONS} questions.")
             if minutes is None or not 1 <= minutes <= MAX_EXAM_MINUTES:
                 raise UserInputError(f"A practice exam lasts 1 to {MAX_EXAM_MINUTES} minutes.")
-        questions = await self.plan(guild_id, user_id, module=module, topic=topic, count=count, mode=mode, now=now)
+        questions = await self.plan(guild_id, user_id, module=module, topic=topic, count=count, mode=mode, now=now,
+                                    lens=lens, exam=kind == "exam")
         session_id = new_session_id()
         deadline = now + dt.timedelta(minutes=minutes) if kind == "exam" and minutes else None
         await records.create_session(
@@ -127,12 +174,19 @@ class QuizService:
             raise SessionClosed("This quiz has expired. Your answers are saved; start a new one with /quiz.")
         return session
 
-    def resolve_scope(self, module: str | None, topic: str | None) -> tuple[str | None, str | None]:
-        """Module and topic keys from what a member typed; a topic alone finds its module."""
-        syllabus = self.catalog.content.syllabus
+    def resolve_scope(self, module: str | None, topic: str | None,
+                      lens: Lens | None = None) -> tuple[str | None, str | None]:
+        """Module and topic keys from what a member typed, in the server's edition; a topic alone finds its module.
+
+        A key of the other edition is accepted too (a reminder's quiz button booked under 2017 still works)."""
+        syllabus = lens.edition.syllabus if lens is not None else self.catalog.content.syllabus
         found = None
         if module:
             found = syllabus.module(module)
+            if found is None and lens is not None:
+                owner = lens.editions.edition_of_module(module)
+                found = owner.syllabus.module(module) if owner is not None else None
+                syllabus = owner.syllabus if found is not None else syllabus
             if found is None:
                 raise UserInputError(f"I don't know a module called '{module}'. "
                                      f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
@@ -212,7 +266,8 @@ class QuizService:
             )
         return AnswerResult(Step(session, position, question), outcome, position == session.size - 1)
 
-    async def finish(self, session_id: str, now: dt.datetime) -> tuple[records.Session, Summary]:
+    async def finish(self, session_id: str, now: dt.datetime,
+                     lens: Lens | None = None) -> tuple[records.Session, Summary]:
         """Close the session (if still open) and score it; unanswered items count as not right."""
         await records.close_session(self.db, session_id, "finished", now)
         session = await records.get_session(self.db, session_id)
@@ -222,19 +277,19 @@ class QuizService:
             question = await self.catalog.get(session.guild_id, item.question_id)
             if question is not None:
                 answered.append(AnsweredItem(question, item.chosen))
-        return session, summarize(answered)
+        return session, summarize(answered, lens.place if lens is not None else None)
 
-    async def finish_overdue_exams(self, now: dt.datetime) -> list[str]:
+    async def finish_overdue_exams(self, now: dt.datetime) -> list[str]:  # report built later, per edition
         finished = []
         for session in await records.overdue_exams(self.db, now):
             await self.finish(session.id, session.deadline_at or now)
             finished.append(session.id)
         return finished
 
-    async def exam_history(self, guild_id: int, user_id: int, now: dt.datetime) -> list[tuple[records.Session,
-                                                                                                Summary]]:
+    async def exam_history(self, guild_id: int, user_id: int, now: dt.datetime,
+                           lens: Lens | None = None) -> list[tuple[records.Session, Summary]]:
         await self.finish_overdue_exams(now)
         history = []
         for session in await records.exam_history(self.db, guild_id, user_id):
-            history.append(await self.finish(session.id, now))
+            history.append(await self.finish(session.id, now, lens))
         return history

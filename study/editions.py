@@ -172,6 +172,10 @@ class Editions:
                 return edition
         return None
 
+    def is_exam_key(self, module: str | None) -> bool:
+        """True for the key an exam or pass of a whole single-exam edition is stored under ("cpim-8")."""
+        return any(e.single_exam and e.exam_key == module for e in self)
+
     def place_keys(self, module: str, topic: str, edition: str) -> tuple[str, str]:
         """Where a stored (module, topic) counts under an edition: itself if it belongs there, else the
         crosswalk's primary home of that 2017 topic; unknown keys stay as they are."""
@@ -549,3 +553,53 @@ def group_by_place(items: Iterable[tuple[str, str, int, int]], editions: Edition
 
 
 Placer = Callable[[Question], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Lens:
+    """The bank and the stored records seen through one edition: what every screen renders with.
+
+    `module(key)` finds a module of this edition first, then of the edition a stored key belongs to, so a
+    session, exam or pass recorded under the other edition still shows its own name."""
+
+    editions: Editions
+    edition: Edition
+
+    @property
+    def key(self) -> str:
+        return self.edition.key
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        return self.edition.modules
+
+    def place(self, question: Question) -> tuple[str, str]:
+        return self.editions.place(question, self.edition.key)
+
+    def place_keys(self, module: str, topic: str) -> tuple[str, str]:
+        return self.editions.place_keys(module, topic, self.edition.key)
+
+    def module(self, key: str) -> Module | None:
+        found = self.edition.syllabus.module(key)
+        if found is not None:
+            return found
+        owner = self.editions.edition_of_module(key)
+        return owner.syllabus.module(key) if owner is not None else None
+
+    def module_name(self, key: str) -> str:
+        return self.editions.module_name(key)
+
+    def topic_name(self, module: str, topic: str) -> str:
+        found = self.module(module)
+        named = found.topic(topic) if found else None
+        return named.name if named else topic
+
+
+def weighted_modules(weights: Mapping[str, int | float], count: int, draw: Callable[[], float]) -> dict[str, int]:
+    """How many of `count` questions each module gets when each question's module is drawn by weight."""
+    result = {key: 0 for key in weights}
+    for _ in range(count):
+        key = weighted_pick(weights, draw())
+        if key is not None:
+            result[key] += 1
+    return result

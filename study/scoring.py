@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from study.questions import Question
@@ -41,14 +41,18 @@ class Summary:
         return self.overall.asked - self.overall.answered
 
 
-def summarize(items: Iterable[AnsweredItem]) -> Summary:
-    """Unanswered items count as asked and not right: a mock exam scores them as wrong, like the real one."""
+def summarize(items: Iterable[AnsweredItem],
+              place: Callable[[Question], tuple[str, str]] | None = None) -> Summary:
+    """Unanswered items count as asked and not right: a mock exam scores them as wrong, like the real one.
+
+    `place` gives a question's module and topic under the edition the report is for (default: its 2017 tags)."""
     summary = Summary()
     for item in items:
         question = item.question
+        module, topic = place(question) if place is not None else (question.module, question.topic)
         for tally in (summary.overall,
-                      summary.by_module.setdefault(question.module, Tally()),
-                      summary.by_topic.setdefault((question.module, question.topic), Tally())):
+                      summary.by_module.setdefault(module, Tally()),
+                      summary.by_topic.setdefault((module, topic), Tally())):
             tally.asked += 1
             tally.answered += item.chosen is not None
             tally.right += item.correct

@@ -12,7 +12,7 @@ Generated families never run out: when the written bank is exhausted, a new seed
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from study.generated_ids import generated_id
@@ -41,6 +41,16 @@ class FamilyRef:
     name: str
     module: str
     topic: str
+
+
+def regroup_scores(scores: Iterable[TopicScore], place: Callable[[str, str], tuple[str, str]]) -> list[TopicScore]:
+    """Topic scores stored under one edition's keys, summed under another's (`place` maps a stored pair)."""
+    merged: dict[tuple[str, str], tuple[int, int]] = {}
+    for score in scores:
+        key = place(score.module, score.topic)
+        answered, right = merged.get(key, (0, 0))
+        merged[key] = (answered + score.answered, right + score.right)
+    return [TopicScore(module, topic, answered, right) for (module, topic), (answered, right) in merged.items()]
 
 
 def weakest_topics(scores: Iterable[TopicScore], limit: int = 3) -> list[TopicScore]:

@@ -136,10 +136,12 @@ def _stem_block(question: Question) -> str:
     return f"{question.stem}\n\n{choices}{credit_line(question.author_id)}"
 
 
-def _topic_line(step: Step, syllabus) -> str:
-    module = syllabus.module(step.question.module)
-    topic = module.topic(step.question.topic) if module else None
-    label = f"{module.code} · {topic.name}" if module and topic else step.question.module
+def _topic_line(step: Step, lens) -> str:
+    """The question's module and topic under the server's edition (`lens`: a study.editions.Lens)."""
+    module_key, topic_key = lens.place(step.question)
+    module = lens.module(module_key)
+    topic = module.topic(topic_key) if module else None
+    label = f"{module.code} · {topic.name}" if module and topic else module_key
     kind = "Calculation" if step.question.is_generated else step.question.difficulty.capitalize()
     return f"{label} · {kind}"
 
@@ -196,6 +198,7 @@ def feedback_message(result: AnswerResult, syllabus) -> tuple[discord.Embed, dis
 
 
 def summary_embed(title: str, summary: Summary, syllabus, *, note: str | None = None) -> discord.Embed:
+    """`syllabus`: anything with .module(key), normally the server's Lens (the summary is placed with it)."""
     overall = summary.overall
     embed = discord.Embed(title=title, colour=BRAND,
                           description=f"**{overall.right} of {overall.asked}** right ({overall.percent}%)"
