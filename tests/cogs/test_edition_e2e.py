@@ -110,3 +110,72 @@ async def test_the_configured_default_edition_applies_to_servers_that_chose_none
     await switch(world, "cpim-2017")  # an admin's choice beats the default
     assert len((await world.fake.slash(world.member, world.channel, "modules")).embeds[0]["fields"]) == 5
 
+
+
+# ---- quizzes and practice exams -----------------------------------------------------------------------------
+
+from tests.cogs.test_quiz_e2e import answer, current_question, custom_ids  # noqa: E402
+
+
+async def test_quiz_by_cpim8_module_asks_its_questions_and_shows_its_names(world: World):
+    await switch(world, "cpim-8")
+    choices = await world.fake.autocomplete(world.member, world.channel, "quiz", focused="module", value="")
+    assert [c["value"] for c in choices] == ["strategy", "sop", "demand", "supply", "schedules", "inventory",
+                                             "distribution", "quality-tech"]
+    start = await world.fake.slash(world.member, world.channel, "quiz", module="distribution", count=5, mode="new")
+    assert "M7 · " in start.embeds[0]["footer"]["text"]
+    message = start.message
+    for _ in range(5):
+        _, _, question = current_question(world, message)
+        assert world.content.editions.place(question, "cpim-8")[0] == "distribution"
+        result, _, _ = await answer(world, message, right=True)
+        nxt = next(i for i in custom_ids(result.message) if "quiz-next" in i)
+        message = (await world.fake.click(world.member, result.message, nxt)).message
+    # answers are stored with the question's 2017 keys, whatever edition the server shows
+    stored = {m for (m,) in rows(world, "SELECT DISTINCT module FROM answers")}
+    assert stored <= {"bscm", "mpr", "dsp", "eco", "smr"}
+    topics = await world.fake.autocomplete(world.member, world.channel, "quiz", focused="topic", value="",
+                                           module="inventory")
+    assert "safety-stock-and-replenishment" in [c["value"] for c in topics]
+    by_topic = await world.fake.slash(world.member, world.channel, "quiz", module="inventory",
+                                      topic="safety-stock-and-replenishment", count=2, mode="new")
+    assert "M6 · Safety stock" in by_topic.embeds[0]["footer"]["text"]
+
+
+async def test_a_cpim8_full_practice_exam_is_150_questions_in_210_minutes_weighted_and_reported_by_module(
+        world: World):
+    await switch(world, "cpim-8")
+    start = await world.fake.slash(world.member, world.channel, "practice-exam start", full=True)
+    assert start.embeds[0]["title"] == "Practice exam: question 1 of 150"
+    session = custom_ids(start.message)[0].split(":")[1]
+    [(deadline, started)] = rows(world, "SELECT deadline_at, started_at FROM quiz_sessions WHERE id = ?", session)
+    assert deadline - started == 210 * 60
+    ids = [qid for (qid,) in rows(world, "SELECT question_id FROM session_items WHERE session_id = ?", session)]
+    modules = [world.content.editions.place(await world.bot.catalog.get(world.guild.id, qid), "cpim-8")[0]
+               for qid in ids]
+    assert len(set(ids)) == 150
+    assert modules.count("strategy") == 33 and modules.count("sop") == 15 and modules.count("distribution") in (4, 5)
+    # hand in at once: the report groups by the eight modules
+    finish = next(i for i in custom_ids(start.message) if i.startswith("exam-end:"))
+    report = await world.fake.click(world.member, start.message, finish)
+    by_module = next(f for f in report.embeds[0]["fields"] if f["name"] == "By module")["value"]
+    assert "M1: 0/33" in by_module.replace(" (0%)", "") and "M7:" in by_module
+    assert "BSCM" not in by_module
+
+
+async def test_a_shorter_cpim8_practice_exam_keeps_the_pace_and_the_weights(world: World):
+    await switch(world, "cpim-8")
+    start = await world.fake.slash(world.member, world.channel, "practice-exam start", questions=50)
+    session = custom_ids(start.message)[0].split(":")[1]
+    [(deadline, started)] = rows(world, "SELECT deadline_at, started_at FROM quiz_sessions WHERE id = ?", session)
+    assert deadline - started == 70 * 60  # 210 minutes for 150 questions
+    ids = [qid for (qid,) in rows(world, "SELECT question_id FROM session_items WHERE session_id = ?", session)]
+    modules = [world.content.editions.place(await world.bot.catalog.get(world.guild.id, qid), "cpim-8")[0]
+               for qid in ids]
+    assert modules.count("strategy") == 11 and modules.count("supply") == 8
+
+
+async def test_a_2017_practice_exam_is_unchanged_and_full_means_one_module_exam(world: World):
+    start = await world.fake.slash(world.member, world.channel, "practice-exam start", module="bscm", full=True)
+    assert start.embeds[0]["title"] == "Practice exam: question 1 of 105"
+    assert "BSCM · " in start.embeds[0]["footer"]["text"]
