@@ -18,6 +18,7 @@ from cogs.checks import organizer_only
 from cogs.member_names import EXPORT_LOOKUP_SECONDS
 from cogs.ui.embeds import BRAND, fit_lines
 from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
+from study.editions import Lens
 from study.progress import percent
 from study.syllabus import Syllabus
 
@@ -29,8 +30,10 @@ ORGANIZERS_ONLY = ("Only organizers can see the group: Manage Server or this ser
                    "Nothing was shown.")
 
 
-def _code(syllabus: Syllabus, key: str) -> str:
+def _code(syllabus: Syllabus | Lens, key: str) -> str:
     module = syllabus.module(key)
+    if module is None and isinstance(syllabus, Lens):
+        return syllabus.module_name(key)  # "CPIM 8 exam"
     return module.code if module else key
 
 
@@ -70,17 +73,19 @@ class Group(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    @property
-    def service(self) -> ProgressService:
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, renderer=self.bot.charts)
+    async def service_for(self, guild_id: int | None) -> tuple[ProgressService, Lens]:
+        lens = await self.bot.editions.lens_for(guild_id)
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, renderer=self.bot.charts,
+                               lens=lens), lens
 
     @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
     @organizer_only(ORGANIZERS_ONLY)
     async def progress(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self.service.group_report(interaction.guild_id, self.bot.clock.now())
-        chart = await self.service.group_chart(report)
-        embed = group_embed(report, self.bot.content.syllabus)
+        service, lens = await self.service_for(interaction.guild_id)
+        report = await service.group_report(interaction.guild_id, self.bot.clock.now())
+        chart = await service.group_chart(report)
+        embed = group_embed(report, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="group.png"),
                                         ephemeral=True)
 
@@ -93,7 +98,7 @@ class Group(commands.Cog):
         async def names(user_ids: list[int]) -> dict[int, str]:  # fetched like /leaderboard: no members intent
             return await self.bot.member_names.display_names(guild_id, user_ids, within=EXPORT_LOOKUP_SECONDS)
 
-        count, data = await self.service.group_csv(guild_id, self.bot.clock.now(), names)
+        count, data = await (await self.service_for(guild_id))[0].group_csv(guild_id, self.bot.clock.now(), names)
         await interaction.followup.send(f"{count} member row{'s' if count != 1 else ''}.",
                                         file=discord.File(io.BytesIO(data), filename="group-progress.csv"),
                                         ephemeral=True)

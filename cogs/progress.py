@@ -24,6 +24,7 @@ from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.embeds import BRAND, WARNING, fit_lines
 from cogs.ui.limits import DateText, KeyText
 from services.progress import ProgressService
+from study.editions import Lens
 from study.errors import UserInputError
 from study.fees import parse_date
 from study.progress import Progress, percent
@@ -57,14 +58,38 @@ def _when(instant: dt.datetime | None) -> str:
     return "never" if instant is None else f"<t:{int(instant.timestamp())}:R>"
 
 
-def progress_embed(progress: Progress, name: str, syllabus: Syllabus, passed: dict[str, dt.date]) -> discord.Embed:
+def passed_line(lens: Lens, passed: dict[str, dt.date], bold: bool = True) -> str:
+    """"2 of 5 modules passed" (one exam per module), or whether the one exam is passed (CPIM 8); passes
+    recorded under the other edition are named, never dropped."""
+    edition = lens.edition
+    if edition.single_exam:
+        key = edition.exam_key
+        line = (f"**{edition.name} exam passed** {passed[key].isoformat()} 🎓" if key in passed
+                else f"{edition.name} exam: not passed yet")
+    else:
+        own = [m for m in edition.modules if m.key in passed]
+        line = f"**{len(own)} of {len(edition.modules)}** modules passed"
+    if not bold:
+        line = line.replace("**", "")
+    others = [lens.module_name(key) for key in passed
+              if key != edition.exam_key and edition.syllabus.module(key) is None]
+    if others:
+        line += f" (also recorded: {', '.join(others)})"
+    return line
+
+
+def progress_embed(progress: Progress, name: str, syllabus: Syllabus | Lens, passed: dict[str, dt.date],
+                   lens: Lens | None = None) -> discord.Embed:
     streak = f"{progress.streak_days} day{'s' if progress.streak_days != 1 else ''}"
     total = len(syllabus.modules)
+    passes = passed_line(lens, passed) if lens is not None else f"**{len(passed)} of {total}** modules passed"
     lines = [
         f"**{progress.answered}** answers · **{percent(progress.accuracy)}** right overall",
         f"Streak: **{streak}** · last studied {_when(progress.last_studied)}",
-        f"Reviews due now: **{progress.reviews_due}** · **{len(passed)} of {total}** modules passed",
+        f"Reviews due now: **{progress.reviews_due}** · {passes}",
     ]
+    if lens is not None and lens.edition.single_exam:
+        lines.append(f"-# By the modules of {lens.edition.name}, the server's edition")
     embed = discord.Embed(title=f"Progress: {name}", description="\n".join(lines), colour=BRAND)
     for figures in progress.modules:
         module = syllabus.module(figures.module)
@@ -173,15 +198,30 @@ class ProgressCog(commands.Cog):
         return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning,
                                renderer=self.bot.charts)
 
+    async def service_for(self, guild_id: int | None) -> tuple[ProgressService, Lens]:
+        """The service seeing the member's records through the server's edition."""
+        lens = await self.bot.editions.lens_for(guild_id)
+        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning,
+                               renderer=self.bot.charts, lens=lens), lens
+
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
 
-    def _module(self, text: str) -> str:
-        syllabus = self.bot.content.syllabus
-        found = syllabus.module(text)
+    def _passed_key(self, text: str | None, lens: Lens) -> str:
+        """What a pass is recorded under: the edition's one exam (CPIM 8), or a module (2017)."""
+        if lens.edition.single_exam:
+            if text and text.strip().lower() not in (lens.edition.exam_key, ""):
+                found = lens.module(text.strip().lower())
+                if found is None or lens.edition.syllabus.module(found.key) is not None:
+                    raise UserInputError(f"{lens.edition.name} is one exam: leave `module` empty to record it.")
+                return found.key  # a 2017 module, e.g. to remove an old record
+            return lens.edition.exam_key
+        if not text:
+            raise UserInputError("Which module? Each 2017 module is its own exam: pick one in `module`.")
+        found = lens.module(text.strip().lower()) or lens.edition.syllabus.module(text)
         if found is None:
             raise UserInputError(f"I don't know a module called '{text}'. "
-                                 f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+                                 f"Pick one of: {', '.join(m.code for m in lens.modules)}.")
         return found.key
 
     @app_commands.command(name="progress", description="Where you stand: accuracy, mastery, reviews due, streak")
@@ -210,10 +250,11 @@ class ProgressCog(commands.Cog):
             raise UserInputError(f"{target.display_name} has not chosen to share their progress. "
                                  "They can turn sharing on with /progress-sharing on.")
         now = self._now()
+        service, lens = await self.service_for(interaction.guild_id)
         figures = await service.progress(interaction.guild_id, target.id, now)
         passed = await service.passed(interaction.guild_id, target.id)
-        chart = await service.progress_chart(figures, key=(interaction.guild_id, target.id, now.date()))
-        embed = progress_embed(figures, target.display_name, self.bot.content.syllabus, passed)
+        chart = await service.progress_chart(figures, key=(interaction.guild_id, target.id, now.date(), lens.key))
+        embed = progress_embed(figures, target.display_name, lens, passed, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="progress.png"),
                                         ephemeral=True)
 
@@ -226,48 +267,64 @@ class ProgressCog(commands.Cog):
                 else "Sharing is **off**: only you (and the server's admins) can see your progress.")
         await interaction.response.send_message(text, ephemeral=True)
 
-    @passed.command(name="add", description="Record a module you passed")
-    @app_commands.describe(module="The module", date="The day you passed, YYYY-MM-DD")
+    @passed.command(name="add", description="Record the exam you passed (CPIM 8) or a module (CPIM 2017)")
+    @app_commands.describe(date="The day you passed, YYYY-MM-DD",
+                           module="CPIM 2017 only: the module (CPIM 8 is one exam: leave it empty)")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def passed_add(self, interaction: discord.Interaction, module: KeyText, date: DateText) -> None:
-        key = self._module(module)
+    async def passed_add(self, interaction: discord.Interaction, date: DateText, module: KeyText | None = None) -> None:
+        service, lens = await self.service_for(interaction.guild_id)
+        key = self._passed_key(module, lens)
         day = parse_date(date)
-        new = await self.service.mark_passed(interaction.guild_id, interaction.user.id, key, day, self._now())
-        passed = await self.service.passed(interaction.guild_id, interaction.user.id)
-        code = self.bot.content.syllabus.module(key).code
+        new = await service.mark_passed(interaction.guild_id, interaction.user.id, key, day, self._now())
+        passed = await service.passed(interaction.guild_id, interaction.user.id)
         verb = "Congratulations on passing" if new else "Updated the date for"
-        await interaction.response.send_message(
-            f"🎓 {verb} **{code}** ({day.isoformat()}): {len(passed)} of {len(self.bot.content.syllabus.modules)} "
-            f"modules passed. /fees now counts only the modules you have left.", ephemeral=True)
+        if key == lens.edition.exam_key:
+            text = (f"🎓 {verb} the **{lens.edition.name} exam** ({day.isoformat()}): you are certified. "
+                    f"It counts as one exam, not module by module.")
+        else:
+            text = (f"🎓 {verb} **{lens.module_name(key)}** ({day.isoformat()}): {passed_line(lens, passed, bold=False)}. "
+                    f"/fees now counts only the modules you have left.")
+        await interaction.response.send_message(text, ephemeral=True)
 
-    @passed.command(name="remove", description="Remove a module from your passed list")
-    @app_commands.describe(module="The module")
+    @passed.command(name="remove", description="Remove a pass from your list")
+    @app_commands.describe(module="The module (CPIM 2017), or empty for the CPIM 8 exam")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def passed_remove(self, interaction: discord.Interaction, module: KeyText) -> None:
-        key = self._module(module)
-        code = self.bot.content.syllabus.module(key).code
-        if not await self.service.unmark_passed(interaction.guild_id, interaction.user.id, key):
+    async def passed_remove(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
+        service, lens = await self.service_for(interaction.guild_id)
+        key = self._passed_key(module, lens)
+        code = lens.module_name(key)
+        if not await service.unmark_passed(interaction.guild_id, interaction.user.id, key):
             raise UserInputError(f"{code} is not on your passed list, so nothing changed.")
-        passed = await self.service.passed(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            f"Removed **{code}**: {len(passed)} of {len(self.bot.content.syllabus.modules)} modules passed.",
-            ephemeral=True)
+        passed = await service.passed(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(f"Removed **{code}**: {passed_line(lens, passed, bold=False)}.", ephemeral=True)
 
-    @passed.command(name="list", description="Your certification path: the modules you passed")
+    @passed.command(name="list", description="Your certification path: the exam or modules you passed")
     async def passed_list(self, interaction: discord.Interaction) -> None:
-        passed = await self.service.passed(interaction.guild_id, interaction.user.id)
-        syllabus = self.bot.content.syllabus
-        lines = [f"{'✅' if m.key in passed else '⬜'} **{m.code}** {m.name}"
-                 + (f" · passed {passed[m.key].isoformat()}" if m.key in passed else "") for m in syllabus.modules]
-        embed = discord.Embed(title=f"{len(passed)} of {len(syllabus.modules)} modules passed",
-                              description="\n".join(lines), colour=BRAND)
+        service, lens = await self.service_for(interaction.guild_id)
+        passed = await service.passed(interaction.guild_id, interaction.user.id)
+        edition = lens.edition
+        if edition.single_exam:
+            key = edition.exam_key
+            lines = [f"{'✅' if key in passed else '⬜'} **{edition.name} exam** (one exam, all "
+                     f"{len(edition.modules)} modules)" + (f" · passed {passed[key].isoformat()}" if key in passed
+                                                           else "")]
+        else:
+            lines = [f"{'✅' if m.key in passed else '⬜'} **{m.code}** {m.name}"
+                     + (f" · passed {passed[m.key].isoformat()}" if m.key in passed else "") for m in edition.modules]
+        others = [f"✅ {lens.module_name(k)} · passed {d.isoformat()}" for k, d in passed.items()
+                  if k != edition.exam_key and edition.syllabus.module(k) is None]
+        if others:
+            lines += ["", "Also recorded (another edition):", *others]
+        embed = discord.Embed(title=passed_line(lens, passed).replace("**", ""), description="\n".join(lines),
+                              colour=BRAND)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @app_commands.command(name="studyplan", description="Questions a day per module until your exams, and this week")
+    @app_commands.command(name="studyplan", description="Questions a day per module until your exam, and this week")
     @app_commands.guild_only()
     async def studyplan(self, interaction: discord.Interaction) -> None:
-        plan = await self.service.study_plan(interaction.guild_id, interaction.user.id, self._now())
-        await interaction.response.send_message(embed=plan_embed(plan, self.bot.content.syllabus), ephemeral=True)
+        service, lens = await self.service_for(interaction.guild_id)
+        plan = await service.study_plan(interaction.guild_id, interaction.user.id, self._now())
+        await interaction.response.send_message(embed=plan_embed(plan, lens), ephemeral=True)
 
     @export.command(name="anki", description="The questions you missed, as an Anki deck (.apkg)")
     async def export_anki(self, interaction: discord.Interaction) -> None:

@@ -42,9 +42,11 @@ class DiscordSender:
         return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
     async def _content(self, reminder: Reminder) -> tuple[str, discord.ui.View | None]:
-        syllabus = self.bot.content.syllabus
-        module = syllabus.module(reminder.module) if reminder.module else None
-        code = module.code if module else None
+        editions = self.bot.content.editions
+        owner = editions.edition_of_module(reminder.module) if reminder.module else None
+        # a reminder keeps the module it was booked for, shown under that module's own edition's name
+        module = owner.syllabus.module(reminder.module) if owner is not None and reminder.module else None
+        code = module.code if module else (editions.module_name(reminder.module) if owner is not None else None)
         if reminder.kind == "exam_nudge":
             exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
             facts = await self.bot.planning.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,

@@ -111,13 +111,16 @@ class Reminders(commands.Cog):
 
     # ---- /exam ----------------------------------------------------------------------------------------------
 
-    @exam.command(name="set", description="Your exam date for a module; I DM you before it")
-    @app_commands.describe(module="The module", date="Exam date, YYYY-MM-DD", time="Start time HH:MM (optional)")
+    @exam.command(name="set", description="Your exam date (CPIM 8: the one exam; CPIM 2017: a module's); I DM you")
+    @app_commands.describe(date="Exam date, YYYY-MM-DD", time="Start time HH:MM (optional)",
+                           module="CPIM 2017 only: the module (CPIM 8 is one exam: leave it empty)")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def exam_set(self, interaction: discord.Interaction, module: KeyText, date: DateText,
-                       time: DateText | None = None) -> None:
-        plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now())
-        code = self.bot.content.syllabus.module(plan.exam.module).code
+    async def exam_set(self, interaction: discord.Interaction, date: DateText, time: DateText | None = None,
+                       module: KeyText | None = None) -> None:
+        lens = await self.bot.editions.lens_for(interaction.guild_id)
+        plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now(),
+                                            lens)
+        code = lens.module_name(plan.exam.module)
         when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
                                                               if plan.exam.exam_time else "")
         nudges = ", ".join(_local(n, plan.exam.timezone) for n in plan.nudges[:6]) or (
@@ -135,17 +138,18 @@ class Reminders(commands.Cog):
         lines = []
         for item in exams:
             exam = item.exam
-            module = self.bot.content.syllabus.module(exam.module)
-            code = module.code if module else exam.module
+            code = self.bot.content.editions.module_name(exam.module)  # a 2017 booking keeps its module name
             lines.append(f"**{code}** {exam.exam_date:%a %d %b %Y}"
                          + (f" {exam.exam_time:%H:%M}" if exam.exam_time else "") + f" · {item.countdown}")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @exam.command(name="cancel", description="Remove an exam date and its nudges")
+    @app_commands.describe(module="The module (CPIM 2017), or empty for the CPIM 8 exam")
     @app_commands.autocomplete(module=module_autocomplete)
-    async def exam_cancel(self, interaction: discord.Interaction, module: KeyText) -> None:
-        exam = await self.planning.cancel_exam(interaction.guild_id, interaction.user.id, module)
-        code = self.bot.content.syllabus.module(exam.module).code
+    async def exam_cancel(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
+        lens = await self.bot.editions.lens_for(interaction.guild_id)
+        exam = await self.planning.cancel_exam(interaction.guild_id, interaction.user.id, module, lens)
+        code = lens.module_name(exam.module)
         await interaction.response.send_message(f"Removed your {code} exam and its nudges.", ephemeral=True)
 
     @exam.command(name="nudges", description="Which days before an exam I DM you, e.g. 30,14,7,3,1,0")
@@ -167,7 +171,8 @@ class Reminders(commands.Cog):
     async def remind_study(self, interaction: discord.Interaction, at: DateText,
                            days: DaysText = "daily", module: KeyText | None = None) -> None:
         row, schedule = await self.planning.remind_study(interaction.guild_id, interaction.user.id, at, days, module,
-                                                         self._now())
+                                                         self._now(), await self.bot.editions.lens_for(
+                                                             interaction.guild_id))
         await interaction.response.send_message(
             f"Study reminder #{row.id}: {schedule.describe()} ({row.timezone}). First one: "
             f"{_local(row.due_at, row.timezone)}.", ephemeral=True)

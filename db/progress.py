@@ -245,3 +245,38 @@ async def member_summaries(db: Database, guild_id: int, recent_since: dt.datetim
     )
     return [MemberSummary(row[0], row[1], row[2] or 0, row[3] or 0, row[4] or 0,
                           dt.datetime.fromtimestamp(row[5], dt.UTC)) for row in rows]
+
+
+# ---- figures regrouped under another edition (CPIM 8): by stored (module, topic) or by card item -------------
+
+async def answer_tallies_by_topic(db: Database, guild_id: int, user_id: int,
+                                  recent_since: dt.datetime) -> list[tuple[str, str, int, int, int, int]]:
+    """Per stored (module, topic): answered, right, answered since `recent_since`, right since then."""
+    totals = await db.fetch_all(
+        "SELECT module, topic, answered, right_count FROM topic_stats WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    recent = {(row[0], row[1]): (row[2], row[3] or 0) for row in await db.fetch_all(
+        "SELECT module, topic, COUNT(*), SUM(correct) FROM answers WHERE guild_id = ? AND user_id = ?"
+        " AND answered_at >= ? GROUP BY module, topic", (guild_id, user_id, to_ts(recent_since)),
+    )}
+    return [(row[0], row[1], row[2], row[3], *recent.get((row[0], row[1]), (0, 0))) for row in totals]
+
+
+async def card_rows(db: Database, guild_id: int, user_id: int) -> list[tuple[str, str, str, int, int]]:
+    """Every card of the member: (item, module, topic, box, due_at unix seconds). At most one per question
+    and per generator family, so a few hundred rows."""
+    rows = await db.fetch_all(
+        "SELECT item, module, topic, box, due_at FROM cards WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+
+async def group_tallies_by_topic(db: Database, guild_id: int,
+                                 recent_since: dt.datetime) -> list[tuple[str, str, int, int, int, int]]:
+    """The guild's answers per stored (module, topic): answered, right, and the same since `recent_since`."""
+    rows = await db.fetch_all(
+        "SELECT module, topic, COUNT(*), SUM(correct), SUM(answered_at >= ?), SUM(correct AND answered_at >= ?)"
+        " FROM answers WHERE guild_id = ? GROUP BY module, topic",
+        (to_ts(recent_since), to_ts(recent_since), guild_id),
+    )
+    return [(row[0], row[1], row[2], row[3] or 0, row[4] or 0, row[5] or 0) for row in rows]

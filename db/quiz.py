@@ -301,7 +301,11 @@ async def due_count(db: Database, guild_id: int, user_id: int, now: dt.datetime,
     return await db.fetch_value(sql, parameters)
 
 
-async def known_count(db: Database, guild_id: int, user_id: int, module: str, known_box: int) -> int:
+async def known_count(db: Database, guild_id: int, user_id: int, module: str | None, known_box: int) -> int:
+    """Cards in a known box, of one stored module or (None) of all."""
+    if module is None:
+        return await db.fetch_value("SELECT COUNT(*) FROM cards WHERE guild_id = ? AND user_id = ? AND box >= ?",
+                                    (guild_id, user_id, known_box))
     return await db.fetch_value(
         "SELECT COUNT(*) FROM cards WHERE guild_id = ? AND user_id = ? AND module = ? AND box >= ?",
         (guild_id, user_id, module, known_box))

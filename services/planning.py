@@ -12,10 +12,11 @@ from db import quiz as quiz_records
 from db import reminders
 from db.connection import Database
 from study.content import Content
+from study.editions import Edition, Lens
 from study.errors import UserInputError
 from study.nudges import NudgeFacts, exam_countdown, parse_exam_date
 from study.recurrence import DEFAULT_NUDGE_DAYS, WeeklySchedule, exam_nudges, local_instant, next_occurrence
-from study.selection import weakest_topics
+from study.selection import regroup_scores, weakest_topics
 from study.srs import KNOWN_BOX
 from study.timeparse import When, parse_days, parse_time_of_day, read_when, validate_timezone
 
@@ -72,12 +73,29 @@ class PlanningService:
         await records.set_member_setting(self.db, guild_id, user_id, now, timezone=zone)
         return zone
 
-    def module_key(self, text: str) -> str:
-        module = self.content.syllabus.module(text)
+    def module_key(self, text: str, lens: Lens | None = None) -> str:
+        """A module key from what a member typed: in the server's edition first, then any edition's stored key
+        (an exam booked per 2017 module can still be cancelled after a switch)."""
+        syllabus = lens.edition.syllabus if lens is not None else self.content.syllabus
+        module = syllabus.module(text)
+        if module is None and lens is not None:
+            if self.content.editions.is_exam_key(text.strip().lower()):
+                return text.strip().lower()
+            module = lens.module(text.strip().lower())
         if module is None:
-            codes = ", ".join(m.code for m in self.content.syllabus.modules)
+            codes = ", ".join(m.code for m in syllabus.modules)
             raise UserInputError(f"I don't know a module called '{text}'. Pick one of: {codes}.")
         return module.key
+
+    def exam_key(self, module: str | None, lens: Lens | None) -> str:
+        """What an exam is booked under: the module (one exam per module, 2017), or the edition's one exam."""
+        if lens is not None and lens.edition.single_exam:
+            if module and self.module_key(module, lens) != lens.edition.exam_key:
+                raise UserInputError(f"{lens.edition.name} is one exam for the whole outline: leave `module` empty.")
+            return lens.edition.exam_key
+        if not module:
+            raise UserInputError("Which module's exam? Each 2017 module is its own exam: pick one in `module`.")
+        return self.module_key(module, lens)
 
     # ---- exams and their nudges ---------------------------------------------------------------------------
 
@@ -89,9 +107,9 @@ class PlanningService:
         # () is the server's explicit "off", not "unset": only None falls back to the default series
         return guild if guild is not None else DEFAULT_NUDGE_DAYS
 
-    async def set_exam(self, guild_id: int, user_id: int, module: str, date_text: str, time_text: str | None,
-                       now: dt.datetime) -> ExamPlan:
-        module_key = self.module_key(module)
+    async def set_exam(self, guild_id: int, user_id: int, module: str | None, date_text: str, time_text: str | None,
+                       now: dt.datetime, lens: Lens | None = None) -> ExamPlan:
+        module_key = self.exam_key(module, lens)
         zone = await self.timezone_for(guild_id, user_id)
         today = now.astimezone(ZoneInfo(zone)).date()
         exam_date = parse_exam_date(date_text, today)
@@ -117,8 +135,10 @@ class PlanningService:
         self.wake()
         return [nudge.at for nudge in planned]
 
-    async def cancel_exam(self, guild_id: int, user_id: int, module: str) -> records.Exam:
-        exam = await records.remove_exam(self.db, guild_id, user_id, self.module_key(module))  # and its nudges
+    async def cancel_exam(self, guild_id: int, user_id: int, module: str | None,
+                          lens: Lens | None = None) -> records.Exam:
+        key = self.module_key(module, lens) if module else self.exam_key(None, lens)
+        exam = await records.remove_exam(self.db, guild_id, user_id, key)  # and its nudges
         if exam is None:
             raise UserInputError("You have no exam set for that module; see /exam list.")
         return exam
@@ -139,6 +159,10 @@ class PlanningService:
 
     async def nudge_facts(self, guild_id: int, user_id: int, module_key: str, exam_date: dt.date,
                           now: dt.datetime, timezone: str) -> NudgeFacts:
+        editions = self.content.editions
+        if editions.is_exam_key(module_key):
+            return await self._whole_exam_facts(guild_id, user_id, editions.get(module_key), exam_date, now,
+                                                timezone)
         module = self.content.syllabus.module(module_key)
         scores = [s for s in await quiz_records.topic_scores(self.db, guild_id, user_id) if s.module == module_key]
         weak = [module.topic(s.topic).name for s in weakest_topics(scores) if module.topic(s.topic)]
@@ -148,6 +172,23 @@ class PlanningService:
         today = now.astimezone(ZoneInfo(timezone)).date()
         return NudgeFacts(module.code, module.name, exam_date, (exam_date - today).days, tuple(weak), due,
                           max(in_bank - known, 0))
+
+    async def _whole_exam_facts(self, guild_id: int, user_id: int, edition: Edition, exam_date: dt.date,
+                                now: dt.datetime, timezone: str) -> NudgeFacts:
+        """A single exam covers the whole outline: focus topics come from every module of the edition."""
+        place = lambda m, t: self.content.editions.place_keys(m, t, edition.key)  # noqa: E731
+        scores = regroup_scores(await quiz_records.topic_scores(self.db, guild_id, user_id), place)
+        names = []
+        for score in weakest_topics(scores):
+            module = edition.syllabus.module(score.module)
+            topic = module.topic(score.topic) if module else None
+            if topic is not None:
+                names.append(topic.name)
+        due = await quiz_records.due_count(self.db, guild_id, user_id, now)
+        known = await quiz_records.known_count(self.db, guild_id, user_id, None, KNOWN_BOX)
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        return NudgeFacts(edition.name, f"the whole {edition.name} outline", exam_date, (exam_date - today).days,
+                          tuple(names), due, max(len(self.content.bank) - known, 0))
 
     # ---- reminders ----------------------------------------------------------------------------------------
 
@@ -185,8 +226,7 @@ class PlanningService:
         for (kind, _), group in groups.items():
             first = group[0]  # rows come soonest first
             if kind == "exam":
-                module = self.content.syllabus.module(first.module or "")
-                code = module.code if module else (first.module or "?")
+                code = self.content.editions.module_name(first.module or "?")
                 label = f"{code} exam on {day(first.payload.get('exam_date'))}"
             else:
                 label = f"Window '{first.payload.get('name', '?')}' closing {day(first.payload.get('ends_on'))}"
@@ -194,10 +234,10 @@ class PlanningService:
         return own, summaries
 
     async def remind_study(self, guild_id: int, user_id: int, at_text: str, days_text: str, module: str | None,
-                           now: dt.datetime) -> tuple[reminders.Reminder, WeeklySchedule]:
+                           now: dt.datetime, lens: Lens | None = None) -> tuple[reminders.Reminder, WeeklySchedule]:
         zone = await self.timezone_for(guild_id, user_id)
         schedule = WeeklySchedule(parse_time_of_day(at_text), parse_days(days_text))
-        module_key = self.module_key(module) if module else None
+        module_key = self.module_key(module, lens) if module else None
         first = next_occurrence(schedule, zone, now)
         row = await reminders.add(self.db, guild_id=guild_id, user_id=user_id, kind="study", text="", due_at=first,
                                   now=now, timezone=zone, recurrence=schedule.to_json(), module=module_key)

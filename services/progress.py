@@ -21,8 +21,19 @@ from services.planning import PlanningService
 from services.rendering import ChartRenderer
 from study.content import Content
 from study.csv_cells import csv_safe
+from study.editions import EDITION_2017, Lens
 from study.errors import UserInputError
-from study.progress import AnswerTally, Progress, build_progress, percent, recent_since, series_start
+from study.progress import (
+    AnswerTally,
+    CardTally,
+    Progress,
+    build_progress,
+    percent,
+    recent_since,
+    regroup_tallies,
+    series_start,
+)
+from study.selection import TopicScore, regroup_scores
 from study.srs import KNOWN_BOX
 from study.studyplan import ExamDate, ModuleStatus, StudyPlan, plan_study
 
@@ -53,21 +64,31 @@ class GroupReport:
 
 class ProgressService:
     def __init__(self, db: Database, catalog: QuestionCatalog, content: Content,
-                 planning: PlanningService | None = None, renderer: ChartRenderer | None = None) -> None:
+                 planning: PlanningService | None = None, renderer: ChartRenderer | None = None,
+                 lens: Lens | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.content = content
         self.planning = planning  # for members' time zones; without it (benchmarks) days are UTC days
         # the bot's renderer draws in a process pool; without one (benchmarks, scripts) charts draw in a thread
         self.renderer = renderer or ChartRenderer(processes=0, cache_entries=0)
+        # the edition figures are grouped by (the server's); records keep the keys they were stored with
+        self.lens = lens or Lens(content.editions, content.edition(EDITION_2017))
+
+    @property
+    def regrouped(self) -> bool:
+        """True when records stored under 2017 keys must be placed under the server's other edition."""
+        return self.lens.key != EDITION_2017
 
     @property
     def module_order(self) -> list[str]:
-        return [m.key for m in self.content.syllabus.modules]
+        return [m.key for m in self.lens.modules]
 
     def module_code(self, key: str) -> str:
-        module = self.content.syllabus.module(key)
-        return module.code if module else key
+        module = self.lens.module(key)
+        if module is None:
+            return self.lens.module_name(key)
+        return module.code
 
     async def bank_sizes(self, guild_id: int) -> dict[str, int]:
         """Written questions a member of this guild can be asked, per module (the shipped bank plus the
@@ -86,24 +107,47 @@ class ProgressService:
 
     # ---- one member -------------------------------------------------------------------------------------------
 
+    async def _edition_cards(self, guild_id: int, user_id: int, now: dt.datetime) -> list[CardTally]:
+        """Known and due cards per module of the server's edition: each card placed by its question's own tag."""
+        pool = set(await self._pool_ids(guild_id))
+        known: dict[str, int] = {}
+        due: dict[str, int] = {}
+        for item, module, topic, box, due_at in await records.card_rows(self.db, guild_id, user_id):
+            place = await self.catalog.item_place(guild_id, item, self.lens.key) or self.lens.place_keys(module,
+                                                                                                       topic)
+            known[place[0]] = known.get(place[0], 0) + (box >= KNOWN_BOX and item in pool)
+            due[place[0]] = due.get(place[0], 0) + (due_at <= now.timestamp())
+        return [CardTally(key, known.get(key, 0), due.get(key, 0)) for key in set(known) | set(due)]
+
+    async def _topic_scores(self, guild_id: int, user_id: int) -> list[TopicScore]:
+        scores = await records.topic_scores(self.db, guild_id, user_id)
+        return regroup_scores(scores, self.lens.place_keys) if self.regrouped else scores
+
     async def progress(self, guild_id: int, user_id: int, now: dt.datetime) -> Progress:
         day_start = dt.datetime.combine(series_start(now.date()), dt.time(), dt.UTC)
+        if self.regrouped:
+            answers = regroup_tallies(await records.answer_tallies_by_topic(self.db, guild_id, user_id,
+                                                                            recent_since(now)), self.lens.place_keys)
+            cards = await self._edition_cards(guild_id, user_id, now)
+        else:
+            answers = await records.answer_tallies(self.db, guild_id, user_id, recent_since(now))
+            # "known" counts only questions still in the pool, so retiring a learnt one cannot show 12 of 10
+            cards = await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX,
+                                               await self._pool_ids(guild_id))
         return build_progress(
             module_order=self.module_order,
             bank_sizes=await self.bank_sizes(guild_id),
-            answers=await records.answer_tallies(self.db, guild_id, user_id, recent_since(now)),
-            # "known" counts only questions still in the pool, so retiring a learnt one cannot show 12 of 10
-            cards=await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX,
-                                             await self._pool_ids(guild_id)),
-            topics=await records.topic_scores(self.db, guild_id, user_id),
+            answers=answers,
+            cards=cards,
+            topics=await self._topic_scores(guild_id, user_id),
             study_days=await records.recent_study_days(self.db, guild_id, user_id),
             per_day=await records.answers_per_day(self.db, guild_id, user_id, day_start),
             last_studied=await records.last_answered_at(self.db, guild_id, user_id),
             now=now,
         )
 
-    async def progress_chart(self, progress: Progress, key: tuple[int, int, dt.date] | None = None) -> bytes:
-        """The PNG, drawn off the event loop by the renderer; `key` (guild, member, UTC day) lets a second
+    async def progress_chart(self, progress: Progress, key: tuple[object, ...] | None = None) -> bytes:
+        """The PNG, drawn off the event loop by the renderer; `key` (guild, member, UTC day, edition) lets a second
         /progress with unchanged figures reuse the first chart."""
         labels = tuple(self.module_code(m.module) for m in progress.modules)
         accuracy = tuple(m.accuracy for m in progress.modules)
@@ -141,15 +185,19 @@ class ProgressService:
         progress = await self.progress(guild_id, user_id, now)
         statuses = [ModuleStatus(m.module, m.bank_size, m.known, m.reviews_due) for m in progress.modules
                     if m.module in self.module_order]
-        scores = await records.topic_scores(self.db, guild_id, user_id)
+        scores = await self._topic_scores(guild_id, user_id)
         weak: dict[str, list[str]] = {}
         for score in sorted(scores, key=lambda s: (s.accuracy, -s.answered)):
-            module = self.content.syllabus.module(score.module)
-            topic = module.topic(score.topic) if module else None
-            weak.setdefault(score.module, []).append(topic.name if topic else score.topic)
+            weak.setdefault(score.module, []).append(self.lens.topic_name(score.module, score.topic))
         today = await self.local_today(guild_id, user_id, now)
-        return plan_study(statuses, await records.exam_dates(self.db, guild_id, user_id), today,
-                          passed=await self.passed(guild_id, user_id), weak_topics=weak)
+        exams = await records.exam_dates(self.db, guild_id, user_id)
+        passed = await self.passed(guild_id, user_id)
+        if self.lens.edition.single_exam:
+            # one exam for the whole outline: every module plans toward its date, and passing it passes them all
+            key = self.lens.edition.exam_key
+            exams = [ExamDate(m, exam.on) for exam in exams if exam.module == key for m in self.module_order]
+            passed = dict.fromkeys(self.module_order, passed[key]) if key in passed else {}
+        return plan_study(statuses, exams, today, passed=passed, weak_topics=weak)
 
     # ---- exports and deletion ---------------------------------------------------------------------------------
 
@@ -159,7 +207,7 @@ class ProgressService:
         if not questions:
             raise UserInputError("You have not missed any question yet, so there is nothing to export. "
                                  "Try /quiz first.")
-        labels = {m.key: m.label for m in self.content.syllabus.modules}
+        labels = {m.key: m.label for m in self.content.syllabus.modules}  # cards keep their 2017 module
         data = await asyncio.to_thread(anki.missed_deck, questions, guild_id=guild_id, user_id=user_id,
                                        module_labels=labels, now=now)
         return len(questions), data
@@ -190,7 +238,12 @@ class ProgressService:
     # ---- the group --------------------------------------------------------------------------------------------
 
     async def group_report(self, guild_id: int, now: dt.datetime) -> GroupReport:
-        tallies = {t.module: t for t in await records.group_tallies(self.db, guild_id, recent_since(now))}
+        if self.regrouped:
+            found = regroup_tallies(await records.group_tallies_by_topic(self.db, guild_id, recent_since(now)),
+                                    self.lens.place_keys)
+        else:
+            found = await records.group_tallies(self.db, guild_id, recent_since(now))
+        tallies = {t.module: t for t in found}
         modules = tuple(tallies.get(key, AnswerTally(key, 0, 0)) for key in self.module_order)
         today = now.date()
         horizon = today + dt.timedelta(days=GROUP_EXAM_HORIZON_DAYS)

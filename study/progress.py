@@ -8,7 +8,7 @@ card sits in a "known" box (study.srs.KNOWN_BOX: it survived at least a week's w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from study.selection import TopicScore, weakest_topics
@@ -145,3 +145,15 @@ def build_progress(*, module_order: Sequence[str], bank_sizes: Mapping[str, int]
 def percent(share: float | None) -> str:
     """'73%' or '—' when there is nothing to measure yet."""
     return "—" if share is None else f"{round(share * 100)}%"
+
+
+def regroup_tallies(rows: Iterable[tuple[str, str, int, int, int, int]],
+                    place: Callable[[str, str], tuple[str, str]]) -> list[AnswerTally]:
+    """Tallies stored per (module, topic) under one edition's keys, summed per module of another edition."""
+    sums: dict[str, list[int]] = {}
+    for module, topic, *counts in rows:
+        key = place(module, topic)[0]
+        total = sums.setdefault(key, [0, 0, 0, 0])
+        for index, value in enumerate(counts):
+            total[index] += value or 0
+    return [AnswerTally(key, *counts) for key, counts in sums.items()]
