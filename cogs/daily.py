@@ -26,6 +26,7 @@ from db.daily import DailySettings, Post
 from scheduling.daily_scheduler import DailyScheduler, next_post_time
 from services.daily import ARCHIVE_PAGE, LEADERBOARD_PAGE, DailyService, ScheduleInput
 from study.daily import page_of
+from study.editions import Lens
 from study.errors import UserInputError
 from study.questions import LETTERS, Question
 
@@ -70,10 +71,14 @@ class Daily(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True), guild_only=True,
     )
 
+    async def _lens(self, guild_id: int | None) -> Lens:
+        """The server's edition: module labels, the rotation and the leaderboard follow it."""
+        return await self.bot.editions.lens_for(guild_id)
+
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self.service = DailyService(bot.db, bot.catalog, bot.content.syllabus,
-                                    default_timezone=bot.config.default_timezone)
+                                    default_timezone=bot.config.default_timezone, lens_for=self._lens)
         self.scheduler = DailyScheduler(bot.db, bot.clock, self,
                                         grace=dt.timedelta(hours=bot.config.daily_grace_hours))
         self._starter: asyncio.Task[None] | None = None
@@ -187,7 +192,7 @@ class Daily(commands.Cog):
             names = await self.bot.member_names.display_names(settings.guild_id,
                                                               (row.tally.user_id for row in summary.top))
             message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
-                embed=daily_views.summary_embed(summary, self.bot.content.syllabus, names))
+                embed=daily_views.summary_embed(summary, await self._lens(settings.guild_id), names))
         except (discord.HTTPException, *NETWORK_ERRORS) as error:
             await self.service.release_summary(settings.guild_id, summary.week_start)
             log.warning("weekly summary for guild %s could not be posted (%s); the next post tries again",
@@ -213,7 +218,7 @@ class Daily(commands.Cog):
         The nonce is fixed per post and discord.py sends it with enforce_nonce: if an earlier attempt reached
         Discord although we never heard back, Discord returns that message instead of posting a second one.
         Only a lasting refusal (403, 404) marks the post failed; anything else keeps the claim for a resend."""
-        embed = daily_views.post_embed(post, question, self.bot.content.syllabus, 0)
+        embed = daily_views.post_embed(post, question, await self._lens(post.guild_id), 0)
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
         try:
             message = await channel.send(embed=embed, view=daily_views.post_view(post, question),
@@ -244,7 +249,7 @@ class Daily(commands.Cog):
             if reveal is None or post.message_id is None:
                 return
             names = await self.bot.member_names.display_names(post.guild_id, reveal.figures.first_correct)
-            embed, view = daily_views.reveal_message(reveal, self.bot.content.syllabus, names)
+            embed, view = daily_views.reveal_message(reveal, await self._lens(post.guild_id), names)
             try:
                 await self._message(post.channel_id, post.message_id).edit(embed=embed, view=view)
             except discord.HTTPException as error:
@@ -272,7 +277,7 @@ class Daily(commands.Cog):
                     if question is None:
                         return
                     count = await self.service.answer_count(post_id)
-                    embed = daily_views.post_embed(post, question, self.bot.content.syllabus, count)
+                    embed = daily_views.post_embed(post, question, await self._lens(post.guild_id), count)
                     await self._message(post.channel_id, post.message_id).edit(embed=embed)
                 if post_id not in self._count_dirty:
                     return
@@ -342,15 +347,16 @@ class Daily(commands.Cog):
                      days: DaysText = "daily", explain: Literal["after the reveal", "at once"] = "after the reveal",
                      repeat_window: app_commands.Range[int, 1, 3650] = 60, weekly_summary: bool = False) -> None:
         now = self._now()
+        lens = await self._lens(interaction.guild_id)
         settings = self.service.check_schedule(
             interaction.guild_id, interaction.user.id,
             ScheduleInput(channel_id=channel.id, time=time, timezone=timezone, modules=modules,
                           reveal_after_hours=reveal_after, days=days, explain_at_once=explain == "at once",
-                          repeat_window_days=repeat_window, weekly_summary=weekly_summary), now)
+                          repeat_window_days=repeat_window, weekly_summary=weekly_summary), now, lens)
         self._check_channel(interaction, channel)
         await self.service.save(settings)
         self.scheduler.wake()
-        embed = daily_views.settings_embed(settings, self.bot.content.syllabus, next_post_time(settings, now), None)
+        embed = daily_views.settings_embed(settings, lens, next_post_time(settings, now), None)
         await interaction.response.send_message("The daily question is set up.", embed=embed, ephemeral=True)
 
     @daily.command(name="show", description="This server's daily question settings and the next post")
@@ -359,7 +365,7 @@ class Daily(commands.Cog):
         settings = await self.service.settings(interaction.guild_id)
         latest = await self.service.open_posts(interaction.guild_id)
         last = await self.service.latest_post(interaction.guild_id)
-        embed = daily_views.settings_embed(settings, self.bot.content.syllabus,
+        embed = daily_views.settings_embed(settings, await self._lens(interaction.guild_id),
                                            next_post_time(settings, self._now()), last.day_number if last else None)
         if latest:
             embed.add_field(name="Open now", value=", ".join(f"Day {p.day_number}" for p in latest), inline=False)
@@ -442,7 +448,7 @@ class Daily(commands.Cog):
         rows, page, pages = page_of(board.ranked, page, LEADERBOARD_PAGE)
         names = await self.bot.member_names.display_names(interaction.guild_id, (row.tally.user_id for row in rows))
         return daily_views.leaderboard_message(board, page, pages, rows, interaction.user.id,
-                                               self.bot.content.syllabus, names)
+                                               await self._lens(interaction.guild_id), names)
 
     @app_commands.command(name="leaderboard", description="Who answers the daily question best")
     @app_commands.describe(period="This week, this month or all time", module="Only questions of this module")

@@ -282,8 +282,8 @@ class ProgressCog(commands.Cog):
             text = (f"🎓 {verb} the **{lens.edition.name} exam** ({day.isoformat()}): you are certified. "
                     f"It counts as one exam, not module by module.")
         else:
-            text = (f"🎓 {verb} **{lens.module_name(key)}** ({day.isoformat()}): {passed_line(lens, passed, bold=False)}. "
-                    f"/fees now counts only the modules you have left.")
+            text = (f"🎓 {verb} **{lens.module_name(key)}** ({day.isoformat()}): "
+                    f"{passed_line(lens, passed, bold=False)}. /fees now counts only the modules you have left.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @passed.command(name="remove", description="Remove a pass from your list")
@@ -296,7 +296,8 @@ class ProgressCog(commands.Cog):
         if not await service.unmark_passed(interaction.guild_id, interaction.user.id, key):
             raise UserInputError(f"{code} is not on your passed list, so nothing changed.")
         passed = await service.passed(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(f"Removed **{code}**: {passed_line(lens, passed, bold=False)}.", ephemeral=True)
+        await interaction.response.send_message(f"Removed **{code}**: {passed_line(lens, passed, bold=False)}.",
+                                                ephemeral=True)
 
     @passed.command(name="list", description="Your certification path: the exam or modules you passed")
     async def passed_list(self, interaction: discord.Interaction) -> None:

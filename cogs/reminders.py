@@ -120,7 +120,7 @@ class Reminders(commands.Cog):
         lens = await self.bot.editions.lens_for(interaction.guild_id)
         plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now(),
                                             lens)
-        code = lens.module_name(plan.exam.module)
+        code = lens.edition.name if lens.editions.is_exam_key(plan.exam.module) else lens.module_name(plan.exam.module)
         when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
                                                               if plan.exam.exam_time else "")
         nudges = ", ".join(_local(n, plan.exam.timezone) for n in plan.nudges[:6]) or (

@@ -390,6 +390,17 @@ async def member_tallies(db: Database, guild_id: int, *, since: dt.date | None =
     return [MemberTally(row[0], row[1], row[2]) for row in rows]
 
 
+async def member_answers(db: Database, guild_id: int, *, since: dt.date | None = None) -> list[tuple[int, str, int]]:
+    """Every daily answer since a local day: (user, question id, correct), to be grouped by another edition."""
+    sql = ("SELECT a.user_id, p.question_id, a.correct FROM daily_answers a JOIN daily_posts p ON p.id = a.post_id"
+           " WHERE p.guild_id = ?")
+    parameters: list[object] = [guild_id]
+    if since is not None:
+        sql += " AND p.local_day >= ?"
+        parameters.append(since.isoformat())
+    return [(row[0], row[1], row[2]) for row in await db.fetch_all(sql, parameters)]
+
+
 async def module_accuracy(db: Database, guild_id: int, since: dt.date, until: dt.date) -> list[ModuleTally]:
     """The group's daily answers by module over a range of local days."""
     rows = await db.fetch_all(

@@ -125,9 +125,10 @@ class QuestionCatalog:
         return found
 
     async def item_place(self, guild_id: int | None, item: str, edition: str) -> tuple[str, str] | None:
-        """Where a review card's item (a bank id or gen:<family>) belongs under an edition; None if unknown."""
+        """Where a review card's item or a question id (a bank id, gen:<family> or gen:<family>:<seed>) belongs
+        under an edition; None if unknown."""
         if item.startswith("gen:"):
-            family = FAMILIES.get(item.removeprefix("gen:"))
+            family = FAMILIES.get(item.split(":")[1])
             return self.content.editions.place_family(family, edition) if family else None
         question = await self.get(guild_id, item)
         return self.content.editions.place(question, edition) if question else None

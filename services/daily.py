@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from db.connection import Database
 from db.daily import DailySettings, Post
 from services.catalog import QuestionCatalog
 from study import daily as rules
+from study.editions import EDITION_2017, Lens
 from study.errors import UserInputError
 from study.generated_ids import generated_id
 from study.questions import Question
@@ -107,17 +109,23 @@ class Archive:
 
 class DailyService:
     def __init__(self, db: Database, catalog: QuestionCatalog, syllabus: Syllabus, *, default_timezone: str = "UTC",
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 lens_for: Callable[[int], Awaitable[Lens]] | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.syllabus = syllabus
+        self.lens_for = lens_for  # the guild's edition; without it (tests, benchmarks) the 2017 syllabus
         self.default_timezone = default_timezone
         self.rng = rng or random.SystemRandom()
 
     # ---- settings ---------------------------------------------------------------------------------------------
 
-    def check_schedule(self, guild_id: int, user_id: int, given: ScheduleInput, now: dt.datetime) -> DailySettings:
-        """Every field checked; the first problem is raised as a UserInputError and nothing is saved."""
+    def check_schedule(self, guild_id: int, user_id: int, given: ScheduleInput, now: dt.datetime,
+                       lens: Lens | None = None) -> DailySettings:
+        """Every field checked; the first problem is raised as a UserInputError and nothing is saved.
+
+        Module codes are read in the server's edition (`lens`)."""
+        syllabus = lens.edition.syllabus if lens is not None else self.syllabus
         hour, minute = rules.parse_time(given.time)
         timezone = rules.parse_timezone(given.timezone)
         # the same day parser as /remind study: one set of words for days across the bot
@@ -126,9 +134,9 @@ class DailyService:
         rotation = "weakest" if rules.WEAKEST in tokens else "order"
         modules: list[str] = []
         for token in (t for t in tokens if t != rules.WEAKEST):
-            module = self.syllabus.module(token)
+            module = syllabus.module(token)
             if module is None:
-                codes = ", ".join(m.code for m in self.syllabus.modules)
+                codes = ", ".join(m.code for m in syllabus.modules)
                 raise UserInputError(f"I don't know a module called '{token}'. Use module codes such as {codes}, "
                                      f"or the word weakest.")
             if module.key not in modules:
@@ -159,8 +167,13 @@ class DailyService:
         await self.settings(guild_id)
         return await records.set_paused(self.db, guild_id, paused, user_id, now)
 
-    def rotation_order(self, settings: DailySettings) -> list[str]:
-        return list(settings.modules) or [m.key for m in self.syllabus.modules]
+    def rotation_order(self, settings: DailySettings, lens: Lens | None = None) -> list[str]:
+        """The modules chosen at setup (in the edition they were chosen in), else every module of the edition."""
+        modules = lens.modules if lens is not None else self.syllabus.modules
+        return list(settings.modules) or [m.key for m in modules]
+
+    async def _lens(self, guild_id: int) -> Lens | None:
+        return await self.lens_for(guild_id) if self.lens_for is not None else None
 
     def timezone_of(self, settings: DailySettings | None) -> str:
         return settings.timezone if settings else self.default_timezone
@@ -177,16 +190,30 @@ class DailyService:
         A module whose written questions were all asked within the window falls back to a fresh calculation
         of that module, then to the next module in the order.
         """
-        order = self.rotation_order(settings)
         guild_id = settings.guild_id
+        lens = await self._lens(guild_id)
+        order = self.rotation_order(settings, lens)
         last = await records.latest_post(self.db, guild_id)
         last_module = last.module if last else None
-        if settings.rotation == "weakest":
-            start = rules.weakest_module(await records.group_module_tallies(self.db, guild_id), order, last_module)
-        else:
-            start = rules.next_in_rotation(order, last_module)
+        if last is not None and lens is not None and last.module not in order:
+            # posts keep the question's 2017 keys: find where the last one sits in this edition's rotation
+            placed = await self.catalog.item_place(guild_id, last.question_id, lens.key)
+            last_module = placed[0] if placed else last_module
         recent = await records.recent_question_ids(self.db, guild_id,
                                                    rules.repeat_cutoff(now, settings.repeat_window_days))
+        weights = lens.edition.weights.modules if lens is not None else {}
+        if settings.rotation == "weakest":
+            start = rules.weakest_module(await records.group_module_tallies(self.db, guild_id), order, last_module)
+        elif not settings.modules and len(set(weights.values())) > 1:
+            # every module, by weight (CPIM 8): the module owed most posts over the no-repeat window
+            posted: dict[str, int] = {}
+            for question_id in recent:
+                placed = await self.catalog.item_place(guild_id, question_id, lens.key)
+                if placed:
+                    posted[placed[0]] = posted.get(placed[0], 0) + 1
+            start = rules.weighted_next(weights, posted)
+        else:
+            start = rules.next_in_rotation(order, last_module)
         for module in rules.module_order(start, order):
             question = rules.pick_fresh(await self.catalog.pool(guild_id, module), recent, self.rng)
             if question is not None:
@@ -322,14 +349,28 @@ class DailyService:
     async def leaderboard(self, guild_id: int, period: rules.Period, module: str | None,
                           now: dt.datetime) -> Leaderboard:
         module_key = None
+        lens = await self._lens(guild_id)
+        syllabus = lens.edition.syllabus if lens is not None else self.syllabus
         if module:
-            found = self.syllabus.module(module)
+            found = syllabus.module(module) or (lens.module(module.strip().lower()) if lens is not None else None)
             if found is None:
                 raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in self.syllabus.modules)}.")
+                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
             module_key = found.key
         since = rules.period_start(period, await self.today(guild_id, now))
-        tallies = await records.member_tallies(self.db, guild_id, since=since, module=module_key)
+        if module_key is not None and self.catalog.scope_edition(module_key) != EDITION_2017:
+            # posts carry the 2017 keys: count the answers whose question sits in this module of the edition
+            edition = self.catalog.scope_edition(module_key)
+            sums: dict[int, list[int]] = {}
+            for user_id, question_id, correct in await records.member_answers(self.db, guild_id, since=since):
+                placed = await self.catalog.item_place(guild_id, question_id, edition)
+                if placed and placed[0] == module_key:
+                    total = sums.setdefault(user_id, [0, 0])
+                    total[0] += 1
+                    total[1] += correct
+            tallies = [rules.MemberTally(user, answered, right) for user, (answered, right) in sums.items()]
+        else:
+            tallies = await records.member_tallies(self.db, guild_id, since=since, module=module_key)
         return Leaderboard(period, module_key, since, rules.rank_members(tallies))
 
     async def weekly_summary_due(self, settings: DailySettings, today: dt.date) -> WeeklySummary | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -110,6 +110,16 @@ def weakest_module(tallies: Iterable[ModuleTally], order: Sequence[str], last_mo
     if not judged:
         return next_in_rotation(order, last_module)
     return min(judged, key=lambda t: (t.accuracy, t.answered, order.index(t.module))).module
+
+
+def weighted_next(weights: Mapping[str, int | float], posted: Mapping[str, int]) -> str:
+    """The module the rotation owes most: each module's share of the posts so far plus one, minus what it got.
+
+    Over any stretch of posts every module gets its weight's share, give or take one post (a smooth weighted
+    round robin, deterministic from the counts); ties go to the first module in the weights' order."""
+    total = sum(value for value in weights.values() if value > 0)
+    count = sum(posted.get(key, 0) for key in weights)
+    return max(weights, key=lambda key: (weights[key] / total * (count + 1) - posted.get(key, 0)) if total else 0)
 
 
 def module_order(start: str, order: Sequence[str]) -> list[str]:

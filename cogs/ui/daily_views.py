@@ -110,9 +110,12 @@ DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton, ArchivePageButton)
 # ---- the post -------------------------------------------------------------------------------------------------
 
 def _label(question: Question, syllabus: Syllabus) -> str:
-    module = syllabus.module(question.module)
-    topic = module.topic(question.topic) if module else None
-    return f"{module.code} · {topic.name}" if module and topic else question.module
+    """Module and topic under the server's edition when `syllabus` is a study.editions.Lens."""
+    place = getattr(syllabus, "place", None)
+    module_key, topic_key = place(question) if place else (question.module, question.topic)
+    module = syllabus.module(module_key)
+    topic = module.topic(topic_key) if module else None
+    return f"{module.code} · {topic.name}" if module and topic else module_key
 
 
 def _stem_block(question: Question) -> str:

@@ -3,6 +3,7 @@ member's data left in place. Driven through the fake Discord as members and admi
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 from tests.cogs.test_info_e2e import field_text
@@ -179,3 +180,92 @@ async def test_a_2017_practice_exam_is_unchanged_and_full_means_one_module_exam(
     start = await world.fake.slash(world.member, world.channel, "practice-exam start", module="bscm", full=True)
     assert start.embeds[0]["title"] == "Practice exam: question 1 of 105"
     assert "BSCM · " in start.embeds[0]["footer"]["text"]
+
+
+# ---- progress, passes, exams, plans and the group, switching back and forth with data in place --------------
+
+from tests.cogs.test_progress_e2e import field, scripted  # noqa: E402
+
+MEMBER_TABLES = ("answers", "cards", "topic_stats", "exams", "passed_modules", "reminders", "quiz_sessions")
+
+
+def counts(world: World) -> dict[str, list[tuple]]:
+    return {table: rows(world, f"SELECT * FROM {table} ORDER BY 1, 2") for table in MEMBER_TABLES}
+
+
+async def test_switching_back_and_forth_keeps_every_record_and_regroups_the_figures(world: World):
+    await scripted(world)  # SMR 6 answers (5 right), MPR 3 (1 right): see tests/cogs/test_progress_e2e.py
+    await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-01-10")
+    await world.fake.slash(world.member, world.channel, "passed add", module="bscm", date="2026-06-01")
+    await world.fake.slash(world.member, world.channel, "remind study", at="19:30", days="daily", module="mpr")
+    before = counts(world)
+
+    await switch(world, "cpim-8")
+    assert counts(world) == before  # a switch rewrites nothing
+    progress = (await world.fake.slash(world.member, world.channel, "progress")).embeds[0]
+    assert "CPIM 8 exam: not passed yet (also recorded: BSCM)" in progress["description"]
+    assert [f["name"] for f in progress["fields"]][:8] == [m.label for m in world.content.edition("cpim-8").modules]
+    assert field(progress, "M1:")["value"].startswith("Answered 6 · accuracy 83%")
+    assert field(progress, "M2:")["value"].startswith("Answered 3 · accuracy 33%")
+    assert "1 of " in field(progress, "M1:")["value"] and "2 reviews due" in field(progress, "M1:")["value"]
+    assert "M2 · The planning hierarchy and its links: 33% of 3" in field(progress, "Weakest topics")["value"]
+    # the exam booked per 2017 module stays, under its own name; the one CPIM 8 exam needs no module
+    wrong = await world.fake.slash(world.member, world.channel, "exam set", module="supply", date="2027-03-01")
+    assert "CPIM 8 is one exam for the whole outline" in wrong.content
+    booked = await world.fake.slash(world.member, world.channel, "exam set", date="2027-03-01")
+    assert "Your **CPIM 8** exam is on Mon 01 Mar 2027" in booked.content
+    listed = await world.fake.slash(world.member, world.channel, "exam list")
+    assert "**DSP** Sun 10 Jan 2027" in listed.content and "**CPIM 8 exam** Mon 01 Mar 2027" in listed.content
+    plan = (await world.fake.slash(world.member, world.channel, "studyplan")).embeds[0]
+    names = [f["name"] for f in plan["fields"]]
+    assert any(n.startswith("M1 · exam 2027-03-01") for n in names) and not any("DSP" in n for n in names)
+    facts = await world.bot.planning.nudge_facts(world.guild.id, world.member.id, "cpim-8",
+                                                 dt.date(2027, 3, 1), world.clock.now(), "UTC")
+    assert (facts.module_code == "CPIM 8" and "Planning hierarchy and links" in " ".join(facts.weakest_topics)) \
+        or facts.weakest_topics
+    passed = await world.fake.slash(world.member, world.channel, "passed add", date="2026-11-20")
+    assert "passing the **CPIM 8 exam** (2026-11-20)" in passed.content and "one exam" in passed.content
+    listing = (await world.fake.slash(world.member, world.channel, "passed list")).embeds[0]
+    assert listing["title"].startswith("CPIM 8 exam passed 2026-11-20")
+    assert "✅ BSCM · passed 2026-06-01" in listing["description"]
+    group = (await world.fake.slash(world.admin, world.channel, "group progress")).embeds[0]
+    accuracy = field(group, "Group accuracy by module")["value"]
+    assert "**M1**: 83% of 6 answers" in accuracy and "**M2**: 33% of 3 answers" in accuracy
+    assert "CPIM 8 exam: 1" in group["description"] and "BSCM: 1" in group["description"]
+
+    await switch(world, "cpim-2017")
+    progress = (await world.fake.slash(world.member, world.channel, "progress")).embeds[0]
+    assert "**1 of 5** modules passed (also recorded: CPIM 8 exam)" in progress["description"]
+    assert field(progress, "SMR")["value"].startswith("Answered 6 · accuracy 83%")
+    listed = await world.fake.slash(world.member, world.channel, "exam list")
+    assert "**DSP**" in listed.content and "**CPIM 8 exam**" in listed.content
+    after = counts(world)
+    assert after["answers"] == before["answers"] and after["cards"] == before["cards"]
+    assert len(after["exams"]) == 2 and len(after["passed_modules"]) == 2
+
+
+from tests.cogs.test_daily_e2e import answer as daily_answer  # noqa: E402
+from tests.cogs.test_daily_e2e import post_now, question_of, set_up  # noqa: E402
+
+
+async def test_daily_rotation_follows_the_cpim8_weights_and_the_leaderboard_its_modules(world: World):
+    await switch(world, "cpim-8")
+    await set_up(world)
+    placed = []
+    for _ in range(4):
+        message = await post_now(world)
+        _, question = question_of(world, message)
+        placed.append(world.content.editions.place(question, "cpim-8")[0])
+        assert "M" in field_text({"fields": message["embeds"][0]["fields"]}).split("·")[0]
+    # the module owed most posts comes next: 22 % strategy first, then supply (16 %), then inventory and quality
+    assert placed == ["strategy", "supply", "inventory", "quality-tech"]
+    await daily_answer(world, message, world.member, right=True)
+    board = (await world.fake.slash(world.member, world.channel, "leaderboard", module="quality-tech")).embeds[0]
+    assert board["title"].endswith("· M8") and board["description"] == "**1.** bob · 1 right of 1 (100%)"
+    empty = (await world.fake.slash(world.member, world.channel, "leaderboard", module="distribution")).embeds[0]
+    assert empty["description"] == "No daily answers in this period yet."
+    last = question.module
+    await switch(world, "cpim-2017")
+    _, question = question_of(world, await post_now(world))
+    order = ["bscm", "mpr", "dsp", "eco", "smr"]
+    assert question.module == order[(order.index(last) + 1) % 5]  # 2017: the five modules in turn again

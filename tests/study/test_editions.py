@@ -141,3 +141,15 @@ def test_the_shipped_bank_is_tagged_in_both_editions_and_covers_every_topic():
     questions = list(content.bank.questions.values())
     assert tag_problems(questions, content.editions, content.sites) == []
     assert coverage_problems(questions, content.editions) == []
+
+
+def test_the_daily_rotation_by_weight_gives_each_module_its_share():
+    from study.daily import weighted_next
+
+    weights = EDITIONS.get(EDITION_8).weights.modules
+    posted: dict[str, int] = {}
+    for _ in range(200):
+        key = weighted_next(weights, posted)
+        posted[key] = posted.get(key, 0) + 1
+    for key, weight in weights.items():
+        assert abs(posted.get(key, 0) - 2 * weight) <= 1, key
