@@ -234,6 +234,9 @@ def question_detail_embed(question: Question) -> discord.Embed:
     embed = discord.Embed(title=f"Question {question.id}", description=clip(body, DESCRIPTION), colour=BRAND)
     embed.add_field(name="Module · topic · difficulty",
                     value=f"{question.module} · {question.topic} · {question.difficulty}", inline=False)
+    cpim8 = (f"{question.cpim8_module} · {question.cpim8_topic}" if question.cpim8_module
+             else "no tag of its own: placed by the crosswalk from its 2017 topic")
+    embed.add_field(name="CPIM 8 module · topic", value=cpim8, inline=False)
     if question.reference:
         embed.add_field(name="Reference", value=clip(question.reference, FIELD_VALUE), inline=False)
     if question.is_generated:
