@@ -15,9 +15,11 @@ from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, Source
 from db import fees as fee_records
 from db import planning as planning_records
 from db import progress as progress_records
+from db import seasons as season_records
 from study.errors import UserInputError
 from study.fees import FeeEntry, parse_date, validate_fee_input
 from study.nudges import parse_offsets
+from study.seasons import SEASON_LENGTHS, check_months, season_of
 from study.timeparse import validate_timezone
 
 if TYPE_CHECKING:
@@ -42,8 +44,8 @@ class Admin(commands.Cog):
     )
     fees = app_commands.Group(name="fees", description="This server's exam fee entries", parent=admin)
     window = app_commands.Group(name="window", description="Chapter exam windows", parent=admin)
-    settings = app_commands.Group(name="settings", description="Server settings: edition, time zone, reminders",
-                                  parent=admin)
+    settings = app_commands.Group(name="settings", parent=admin,
+                                  description="Server settings: edition, time zone, reminders, seasons")
 
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
@@ -170,6 +172,40 @@ class Admin(commands.Cog):
         else:
             text = (f"Study leads: {role.mention} may use /group. Also allow that role on /group in Server Settings"
                     " → Integrations, so Discord shows them the command.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @settings.command(name="season", description="How long a leaderboard season lasts (1 month by default)")
+    @app_commands.describe(months="Months per season; seasons follow the calendar year (3: quarters, 12: years)")
+    @app_commands.choices(months=[app_commands.Choice(name=f"{n} month{'s' if n > 1 else ''}", value=n)
+                                  for n in SEASON_LENGTHS])
+    @admin_only()
+    async def settings_season(self, interaction: discord.Interaction, months: int) -> None:
+        check_months(months)
+        now = self.bot.clock.now()
+        await season_records.set_months(self.bot.db, interaction.guild_id, months, now)
+        current = season_of(now.date(), months)
+        await interaction.response.send_message(
+            f"Seasons are now {months} month{'s' if months > 1 else ''} long: this one is **{current.label}** "
+            f"({current.start} to {current.end}). Its final board is posted in the daily channel with the next "
+            f"season's first daily question.", ephemeral=True)
+
+    @settings.command(name="champion-role", description="The role the season's champion gets (empty: no role)")
+    @app_commands.describe(role="The role to move to each season's winner(s); leave empty to stop moving it")
+    @admin_only()
+    async def settings_champion_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await season_records.set_champion_role(self.bot.db, interaction.guild_id, role.id if role else None,
+                                               self.bot.clock.now())
+        if role is None:
+            await interaction.response.send_message("Cleared: no champion role is moved at season ends.",
+                                                    ephemeral=True)
+            return
+        text = f"{role.mention} goes to each season's champion(s) when the season ends."
+        me = interaction.guild.me if interaction.guild else None
+        if me is not None and not me.guild_permissions.manage_roles:
+            text += " ⚠️ I am missing **Manage Roles**: grant it before the season ends, or I cannot move the role."
+        elif me is not None and (role >= me.top_role or role.managed):
+            text += (" ⚠️ That role is not below my highest role: drag my role above it in Server Settings → Roles,"
+                     " or I cannot move it.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @window.command(name="add", description="Add an exam window (dates YYYY-MM-DD, modules e.g. 'bscm,mpr' or all)")

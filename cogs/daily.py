@@ -29,12 +29,13 @@ from study.daily import page_of
 from study.editions import Lens
 from study.errors import UserInputError
 from study.questions import LETTERS, Question
+from study.seasons import champions
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
 
 log = logging.getLogger(__name__)
-Period = Literal["week", "month", "all"]
+Period = Literal["week", "month", "season", "all"]
 # What the bot needs in the daily channel: see it, post in it, and show the question as an embed.
 NEEDED = ("view_channel", "send_messages", "embed_links")
 # Errors that say nothing about the message itself: Discord or the network failed for now.
@@ -129,6 +130,7 @@ class Daily(commands.Cog):
             return
         self._sending.add(planned.post.id)
         try:
+            await self._post_season_end(settings, local_day)
             await self._post_summary(settings, local_day)
             await self._deliver(planned.post, planned.question)
         except PostRefused:
@@ -155,7 +157,9 @@ class Daily(commands.Cog):
                 log.warning("daily post %s of guild %s given up: %s", post.id, post.guild_id, why)
                 return
             if post.kind == "scheduled":
-                await self._post_summary(await self.service.settings(post.guild_id), post.local_day)
+                settings = await self.service.settings(post.guild_id)
+                await self._post_season_end(settings, post.local_day)
+                await self._post_summary(settings, post.local_day)
             await self._deliver(post, planned.question)
         except PostRefused:
             return
@@ -199,6 +203,97 @@ class Daily(commands.Cog):
                         settings.guild_id, _why(error))
             return
         await self.service.summary_sent(settings.guild_id, summary.week_start, message.id)
+
+    # ---- season ends and the champion role ---------------------------------------------------------------------
+
+    async def _post_season_end(self, settings: DailySettings, local_day: dt.date) -> None:
+        """The final board of the season that just ended, above the new season's first post, and the champion
+        role moved to the winner(s). Claimed in SQLite first, so it happens once across restarts; a claim whose
+        post failed is given back and the next post tries again (moving the role again changes nothing)."""
+        due = await self.service.season_end_due(settings, local_day)
+        if due is None or not await self.service.claim_season_end(settings.guild_id, due.season, self._now()):
+            return
+        guild = self.bot.get_guild(settings.guild_id)
+        present = await self._still_members(guild, due.ranked)
+        result = champions(due.ranked, present)
+        given, role_note = await self._move_champion_role(guild, due.season, result.winners)
+        await self.service.save_champions(settings.guild_id, due.season, list(result.winners), given)
+        shown = due.ranked[:LEADERBOARD_PAGE]
+        names = await self.bot.member_names.display_names(
+            settings.guild_id, [row.tally.user_id for row in (*shown, *result.winners, *result.departed)])
+        embed = daily_views.season_end_embed(due, result, role_note, names)
+        try:
+            message = await self.bot.get_partial_messageable(settings.channel_id, guild_id=settings.guild_id).send(
+                embed=embed)
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
+            await self.service.release_season_end(settings.guild_id, due.season)
+            log.warning("season end for guild %s could not be posted (%s); the next post tries again",
+                        settings.guild_id, _why(error))
+            return
+        await self.service.season_end_posted(settings.guild_id, due.season, message.id, role_note)
+
+    async def _is_member(self, guild: discord.Guild | None, user_id: int) -> bool:
+        if guild is None or guild.get_member(user_id) is not None:
+            return guild is not None
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        except (discord.HTTPException, *NETWORK_ERRORS):
+            return True  # unknown for now: better crown a member than skip one who is still here
+        return True
+
+    async def _still_members(self, guild: discord.Guild | None, ranked: list) -> set[int]:
+        """Who of the best-placed members is still in the server: looked up down the board only as far as the
+        first place someone still here holds (everyone sharing it included)."""
+        present: set[int] = set()
+        best = None
+        for row in ranked:
+            if best is not None and row.rank > best:
+                break
+            if await self._is_member(guild, row.tally.user_id):
+                present.add(row.tally.user_id)
+                best = row.rank if best is None else best
+        return present
+
+    async def _move_champion_role(self, guild: discord.Guild | None, season, winners) -> tuple[set[int], str]:
+        """Take the champion role from earlier champions and give it to the winners. Returns who got it and a
+        sentence for the post saying what happened (empty when the server set no role)."""
+        role_id = await self.service.champion_role_id(guild.id) if guild else None
+        if guild is None or role_id is None:
+            return set(), ""
+        role = guild.get_role(role_id)
+        me = guild.me
+        if role is None:
+            return set(), ("The champion role set with /admin settings champion-role no longer exists, so no role "
+                           "was given.")
+        if me is None or not me.guild_permissions.manage_roles:
+            return set(), (f"I could not move {role.mention}: I am missing the **Manage Roles** permission. An admin "
+                           f"can grant it and give the role by hand this time.")
+        if role >= me.top_role or role.managed:
+            return set(), (f"I could not move {role.mention}: it is not below my highest role. Drag my role above "
+                           f"it in Server Settings → Roles; an admin can give it by hand this time.")
+        winner_ids = {row.tally.user_id for row in winners}
+        reason = f"Daily question champion, season {season.label}"
+        try:
+            for user_id in await self.service.earlier_role_holders(guild.id, season) - winner_ids:
+                try:
+                    await self.bot.http.remove_role(guild.id, user_id, role.id, reason=reason)
+                except discord.NotFound:
+                    continue  # left the server: the role went with them
+            given = set()
+            for user_id in sorted(winner_ids):
+                await self.bot.http.add_role(guild.id, user_id, role.id, reason=reason)
+                given.add(user_id)
+        except discord.Forbidden:
+            return set(), (f"Discord refused to move {role.mention} (Missing Permissions): check my Manage Roles "
+                           f"permission and that my role is above it.")
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
+            log.warning("champion role in guild %s not moved: %s", guild.id, _why(error))
+            return set(), f"Discord failed while I moved {role.mention}; an admin can give it by hand this time."
+        if not given:
+            return given, f"Nobody still here won, so {role.mention} was not given this time."
+        return given, f"{role.mention} now goes to the season's champion{'s' if len(given) > 1 else ''}."
 
     async def _post(self, settings: DailySettings, *, kind: str) -> Post | None:
         for earlier in await self.service.open_posts(settings.guild_id):
@@ -451,7 +546,8 @@ class Daily(commands.Cog):
                                                await self._lens(interaction.guild_id), names)
 
     @app_commands.command(name="leaderboard", description="Who answers the daily question best")
-    @app_commands.describe(period="This week, this month or all time", module="Only questions of this module")
+    @app_commands.describe(period="This week, this month, this season (see /admin settings season) or all time",
+                           module="Only questions of this module")
     @app_commands.autocomplete(module=module_autocomplete)
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, period: Period = "week",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from db import daily as records
+from db import seasons as season_records
 from db.connection import Database
 from db.daily import DailySettings, Post
 from services.catalog import QuestionCatalog
@@ -19,6 +20,7 @@ from study.editions import EDITION_2017, Lens
 from study.errors import UserInputError
 from study.generated_ids import generated_id
 from study.questions import Question
+from study.seasons import DEFAULT_SEASON_MONTHS, Season, check_months, previous_season, season_of
 from study.selection import SEED_SPACE
 from study.srs import item_key
 from study.syllabus import Syllabus
@@ -77,6 +79,7 @@ class Leaderboard:
     module: str | None
     since: dt.date | None
     ranked: list[rules.Ranked]
+    season: Season | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,12 @@ class Archive:
     days: int
     module: str | None
     entries: list[ArchiveEntry]
+
+
+@dataclass(frozen=True)
+class SeasonEnd:
+    season: Season
+    ranked: list[rules.Ranked]
 
 
 class DailyService:
@@ -357,7 +366,13 @@ class DailyService:
                 raise UserInputError(f"I don't know a module called '{module}'. "
                                      f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
             module_key = found.key
-        since = rules.period_start(period, await self.today(guild_id, now))
+        today = await self.today(guild_id, now)
+        season = None
+        if period == "season":
+            season = season_of(today, await self.season_months(guild_id))
+            since = season.start
+        else:
+            since = rules.period_start(period, today)
         if module_key is not None and self.catalog.scope_edition(module_key) != EDITION_2017:
             # posts carry the 2017 keys: count the answers whose question sits in this module of the edition
             edition = self.catalog.scope_edition(module_key)
@@ -371,7 +386,51 @@ class DailyService:
             tallies = [rules.MemberTally(user, answered, right) for user, (answered, right) in sums.items()]
         else:
             tallies = await records.member_tallies(self.db, guild_id, since=since, module=module_key)
-        return Leaderboard(period, module_key, since, rules.rank_members(tallies))
+        return Leaderboard(period, module_key, since, rules.rank_members(tallies), season)
+
+    # ---- seasons and champions --------------------------------------------------------------------------------
+
+    async def season_months(self, guild_id: int) -> int:
+        return (await season_records.settings(self.db, guild_id)).months or DEFAULT_SEASON_MONTHS
+
+    async def season_end_due(self, settings: DailySettings, today: dt.date) -> SeasonEnd | None:
+        """The season before the one `today` is in, if it had daily answers and its end was not claimed yet."""
+        season = previous_season(today, await self.season_months(settings.guild_id))
+        if await season_records.end_claimed(self.db, settings.guild_id, season.start):
+            return None
+        tallies = await records.member_tallies(self.db, settings.guild_id, since=season.start, until=season.end)
+        if not tallies:
+            return None
+        return SeasonEnd(season, rules.rank_members(tallies))
+
+    async def claim_season_end(self, guild_id: int, season: Season, now: dt.datetime) -> bool:
+        return await season_records.claim_end(self.db, guild_id, season.start, season.end, now)
+
+    async def release_season_end(self, guild_id: int, season: Season) -> None:
+        await season_records.release_end(self.db, guild_id, season.start)
+
+    async def season_end_posted(self, guild_id: int, season: Season, message_id: int, role_note: str) -> None:
+        await season_records.end_posted(self.db, guild_id, season.start, message_id, role_note)
+
+    async def save_champions(self, guild_id: int, season: Season, winners: list[rules.Ranked],
+                             given: set[int]) -> None:
+        await season_records.save_champions(self.db, guild_id, season.start, [
+            season_records.Champion(row.tally.user_id, row.tally.right, row.tally.answered,
+                                    row.tally.user_id in given) for row in winners])
+
+    async def earlier_role_holders(self, guild_id: int, season: Season) -> set[int]:
+        return await season_records.role_holders(self.db, guild_id, season.start)
+
+    async def champion_role_id(self, guild_id: int) -> int | None:
+        return (await season_records.settings(self.db, guild_id)).champion_role_id
+
+    async def set_season_months(self, guild_id: int, months: int, now: dt.datetime) -> Season:
+        check_months(months)
+        await season_records.set_months(self.db, guild_id, months, now)
+        return season_of(await self.today(guild_id, now), months)
+
+    async def set_champion_role(self, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
+        await season_records.set_champion_role(self.db, guild_id, role_id, now)
 
     async def weekly_summary_due(self, settings: DailySettings, today: dt.date) -> WeeklySummary | None:
         """Last week's figures if the guild wants a summary, had answers last week, and has none posted yet."""

@@ -220,6 +220,8 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         r("GET", r"/guilds/(?P<gid>\d+)/roles", self._get_guild_roles)
         r("GET", r"/guilds/(?P<gid>\d+)/members", self._get_guild_members)
         r("GET", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)", self._get_guild_member)
+        r("PUT", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)/roles/(?P<rid>\d+)", self._put_member_role)
+        r("DELETE", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)/roles/(?P<rid>\d+)", self._delete_member_role)
         r("POST", r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback", self._interaction_callback)
         hook = r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)"
         r("POST", hook, self._webhook_execute)

@@ -452,6 +452,12 @@ class WorldMixin:
         self._guild_event(guild, "GUILD_MEMBER_ADD", data, intent=INTENT_GUILD_MEMBERS)
         return user
 
+    def remove_member(self, guild: FakeGuild, user: FakeUser) -> None:
+        """The member leaves the server (or is kicked): GUILD_MEMBER_REMOVE, and REST no longer finds them."""
+        del guild.members[user.id]
+        self._guild_event(guild, "GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": user.to_dict()},
+                          intent=INTENT_GUILD_MEMBERS)
+
     def set_member_roles(self, guild: FakeGuild, user: FakeUser, roles: Iterable[FakeRole]) -> None:
         member = guild.members[user.id]
         member.roles = [r.id for r in roles]

@@ -27,8 +27,8 @@ DEFAULT_REVEAL_AFTER_HOURS = 12
 MIN_ANSWERS_FOR_WEAKEST = 5
 FIRST_CORRECT_SHOWN = 3
 WEAKEST = "weakest"
-Period = Literal["week", "month", "all"]
-PERIODS: tuple[Period, ...] = ("week", "month", "all")
+Period = Literal["week", "month", "season", "all"]
+PERIODS: tuple[Period, ...] = ("week", "month", "season", "all")
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
@@ -277,7 +277,8 @@ def period_start(period: Period, today: dt.date) -> dt.date | None:
         return today.replace(day=1)
     if period == "all":
         return None
-    raise UserInputError(f"'{period}' is not a period: use week, month or all.")
+    raise UserInputError(f"'{period}' is not a period: use week, month or all (a season's start comes from "
+                         f"study.seasons).")
 
 
 def page_of(ranked: Sequence[Ranked], page: int, size: int) -> tuple[list[Ranked], int, int]:

@@ -22,10 +22,11 @@ from study.questions import LETTERS, Question
 
 if TYPE_CHECKING:
     from db.daily import DailySettings, Post
-    from services.daily import AnswerResult, Archive, ArchiveEntry, Leaderboard, Reveal, WeeklySummary
+    from services.daily import AnswerResult, Archive, ArchiveEntry, Leaderboard, Reveal, SeasonEnd, WeeklySummary
+    from study.seasons import Champions
     from study.syllabus import Syllabus
 
-PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+PERIOD_TITLES = {"week": "this week", "month": "this month", "season": "this season", "all": "all time"}
 # Discord refuses a message whose embed (title, description, field names and values, footer) exceeds 6000
 # characters in total, and a field value over 1024.
 EMBED_TOTAL = 6000
@@ -71,7 +72,7 @@ class DailyAnswerButton(StudyButton, template=r"daily:(?P<post>\d+):(?P<choice>\
 
 
 class LeaderboardPageButton(StudyButton,
-                            template=r"daily-lb:(?P<period>week|month|all):(?P<module>[a-z0-9_-]+):(?P<page>\d+)"):
+                            template=r"daily-lb:(?P<period>week|month|season|all):(?P<module>[a-z0-9_-]+):(?P<page>\d+)"):
     def __init__(self, period: str, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,
                                            custom_id=f"daily-lb:{period}:{module or 'any'}:{page}"))
@@ -238,6 +239,8 @@ def leaderboard_message(board: Leaderboard, page: int, pages: int, rows: list, c
                         syllabus: Syllabus, names: Mapping[int, str] | None = None,
                         ) -> tuple[discord.Embed, discord.ui.View]:
     title = f"Daily leaderboard · {PERIOD_TITLES[board.period]}"
+    if board.season is not None:
+        title += f" ({board.season.label})"
     if board.module:
         module = syllabus.module(board.module)
         title += f" · {module.code if module else board.module}"
@@ -295,6 +298,30 @@ def archive_message(archive: Archive, page: int, pages: int, entries: list[Archi
     view.add_item(ArchivePageButton(archive.days, archive.module, page + 1, label="Older ▶",
                                     disabled=page >= pages - 1))
     return embed, view
+
+
+def season_end_embed(end: SeasonEnd, result: Champions, role_note: str,
+                     names: Mapping[int, str] | None = None) -> discord.Embed:
+    lines = [f"**{row.rank}.** {who(row.tally.user_id, names)} · "
+             f"{_tally_text(row.tally.right, row.tally.answered, row.tally.percent)}" for row in end.ranked[:10]]
+    embed = discord.Embed(title=f"🏆 Season over · {end.season.label} · final board", colour=BRAND,
+                          description="\n".join(lines) or "No daily answers this season.")
+    if result.winners:
+        tie = " (a shared first place)" if len(result.winners) > 1 else ""
+        champs = ", ".join(who(row.tally.user_id, names) for row in result.winners) + tie
+    else:
+        champs = "Nobody this season."
+    embed.add_field(name="Champion" + ("s" if len(result.winners) > 1 else ""), value=_fit(champs, FIELD_VALUE),
+                    inline=False)
+    if result.departed:
+        left = ", ".join(who(row.tally.user_id, names) for row in result.departed)
+        embed.add_field(name="Placed first but left the server",
+                        value=_fit(f"{left}: well played; the title goes to the best placed member still here.",
+                                   FIELD_VALUE), inline=False)
+    if role_note:
+        embed.add_field(name="Champion role", value=_fit(role_note, FIELD_VALUE), inline=False)
+    embed.set_footer(text=f"{end.season.start:%d %b %Y} – {end.season.end:%d %b %Y} · a new season starts today")
+    return embed
 
 
 def streak_text(current: int, best: int, answered: int, held: int = 0, used: int = 0) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 from aiohttp import web
 
 from ..errors import HTTPError, JSONDict
-from ..world import FakeGuild
+from ..world import ALL_PERMISSIONS, INTENT_GUILD_MEMBERS, FakeGuild, compute_base_permissions
+
+MANAGE_ROLES: int = discord.Permissions(manage_roles=True).value
 
 
 class GuildRoutes:
@@ -42,3 +45,39 @@ class GuildRoutes:
             raise HTTPError(404, 10007, "Unknown Member")
         return member.to_dict()
 
+
+    def _role_change(self, gid: str, uid: str, rid: str) -> tuple[FakeGuild, Any, int]:
+        """Discord's checks for adding or removing a member's role: the bot needs Manage Roles and the role must
+        be below the bot's highest role (the owner of the guild aside)."""
+        guild = self._guild(gid)
+        member = guild.members.get(int(uid))
+        if member is None:
+            raise HTTPError(404, 10007, "Unknown Member")
+        role = guild.roles.get(int(rid))
+        if role is None:
+            raise HTTPError(404, 10011, "Unknown Role")
+        have = compute_base_permissions(guild, self.bot_user.id)
+        if have != ALL_PERMISSIONS and not have & MANAGE_ROLES:
+            raise HTTPError(403, 50013, "Missing Permissions")
+        mine = guild.members[self.bot_user.id].roles
+        top = max((guild.roles[r].position for r in mine if r in guild.roles), default=0)
+        if role.position >= top or role.bot_id is not None:
+            raise HTTPError(403, 50013, "Missing Permissions")
+        return guild, member, role.id
+
+    def _member_updated(self, guild: FakeGuild, member: Any) -> None:
+        data = member.to_dict()
+        data["guild_id"] = str(guild.id)
+        self._guild_event(guild, "GUILD_MEMBER_UPDATE", data, intent=INTENT_GUILD_MEMBERS)
+
+    async def _put_member_role(self, request: web.Request, gid: str, uid: str, rid: str, **_: Any) -> None:
+        guild, member, role_id = self._role_change(gid, uid, rid)
+        if role_id not in member.roles:
+            member.roles.append(role_id)
+            self._member_updated(guild, member)
+
+    async def _delete_member_role(self, request: web.Request, gid: str, uid: str, rid: str, **_: Any) -> None:
+        guild, member, role_id = self._role_change(gid, uid, rid)
+        if role_id in member.roles:
+            member.roles.remove(role_id)
+            self._member_updated(guild, member)

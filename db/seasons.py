@@ -1,0 +1,97 @@
+"""Seasons and champions: a guild's season length and champion role, season ends claimed once, champions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from db.connection import Database
+from db.timestamps import to_ts
+
+
+@dataclass(frozen=True)
+class SeasonSettings:
+    months: int | None          # None: the default (the calendar month)
+    champion_role_id: int | None
+
+
+@dataclass(frozen=True)
+class Champion:
+    user_id: int
+    right: int
+    answered: int
+    given_role: bool
+
+
+async def settings(db: Database, guild_id: int) -> SeasonSettings:
+    row = await db.fetch_one("SELECT season_months, champion_role_id FROM guild_settings WHERE guild_id = ?",
+                             (guild_id,))
+    return SeasonSettings(row[0], row[1]) if row else SeasonSettings(None, None)
+
+
+async def _upsert(db: Database, guild_id: int, column: str, value: int | None, now: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
+            f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
+            (guild_id, value, now.isoformat()))
+
+
+async def set_months(db: Database, guild_id: int, months: int, now: dt.datetime) -> None:
+    await _upsert(db, guild_id, "season_months", months, now)
+
+
+async def set_champion_role(db: Database, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
+    await _upsert(db, guild_id, "champion_role_id", role_id, now)
+
+
+async def claim_end(db: Database, guild_id: int, start: dt.date, end: dt.date, now: dt.datetime) -> bool:
+    """True for the one caller that claims this season's end; False if it was claimed (or posted) already."""
+    def work(raw: sqlite3.Connection) -> bool:
+        cursor = raw.execute("INSERT OR IGNORE INTO season_ends (guild_id, season_start, season_end, claimed_at)"
+                             " VALUES (?, ?, ?, ?)", (guild_id, start.isoformat(), end.isoformat(), to_ts(now)))
+        return cursor.rowcount == 1
+    return await db.run_in_transaction(work)
+
+
+async def release_end(db: Database, guild_id: int, start: dt.date) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM season_ends WHERE guild_id = ? AND season_start = ? AND message_id IS NULL",
+                           (guild_id, start.isoformat()))
+
+
+async def end_claimed(db: Database, guild_id: int, start: dt.date) -> bool:
+    return bool(await db.fetch_value("SELECT 1 FROM season_ends WHERE guild_id = ? AND season_start = ?",
+                                     (guild_id, start.isoformat())))
+
+
+async def end_posted(db: Database, guild_id: int, start: dt.date, message_id: int, role_note: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE season_ends SET message_id = ?, role_note = ?"
+                           " WHERE guild_id = ? AND season_start = ?",
+                           (message_id, role_note, guild_id, start.isoformat()))
+
+
+async def save_champions(db: Database, guild_id: int, start: dt.date, champions: list[Champion]) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM season_champions WHERE guild_id = ? AND season_start = ?",
+                           (guild_id, start.isoformat()))
+        await conn.executemany(
+            "INSERT INTO season_champions (guild_id, season_start, user_id, right_count, answered, given_role)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(guild_id, start.isoformat(), c.user_id, c.right, c.answered, int(c.given_role)) for c in champions])
+
+
+async def role_holders(db: Database, guild_id: int, before: dt.date) -> set[int]:
+    """Members the bot gave the champion role for seasons before `before`: the ones to take it back from."""
+    rows = await db.fetch_all("SELECT DISTINCT user_id FROM season_champions WHERE guild_id = ? AND season_start < ?"
+                              " AND given_role = 1", (guild_id, before.isoformat()))
+    return {row[0] for row in rows}
+
+
+async def champions_of(db: Database, guild_id: int, start: dt.date) -> list[Champion]:
+    rows = await db.fetch_all("SELECT user_id, right_count, answered, given_role FROM season_champions"
+                              " WHERE guild_id = ? AND season_start = ? ORDER BY user_id",
+                              (guild_id, start.isoformat()))
+    return [Champion(row[0], row[1], row[2], bool(row[3])) for row in rows]
