@@ -138,6 +138,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "admin settings timezone": {"zone": "Europe/Berlin"},
     "admin settings nudges": {"days": "30,7,1"},
     "admin settings announcements": {"channel": "#general"},
+    "admin settings season": {"months": "3"},
     "daily setup": {"channel": "#daily-question", "time": "08:00", "timezone": "UTC"},
     "exam set": {"module": "mpr", "date": "+30"},
     "exam cancel": {"module": "mpr"},
