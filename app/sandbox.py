@@ -211,6 +211,7 @@ async def serve(config: Config, content: Content, *, port: int, demo: bool,
     clock = SandboxClock(Path(f"{config.database_path}.clock"))
     fake = FakeDiscord(bot_name="StudyBot", deferred_timeout=120.0, guild_ready_timeout=0.1)
     fake.now = clock.now
+    fake.set_rate_limit(50)  # Discord's global limit: what runs here runs against Discord
     world = build_world(fake)
     bot = create_bot(config, content, clock=clock, guild_ready_timeout=0.1)
     panel = ClockPanel(bot, clock)
