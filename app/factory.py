@@ -22,6 +22,7 @@ from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.editions import EditionService
+from services.live import LiveService
 from services.planning import PlanningService
 from services.quiz import QuizService
 from services.rendering import ChartRenderer
@@ -51,6 +52,7 @@ class StudyBot(commands.Bot):
         self.planning: PlanningService | None = None
         self.editions: EditionService | None = None
         self.contributions: ContributionService | None = None
+        self.live: LiveService | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
         shed_at_the_gateway(self)
@@ -69,6 +71,7 @@ class StudyBot(commands.Bot):
         self.catalog = QuestionCatalog(self.content, self._db)
         self.editions = EditionService(self._db, self.content, self.config.edition)
         self.contributions = ContributionService(self._db, self.catalog, self.editions)
+        self.live = LiveService(self._db, self.catalog, self.editions)
         self.quiz = QuizService(self._db, self.catalog,
                                 idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
         self.planning = PlanningService(self._db, self.content, self.config.default_timezone, self.wake_reminders)

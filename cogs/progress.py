@@ -41,6 +41,7 @@ TABLE_LABELS = {
     "passed_modules": "passed modules", "progress_sharing": "sharing choice", "question_flags": "question flags",
     "daily_answers": "daily question answers", "exams": "exam dates", "member_settings": "settings",
     "window_members": "exam windows joined", "question_submissions": "questions you wrote",
+    "live_answers": "live quiz answers",
 }
 # Charts asked for and not yet drawn: past this, /progress answers "busy" at once instead of queueing (a chart
 # takes a few ms in the renderer's process, so a backlog this long means the machine is saturated)

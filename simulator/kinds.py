@@ -66,6 +66,7 @@ CHAT_INPUT = AppCommandType.chat_input.value
 TEXT_CHANNEL = ChannelType.text.value
 DM_CHANNEL = ChannelType.private.value
 NEWS_CHANNEL = ChannelType.news.value
+PUBLIC_THREAD = ChannelType.public_thread.value
 DEFAULT_MESSAGE = MessageType.default.value
 REPLY_MESSAGE = MessageType.reply.value
 COMMAND_MESSAGE = MessageType.chat_input_command.value

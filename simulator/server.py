@@ -215,6 +215,7 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         r("PATCH", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._patch_message)
         r("DELETE", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._delete_message)
         r("POST", r"/channels/(?P<cid>\d+)/typing", self._typing)
+        r("POST", r"/channels/(?P<cid>\d+)/threads", self._create_thread)
         r("GET", r"/guilds/(?P<gid>\d+)", self._get_guild)
         r("GET", r"/guilds/(?P<gid>\d+)/channels", self._get_guild_channels)
         r("GET", r"/guilds/(?P<gid>\d+)/roles", self._get_guild_roles)

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 
 from .errors import HTTPError, JSONDict
-from .kinds import DM_CHANNEL, NEWS_CHANNEL, TEXT_CHANNEL
+from .kinds import DM_CHANNEL, NEWS_CHANNEL, PUBLIC_THREAD, TEXT_CHANNEL
 
 DISCORD_EPOCH_MS = 1420070400000
 
@@ -35,6 +35,7 @@ VIEW_CHANNEL: int = discord.Permissions(view_channel=True).value
 SEND_MESSAGES: int = discord.Permissions(send_messages=True).value
 ATTACH_FILES: int = discord.Permissions(attach_files=True).value
 READ_MESSAGE_HISTORY: int = discord.Permissions(read_message_history=True).value
+CREATE_PUBLIC_THREADS: int = discord.Permissions(create_public_threads=True).value
 MANAGE_MESSAGES: int = discord.Permissions(manage_messages=True).value
 ADMINISTRATOR: int = discord.Permissions(administrator=True).value
 
@@ -193,10 +194,15 @@ class FakeChannel:
     topic: str | None = None
     parent_id: int | None = None
     last_message_id: int | None = None
+    owner_id: int | None = None  # a thread's creator
 
     @property
     def mention(self) -> str:
         return f"<#{self.id}>"
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type == PUBLIC_THREAD
 
     @property
     def is_dm(self) -> bool:
@@ -211,6 +217,16 @@ class FakeChannel:
                 "last_message_id": str(self.last_message_id) if self.last_message_id else None,
                 "flags": 0,
                 "recipients": recipients,
+            }
+        if self.is_thread:
+            # ThreadResponse: a thread keeps its parent's overwrites in the simulator (Discord: it inherits them)
+            return {
+                "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id), "name": self.name,
+                "parent_id": str(self.parent_id), "owner_id": str(self.owner_id),
+                "last_message_id": str(self.last_message_id) if self.last_message_id else None,
+                "rate_limit_per_user": 0, "message_count": 0, "member_count": 1, "flags": 0,
+                "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "locked": False,
+                                    "archive_timestamp": iso_now(), "create_timestamp": iso_now()},
             }
         return {
             "id": str(self.id),

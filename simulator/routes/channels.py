@@ -10,7 +10,17 @@ from aiohttp import web
 
 from ..errors import HTTPError, JSONDict
 from ..http import _Upload
-from ..world import ATTACH_FILES, EPHEMERAL, LOADING, MANAGE_MESSAGES, SEND_MESSAGES, VIEW_CHANNEL, FakeChannel
+from ..kinds import NEWS_CHANNEL, PUBLIC_THREAD, TEXT_CHANNEL
+from ..world import (
+    ATTACH_FILES,
+    CREATE_PUBLIC_THREADS,
+    EPHEMERAL,
+    LOADING,
+    MANAGE_MESSAGES,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    FakeChannel,
+)
 
 
 class ChannelRoutes:
@@ -115,3 +125,26 @@ class ChannelRoutes:
             self._require(chan, MANAGE_MESSAGES)
         self._remove_message(int(mid))
 
+
+    async def _create_thread(self, request: web.Request, cid: str, body: Any, **_: Any) -> Any:
+        """POST /channels/{id}/threads: a public thread without a starter message (the bot needs Create Public
+        Threads); it keeps its parent's overwrites, is known by id (not listed in the guild) and is announced
+        with THREAD_CREATE."""
+        parent = self._channel(cid)
+        if parent.is_dm or parent.type not in (TEXT_CHANNEL, NEWS_CHANNEL):
+            raise HTTPError(400, 50024, "Cannot execute action on this channel type")
+        self._require(parent, CREATE_PUBLIC_THREADS)
+        name = str((body or {}).get("name") or "")
+        if not 1 <= len(name) <= 100:
+            raise HTTPError(400, 50035, "Invalid Form Body", {"name": {"_errors": [
+                {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}})
+        thread = FakeChannel(self._snowflake(), name, PUBLIC_THREAD, guild_id=parent.guild_id, parent_id=parent.id,
+                             overwrites=copy.deepcopy(parent.overwrites), owner_id=self.bot_user.id)
+        self.channels[thread.id] = thread
+        self._guild_event(self.guilds[parent.guild_id], "THREAD_CREATE", {**thread.to_dict(), "newly_created": True})
+        return thread.to_dict()
+
+    def threads_of(self, channel: FakeChannel) -> list[FakeChannel]:
+        """The threads the bot opened under a channel, oldest first."""
+        return sorted((c for c in self.channels.values() if c.is_thread and c.parent_id == channel.id),
+                      key=lambda c: c.id)

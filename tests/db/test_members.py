@@ -223,3 +223,14 @@ async def test_delete_is_one_transaction(db):
     with pytest.raises(sqlite3.IntegrityError):
         await members.delete_member(db, GUILD, ME)
     assert owner_counts(db.path, GUILD, ME)["answers"] == 3
+
+
+async def test_the_walk_covers_member_questions_and_live_quiz_tables(db):
+    found = await members.member_tables(db)
+    member = {t.table: t for t in found.member}
+    # submissions carry user_id and guild_id; live answers reach their guild through live_items → live_games
+    assert {"question_submissions", "live_answers"} <= set(member)
+    assert member["live_answers"].depth == 2
+    # reviewed_by and started_by / stopped_by name organizers: exported as records they authored, never deleted
+    assert {"question_submissions", "live_games"} <= {t.table for t in found.authored}
+    assert "live_games" not in member and "live_items" not in member
