@@ -340,6 +340,25 @@ async def test_channel_messages_crud(w: World) -> None:
         await chan.fetch_message(m2.id)
 
 
+async def test_public_threads_open_under_a_channel_when_allowed(w: World) -> None:
+    chan = w.bot.get_channel(w.chan.id)
+    thread = await chan.create_thread(name="Quiz night", type=discord.ChannelType.public_thread)
+    assert isinstance(thread, discord.Thread) and thread.parent_id == w.chan.id and thread.name == "Quiz night"
+    for _ in range(50):  # THREAD_CREATE puts it in the bot's cache
+        if w.bot.get_guild(w.guild.id).get_thread(thread.id) is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert w.bot.get_guild(w.guild.id).get_thread(thread.id) is not None
+    message = await thread.send("first question")
+    assert [m["content"] for m in w.fake.channel_messages(w.fake.threads_of(w.chan)[0])] == ["first question"]
+    assert message.channel.id == thread.id and w.fake.channel_messages(w.chan) == []
+    w.fake.set_channel_overwrites(w.chan, {w.guild.roles[w.guild.bot_role_id]:
+                                           discord.PermissionOverwrite(create_public_threads=False)})
+    with pytest.raises(discord.Forbidden):
+        await chan.create_thread(name="Another", type=discord.ChannelType.public_thread)
+    assert len(w.fake.threads_of(w.chan)) == 1
+
+
 async def test_content_embed_and_component_limits(w: World) -> None:
     chan = w.bot.get_channel(w.chan.id)
     assert isinstance(chan, discord.TextChannel)
