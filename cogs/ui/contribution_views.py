@@ -2,6 +2,9 @@
 
 The review buttons are DynamicItems carrying the submission id: the queue lives in SQLite, so a review
 message from before a restart still works (a submission another reviewer already handled is refused).
+The forms are restart-proof too: their custom id says what they are for (MODALS), they are never kept in
+discord.py's memory (`shown()` marks them finished before they are sent), and the cog answers every
+submission from its custom id and values, so a form filled in across a restart still arrives.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.errors import answer_component_error, guarded
+from cogs.errors import guarded
 from cogs.lifecycle import StudyButton
 from cogs.ui.embeds import BRAND, fit_lines
 from study.contributions import MAX_PENDING, Draft
@@ -57,21 +60,10 @@ class DraftModal(discord.ui.Modal):
         for item in (self.stem, self.choices, self.answer, self.explanation, self.difficulty):
             self.add_item(item)
 
-    def draft(self) -> Draft:
-        return Draft(stem=self.stem.value, choices=self.choices.value, answer=self.answer.value,
-                     explanation=self.explanation.value, difficulty=self.difficulty.value or "medium")
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await answer_component_error(interaction, error)
-
 
 class ContributeModal(DraftModal):
     def __init__(self, module: str, topic: str, heading: str) -> None:
         super().__init__(title=f"New question: {heading}"[:45], custom_id=f"contribute:{module}:{topic}"[:100])
-        self.module, self.topic = module, topic
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_contribute_submit(interaction, self.module, self.topic, self.draft())
 
 
 class EditModal(DraftModal):
@@ -81,10 +73,6 @@ class EditModal(DraftModal):
                       difficulty=submission.difficulty)
         super().__init__(title=f"Edit submission #{submission.id}", custom_id=f"qreview-edit:{submission.id}",
                          draft=draft)
-        self.submission_id = submission.id
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_edit_submit(interaction, self.submission_id, self.draft())
 
 
 class RejectModal(discord.ui.Modal):
@@ -94,13 +82,38 @@ class RejectModal(discord.ui.Modal):
 
     def __init__(self, submission_id: int) -> None:
         super().__init__(title=f"Reject submission #{submission_id}", custom_id=f"qreview-reject:{submission_id}")
-        self.submission_id = submission_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_reject_submit(interaction, self.submission_id, self.reason.value)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await answer_component_error(interaction, error)
+MODALS = re.compile(r"^(?:contribute:(?P<module>[a-z0-9-]+):(?P<topic>[a-z0-9-]+)"
+                    r"|qreview-(?P<action>edit|reject):(?P<submission>\d+))$")
+
+
+def shown(modal: discord.ui.Modal) -> discord.ui.Modal:
+    """Mark a form finished before sending it, so discord.py does not keep it: the cog answers it by custom id."""
+    modal.stop()
+    return modal
+
+
+def modal_values(data: dict) -> dict[str, str]:
+    """Every text input's value by custom id, in action-row or Label layout."""
+    values: dict[str, str] = {}
+
+    def walk(component: dict) -> None:
+        if "custom_id" in component and "value" in component:
+            values[component["custom_id"]] = component["value"] or ""
+        for child in component.get("components") or []:
+            walk(child)
+        if isinstance(component.get("component"), dict):
+            walk(component["component"])
+
+    for component in data.get("components") or []:
+        walk(component)
+    return values
+
+
+def draft_from(values: dict[str, str]) -> Draft:
+    return Draft(stem=values.get("stem", ""), choices=values.get("choices", ""), answer=values.get("answer", ""),
+                 explanation=values.get("explanation", ""), difficulty=values.get("difficulty") or "medium")
 
 
 REVIEW_BUTTONS = {"approve": ("Approve", discord.ButtonStyle.success),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.errors import guarded
+from cogs.lifecycle import StudyButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from study.live import MAX_POINTS, MIN_RIGHT_POINTS, Standing
@@ -35,8 +36,7 @@ def _cog(interaction: discord.Interaction):
     return interaction.client.get_cog("LiveQuiz")
 
 
-class LiveAnswerButton(discord.ui.DynamicItem[discord.ui.Button],
-                       template=r"live:(?P<game>\d+):(?P<position>\d+):(?P<choice>\d)"):
+class LiveAnswerButton(StudyButton, template=r"live:(?P<game>\d+):(?P<position>\d+):(?P<choice>\d)"):
     def __init__(self, game_id: int, position: int, choice: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
                                            custom_id=f"live:{game_id}:{position}:{choice}"))
@@ -52,7 +52,7 @@ class LiveAnswerButton(discord.ui.DynamicItem[discord.ui.Button],
         await _cog(interaction).on_answer(interaction, self.game_id, self.position, self.choice)
 
 
-class LiveStopButton(discord.ui.DynamicItem[discord.ui.Button], template=r"live-stop:(?P<game>\d+)"):
+class LiveStopButton(StudyButton, template=r"live-stop:(?P<game>\d+)"):
     def __init__(self, game_id: int) -> None:
         super().__init__(discord.ui.Button(label="Stop the game", style=discord.ButtonStyle.danger,
                                            custom_id=f"live-stop:{game_id}"))

@@ -231,3 +231,17 @@ async def test_mydata_and_forgetme_cover_submissions_and_the_credit_goes_with_th
     assert rows(world, "SELECT id FROM guild_questions") == [("contrib-1",)]
     question = await world.bot.catalog.get(world.guild.id, "contrib-1")
     assert question is not None and question.author_id is None
+
+
+async def test_forms_filled_in_across_a_restart_still_arrive(world: World):
+    shown = await world.fake.slash(world.member, world.channel, "contribute", module="eco", topic="lean-pull")
+    await world.restart()
+    sent = await world.fake.submit_modal(world.member, shown, GOOD)
+    assert "Your question is #1 in the review queue" in sent.content
+    queue = await review(world)
+    modal = await world.fake.click(world.admin, queue.message, world.fake.find_button(queue.message, "Reject"))
+    await world.restart()
+    done = await world.fake.submit_modal(world.admin, modal, {"reason": "Please cite the syllabus topic."})
+    assert "#1 rejected" in done.content
+    [dm] = await wait_for_dm(world, world.member)
+    assert "Reason: Please cite the syllabus topic." in dm["content"]
