@@ -139,6 +139,9 @@ class LiveQuiz(commands.Cog):
                 if game is None or game.state != "open":
                     return
                 current = await self.service.current(game_id)
+                if current.item.message_id is None:  # its post failed: give it its full time once it is shown
+                    current = await self.service.reopen(current, self.bot.clock.now())
+                    await self._post_question(current)
                 await self.bot.clock.sleep_until(self.service.deadline(current.item), wake)
                 if wake.is_set():
                     wake.clear()
@@ -154,7 +157,11 @@ class LiveQuiz(commands.Cog):
 
     async def _show(self, step: Step) -> None:
         if step.reveal is not None:
-            await self._show_reveal(step.reveal)
+            try:
+                await self._show_reveal(step.reveal)
+            except discord.HTTPException:  # not marked revealed: the next start edits it
+                log.warning("live quiz %s: could not reveal question %d", step.reveal.game.id,
+                            step.reveal.item.position + 1, exc_info=True)
         if step.next is not None:
             await self._post_question(step.next)
         if step.final is not None:
