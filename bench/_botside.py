@@ -165,11 +165,11 @@ async def run(kind: str, database: str, stats: str, profiler: cProfile.Profile |
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGUSR1, probe.dump, stats)
     loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
-    if kind == "study":  # SIGUSR2: every interaction now looks late (the busy path's cost); again: back to normal
+    if hasattr(bot, "shedder"):  # SIGUSR2: every interaction now looks late (the busy path's cost); again: back
+        from cogs.busy import BUSY_AFTER  # (an older commit of the bot, measured for "before", has no shedder)
+
         def toggle_behind() -> None:
             bot.shedder.busy_after = -1.0 if bot.shedder.busy_after >= 0 else BUSY_AFTER
-
-        from cogs.busy import BUSY_AFTER
 
         loop.add_signal_handler(signal.SIGUSR2, toggle_behind)
     async with bot:
