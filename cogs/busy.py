@@ -67,7 +67,6 @@ class LoadShedder:
             return True
         return False
 
-
     @contextlib.asynccontextmanager
     async def slot(self, interaction: discord.Interaction) -> AsyncIterator[bool]:
         """Admission: True once one of `slots` places to work is free, False (answer busy, do nothing) if none
@@ -76,14 +75,15 @@ class LoadShedder:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.slots)
         remaining = self.busy_after - self.delay(interaction)
-        try:
-            if remaining <= 0:
-                raise TimeoutError
-            if self._slots.locked():
+        admitted = remaining > 0
+        if admitted and not self._slots.locked():
+            await self._slots.acquire()  # free: no timer, no task
+        elif admitted:
+            try:
                 await asyncio.wait_for(self._slots.acquire(), remaining)
-            else:
-                await self._slots.acquire()  # free: no timer, no task
-        except TimeoutError:
+            except TimeoutError:
+                admitted = False
+        if not admitted:
             self.shed += 1
             yield False
             return
