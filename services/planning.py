@@ -12,6 +12,7 @@ from db import quiz as quiz_records
 from db import reminders
 from db.connection import Database
 from study.content import Content
+from study.countdown import att_valid_until
 from study.editions import Edition, Lens
 from study.errors import UserInputError
 from study.nudges import NudgeFacts, exam_countdown, parse_exam_date
@@ -35,6 +36,15 @@ class ExamPlan:
 class ExamCountdown:
     exam: records.Exam
     countdown: str  # "in 12 days", "tomorrow", "today", "passed": from the exam's local date
+
+
+@dataclass(frozen=True)
+class Countdown:
+    today: dt.date
+    exams: list[ExamCountdown]
+    windows: list[records.ExamWindow]      # windows the member joined that have not closed yet
+    att_months: int | None                 # the edition's ATT validity (data), None if it states none
+    att_until: dt.date | None              # the member's ATT end, from the date they gave
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,27 @@ class PlanningService:
         """The member's exams with how far off each is, counted in the exam's own zone (the member's at /exam set)."""
         return [ExamCountdown(exam, exam_countdown(exam.exam_date, now.astimezone(ZoneInfo(exam.timezone)).date()))
                 for exam in await records.member_exams(self.db, guild_id, user_id)]
+
+    async def countdown(self, guild_id: int, user_id: int, now: dt.datetime, edition: Edition,
+                        att_received: str | None) -> Countdown:
+        """Days to the member's exams, to the close of the windows they joined, and to their ATT's end. The ATT
+        date is read from the command each time and not stored."""
+        today = now.astimezone(ZoneInfo(await self.timezone_for(guild_id, user_id))).date()
+        att_until = None
+        months = edition.exam.att_months
+        if att_received:
+            try:
+                received = dt.date.fromisoformat(att_received.strip())
+            except ValueError:
+                raise UserInputError(f"'{att_received}' is not a date; use YYYY-MM-DD, e.g. 2026-11-02.") from None
+            if received > today:
+                raise UserInputError("Your ATT date is in the future: give the day you received it.")
+            if months is None:
+                raise UserInputError(f"The {edition.name} data states no ATT validity, so I cannot count it down.")
+            att_until = att_valid_until(received, months)
+        joined = await records.member_windows(self.db, guild_id, user_id)
+        windows = [w for w in (await self.list_windows(guild_id, now)).shown if w.id in joined]
+        return Countdown(today, await self.exam_countdowns(guild_id, user_id, now), windows, months, att_until)
 
     async def set_member_offsets(self, guild_id: int, user_id: int, offsets: tuple[int, ...],
                                  now: dt.datetime) -> int:

@@ -53,3 +53,15 @@ def test_nobody_wins_without_a_right_answer_or_when_everyone_left():
     assert champions(_ranked((1, 3, 0)), present={1}).winners == ()
     gone = champions(_ranked((1, 3, 2)), present=set())
     assert gone.winners == () and [row.tally.user_id for row in gone.departed] == [1]
+
+
+def test_att_validity_counts_calendar_months_and_clamps_short_months():
+    from study.countdown import add_months, att_valid_until, days_phrase
+
+    assert add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
+    assert add_months(D(2027, 8, 31), 6) == D(2028, 2, 29)
+    assert att_valid_until(D(2026, 11, 25), 6) == D(2027, 5, 24)
+    assert att_valid_until(D(2026, 12, 1), 1) == D(2026, 12, 31)
+    today = D(2026, 11, 30)
+    assert [days_phrase(d, today) for d in (D(2026, 11, 29), today, D(2026, 12, 1), D(2026, 12, 10))] == [
+        "1 day ago", "today", "tomorrow", "in **10** days"]
