@@ -79,6 +79,7 @@ async def test_the_archive_shows_revealed_questions_pages_and_never_the_open_one
     page2 = older.embeds[0]
     assert [f["name"][:6] for f in page2["fields"]] == ["Day 1 "]
     assert "right ✅" in page2["fields"][0]["value"] and page2["footer"]["text"].startswith("Page 2 of 2")
+    await world.restart()  # the page buttons carry their state: they keep working after a restart
     newer = await world.fake.click(world.member, older.message, world.fake.find_button(older.message, "◀ Newer"))
     assert newer.embeds[0]["footer"]["text"].startswith("Page 1 of 2")
     # the open question's stem appears nowhere in the archive until it is revealed

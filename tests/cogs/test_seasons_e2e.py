@@ -172,3 +172,36 @@ async def test_mydata_and_forgetme_cover_the_champions(world: World):
     assert rows(world, "SELECT COUNT(*) FROM season_champions") == [(0,)]
     # the season's end stays recorded for the server, so it is not posted again
     assert rows(world, "SELECT season_start FROM season_ends") == [("2026-11-01",)]
+
+
+async def test_next_season_the_role_leaves_the_old_champion_for_the_new_one(world: World):
+    role = champion_role(world)
+    await world.fake.slash(world.admin, world.channel, "admin settings champion-role", role=role)
+    await play_november(world, {world.member: True})
+    world.clock.set(DEC_1)
+    post = (await wait_for_posts(world, 2))[1]
+    await idle(world)
+    assert has_role(world, world.member, role)
+    await answer(world, post, world.other, right=True)
+    await answer(world, post, world.member, right=False)
+    world.clock.set(dt.datetime(2027, 1, 1, 8, tzinfo=UTC))
+    await wait_for_posts(world, 3)
+    await idle(world)
+    november, december = season_posts(world)
+    assert december["title"] == "🏆 Season over · December 2026 · final board" and "cy" in field(december, "Champion")
+    assert has_role(world, world.other, role) and not has_role(world, world.member, role)
+
+
+async def test_a_season_end_discord_refused_is_posted_with_the_next_daily_post(world: World):
+    await play_november(world, {world.member: True})
+    world.clock.set(DEC_1)
+    world.fake.fail_next("POST", rf"/channels/{world.channel.id}/messages$", 400, times=1)  # the season end
+    await wait_for_posts(world, 2)
+    await idle(world)
+    assert season_posts(world) == [] and rows(world, "SELECT COUNT(*) FROM season_ends") == [(0,)]
+    world.clock.set(DEC_1 + dt.timedelta(days=1))
+    await wait_for_posts(world, 3)
+    await idle(world)
+    [end] = season_posts(world)
+    assert "bob" in field(end, "Champion")
+    assert rows(world, "SELECT season_start, message_id IS NOT NULL FROM season_ends") == [("2026-11-01", 1)]
