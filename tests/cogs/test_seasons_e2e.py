@@ -188,7 +188,8 @@ async def test_next_season_the_role_leaves_the_old_champion_for_the_new_one(worl
     await wait_for_posts(world, 3)
     await idle(world)
     november, december = season_posts(world)
-    assert december["title"] == "🏆 Season over · December 2026 · final board" and "cy" in field(december, "Champion")
+    assert november["title"].endswith("November 2026 · final board") and "cy" in field(december, "Champion")
+    assert december["title"] == "🏆 Season over · December 2026 · final board"
     assert has_role(world, world.other, role) and not has_role(world, world.member, role)
 
 
