@@ -475,4 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(str(error), EXIT_DAMAGED)
         except (FileNotFoundError, FileExistsError, BackupError) as error:
             return _fail(str(error), EXIT_FAILED)
+        except (sqlite3.Error, OSError) as error:
+            problem = storage_problem(error, config.database_path)  # a full disk, a read-only folder
+            if problem is None:
+                raise
+            return _fail(problem, EXIT_FAILED)
     return run(config)

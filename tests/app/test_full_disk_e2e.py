@@ -50,3 +50,18 @@ async def test_starting_on_a_full_disk_is_one_line_and_exit_1(fake_discord: Fake
     assert "Traceback" not in text
     assert text.strip().splitlines()[-1] == f"{tiny_disk / 'bot.sqlite3'}: the disk is full; free some space and " \
                                             "start again"
+
+
+def test_db_upgrade_and_a_question_import_on_a_full_disk_are_one_line_and_exit_1(tiny_disk: Path, tmp_path: Path):
+    from tests.app.test_cli import run_bot
+    from tests.cogs.test_question_import_e2e import GOOD, csv_file
+
+    config = write_config(tmp_path, tiny_disk / "bot.sqlite3")
+    bank = tmp_path / "bank.csv"
+    bank.write_bytes(csv_file(GOOD))
+    for command in (["db", "upgrade"], ["questions", "import", str(bank), "--guild", "1"]):
+        result = run_bot("--config", str(config), *command)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1] == (f"{tiny_disk / 'bot.sqlite3'}: the disk is full; free "
+                                                          "some space and start again")
