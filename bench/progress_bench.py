@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cogs.progress import progress_embed
+from cogs.ui.progress_views import progress_embed
 from db.connection import Database
 from services.catalog import QuestionCatalog
 from services.progress import ProgressService

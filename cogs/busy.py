@@ -117,15 +117,11 @@ class StudyTree(app_commands.CommandTree):
         return True
 
 
-class ShedWhenBehind:
-    """Mixin for a DynamicItem whose work is worth shedding (quiz answers, Next): busy instead, when behind."""
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        shedder = _shedder(interaction)
-        if shedder is not None and shedder.behind(interaction):
-            await answer_busy(interaction)
-            return False
-        return await super().interaction_check(interaction)  # type: ignore[misc]  # the item's own checks
+def sheds(interaction: discord.Interaction) -> bool:
+    """Whether a click whose work is worth shedding (quiz answers, Next) should get the busy line instead: the
+    bot is behind. Buttons ask this through `shed = True` on their class (cogs/ui/buttons.py)."""
+    shedder = _shedder(interaction)
+    return shedder is not None and shedder.behind(interaction)
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, budget: float | None = None) -> T:

@@ -16,11 +16,9 @@ from discord.ext import commands
 
 from cogs.checks import organizer_only
 from cogs.member_names import EXPORT_LOOKUP_SECONDS
-from cogs.ui.embeds import BRAND, fit_lines
-from services.progress import GROUP_ACTIVE_DAYS, GROUP_EXAM_HORIZON_DAYS, GroupReport, ProgressService
+from cogs.ui import group_views as views
+from services.progress import ProgressService
 from study.editions import Lens
-from study.progress import percent
-from study.syllabus import Syllabus
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -28,38 +26,6 @@ if TYPE_CHECKING:
 
 ORGANIZERS_ONLY = ("Only organizers can see the group: Manage Server or this server's study-lead role. "
                    "Nothing was shown.")
-
-
-def _code(syllabus: Syllabus | Lens, key: str) -> str:
-    module = syllabus.module(key)
-    if module is None and isinstance(syllabus, Lens):
-        return syllabus.module_name(key)  # "CPIM 8 exam"
-    return module.code if module else key
-
-
-MORE = "… and {n} more (see /group export)"
-
-
-def group_embed(report: GroupReport, syllabus: Syllabus) -> discord.Embed:
-    passed = ", ".join(f"{_code(syllabus, m)}: {n}" for m, n in sorted(report.passed.items())) or "none recorded yet"
-    embed = discord.Embed(
-        title="The group's progress", colour=BRAND,
-        description=(f"Members active in the last {GROUP_ACTIVE_DAYS} days: **{report.active_this_week}** "
-                     f"(of {report.members_with_answers} who ever answered)\nModules passed: {passed}"))
-    lines = []
-    for tally in report.modules:
-        accuracy = tally.right / tally.answered if tally.answered else None
-        recent = tally.right_recent / tally.answered_recent if tally.answered_recent else None
-        lines.append(f"**{_code(syllabus, tally.module)}**: {percent(accuracy)} of {tally.answered} "
-                     f"answers (last 30 days: {percent(recent)})")
-    embed.add_field(name="Group accuracy by module", value=fit_lines(lines, more=MORE), inline=False)
-    # a mention renders as the member's name in Discord, cached or not (mentions ping nobody: allowed_mentions)
-    exams = [f"{exam.on.isoformat()} · {_code(syllabus, exam.module)} · <@{user}>"
-             for user, exam in report.exams_soon]
-    embed.add_field(name=f"Exams in the next {GROUP_EXAM_HORIZON_DAYS} days",
-                    value=fit_lines(exams, more=MORE) or "None booked.", inline=False)
-    embed.set_image(url="attachment://group.png")
-    return embed
 
 
 class Group(commands.Cog):
@@ -85,7 +51,7 @@ class Group(commands.Cog):
         service, lens = await self.service_for(interaction.guild_id)
         report = await service.group_report(interaction.guild_id, self.bot.clock.now())
         chart = await service.group_chart(report)
-        embed = group_embed(report, lens)
+        embed = views.group_embed(report, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="group.png"),
                                         ephemeral=True)
 

@@ -1,7 +1,7 @@
 """Stopping without dropping anything: what a member sees while the bot stops, and waiting for work under way.
 
 From the moment the bot starts stopping (SIGTERM, SIGINT), a new slash command (StudyTree) or click on one of
-its buttons (StudyButton, the base of them all) gets one short ephemeral line ("restarting, try again in a
+its buttons (cogs/ui/buttons.py, the base of them all) gets one short ephemeral line ("restarting, try again in a
 minute") instead of reaching a feature that is being unloaded;
 commands and clicks already running are waited for (a few seconds at most) before the cogs unload and the
 database closes, so an answer a member saw acknowledged is always written.
@@ -40,18 +40,6 @@ class StudyTree(BusyTree):
         if interaction.type is discord.InteractionType.autocomplete:
             return False  # no answer: Discord shows no suggestions
         raise BotRestarting(RESTARTING)
-
-
-class StudyButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
-    """The base of every button the bot sends (restart-proof, with a template of its own in each subclass):
-    once the bot is stopping, a click is answered RESTARTING instead of reaching a feature being unloaded.
-    A new button class should derive from it (after cogs.busy.ShedWhenBehind, if it sheds load)."""
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        if is_stopping(interaction.client):
-            await answer_restarting(interaction)
-            return False
-        return await super().interaction_check(interaction)
 
 
 # discord.py runs each command, each click and each event listener (such as on_app_command_completion) in a

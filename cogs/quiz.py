@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from cogs.busy import answer_busy, edit, in_time, send
-from cogs.errors import guarded, send_ephemeral
+from cogs.errors import send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from cogs.ui.limits import KeyText
@@ -108,7 +108,6 @@ class Quiz(commands.Cog):
         embed, view = quiz_views.question_message(step, lens)
         await send(interaction, embed=embed, view=view)
 
-    @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def start_from_button(self, interaction: discord.Interaction, guild_id: int, module: str | None) -> None:
         """The "Start a quiz" button on a reminder DM: a quiz on that module, in that server's records."""
         lens = await self._lens(guild_id)

@@ -1,6 +1,6 @@
 """Forms, embeds and persistent buttons for questions written by members and their review queue.
 
-The review buttons are DynamicItems carrying the submission id: the queue lives in SQLite, so a review
+The review buttons (cogs/ui/buttons.py) carry the submission id: the queue lives in SQLite, so a review
 message from before a restart still works (a submission another reviewer already handled is refused).
 The forms are restart-proof too: their custom id says what they are for (MODALS), they are never kept in
 discord.py's memory (`shown()` marks them finished before they are sent), and the cog answers every
@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.errors import guarded
-from cogs.lifecycle import StudyButton
+from cogs.ui.buttons import PersistentButton
 from cogs.ui.embeds import BRAND, fit_lines
 from study.contributions import MAX_PENDING, Draft
 from study.questions import LETTERS
@@ -26,10 +25,6 @@ if TYPE_CHECKING:
     from study.editions import Editions
 
 STATE_ICON = {"pending": "⏳ waiting for review", "approved": "✅ approved", "rejected": "❌ rejected"}
-
-
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Contributions")
 
 
 def credit_line(author_id: int | None) -> str:
@@ -120,21 +115,13 @@ REVIEW_BUTTONS = {"approve": ("Approve", discord.ButtonStyle.success),
                   "edit": ("Edit", discord.ButtonStyle.secondary), "reject": ("Reject", discord.ButtonStyle.danger)}
 
 
-class ReviewButton(StudyButton,
-                   template=r"qreview:(?P<action>approve|edit|reject):(?P<submission>\d+)"):
+class ReviewButton(PersistentButton, template=r"qreview:(?P<action>approve|edit|reject):(?P<submission>\d+)"):
+    cog, handler = "Contributions", "on_review"
+    ints = ("submission",)
+
     def __init__(self, action: str, submission_id: int) -> None:
         label, style = REVIEW_BUTTONS[action]
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"qreview:{action}:{submission_id}"))
-        self.action, self.submission_id = action, submission_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ReviewButton:
-        return cls(match["action"], int(match["submission"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_review(interaction, self.action, self.submission_id)
 
 
 DYNAMIC_ITEMS = (ReviewButton,)

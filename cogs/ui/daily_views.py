@@ -1,19 +1,18 @@
 """Embeds and persistent buttons for the daily question, its reveal, streaks, leaderboards and the weekly summary.
 
-Buttons are DynamicItems whose custom id carries what they need (`daily:<post>:<choice>`,
+Buttons (cogs/ui/buttons.py) carry what they need in their custom id (`daily:<post>:<choice>`,
 `daily-lb:<period>:<module>:<page>`): the state is in SQLite, so they keep working after a restart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.lifecycle import StudyButton
+from cogs.ui.buttons import PersistentButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND
 from cogs.ui.quiz_views import RIGHT, WRONG
@@ -48,61 +47,39 @@ def who(user_id: int, names: Mapping[int, str] | None) -> str:
     return discord.utils.escape_markdown(_fit(name, NAME_LENGTH)) if name else f"<@{user_id}>"
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Daily")
-
-
 def _stamp(instant: dt.datetime, style: str = "t") -> str:
     return f"<t:{int(instant.timestamp())}:{style}>"
 
 
-class DailyAnswerButton(StudyButton, template=r"daily:(?P<post>\d+):(?P<choice>\d)"):
+class DailyAnswerButton(PersistentButton, template=r"daily:(?P<post>\d+):(?P<choice>\d)"):
+    cog, handler = "Daily", "on_answer"
+    ints = ("post", "choice")
+
     def __init__(self, post_id: int, choice: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
                                            custom_id=f"daily:{post_id}:{choice}"))
-        self.post_id, self.choice = post_id, choice
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> DailyAnswerButton:
-        return cls(int(match["post"]), int(match["choice"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_answer(interaction, self.post_id, self.choice)
 
 
-class LeaderboardPageButton(StudyButton,
+class LeaderboardPageButton(PersistentButton,
                             template=r"daily-lb:(?P<period>week|month|season|all):(?P<module>[a-z0-9_-]+):(?P<page>\d+)"):
+    cog, handler = "Daily", "on_leaderboard_page"
+    ints = ("page",)
+    optional = ("module",)
+
     def __init__(self, period: str, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,
                                            custom_id=f"daily-lb:{period}:{module or 'any'}:{page}"))
-        self.period, self.module, self.page = period, module, page
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> LeaderboardPageButton:
-        module = None if match["module"] == "any" else match["module"]
-        return cls(match["period"], module, int(match["page"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_leaderboard_page(interaction, self.period, self.module, self.page)
 
 
-class ArchivePageButton(discord.ui.DynamicItem[discord.ui.Button],
+class ArchivePageButton(PersistentButton,
                         template=r"daily-arc:(?P<days>\d{1,3}):(?P<module>[a-z0-9_-]+):(?P<page>\d{1,4})"):
+    cog, handler = "Daily", "on_archive_page"
+    ints = ("days", "page")
+    optional = ("module",)
+
     def __init__(self, days: int, module: str | None, page: int, *, label: str = "", disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label or "·", style=discord.ButtonStyle.secondary, disabled=disabled,
                                            custom_id=f"daily-arc:{days}:{module or 'any'}:{page}"))
-        self.days, self.module, self.page = days, module, page
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ArchivePageButton:
-        module = None if match["module"] == "any" else match["module"]
-        return cls(int(match["days"]), module, int(match["page"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_archive_page(interaction, self.days, self.module, self.page)
 
 
 DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton, ArchivePageButton)

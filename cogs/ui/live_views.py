@@ -1,6 +1,6 @@
 """Embeds and persistent buttons for live quiz nights.
 
-Buttons are DynamicItems carrying the game, the question's position and the choice: the game is in SQLite,
+Buttons (cogs/ui/buttons.py) carry the game, the question's position and the choice: the game is in SQLite,
 so a button from before a restart is answered from the database (or told the question is closed). A
 question's message is edited to its reveal, with every button disabled, as soon as it closes, and on a
 restart any question left showing buttons is closed the same way.
@@ -9,13 +9,11 @@ restart any question left showing buttons is closed the same way.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.errors import guarded
-from cogs.lifecycle import StudyButton
+from cogs.ui.buttons import PersistentButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from study.live import MAX_POINTS, MIN_RIGHT_POINTS, Standing
@@ -32,40 +30,22 @@ ENDINGS = {"finished": "That was the last question.", "stopped": "Stopped early 
            "closed": "Closed: the bot was offline when this question's time ran out, so the game ended there."}
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("LiveQuiz")
+class LiveAnswerButton(PersistentButton, template=r"live:(?P<game>\d+):(?P<position>\d+):(?P<choice>\d)"):
+    cog, handler = "LiveQuiz", "on_answer"
+    ints = ("game", "position", "choice")
 
-
-class LiveAnswerButton(StudyButton, template=r"live:(?P<game>\d+):(?P<position>\d+):(?P<choice>\d)"):
     def __init__(self, game_id: int, position: int, choice: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
                                            custom_id=f"live:{game_id}:{position}:{choice}"))
-        self.game_id, self.position, self.choice = game_id, position, choice
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> LiveAnswerButton:
-        return cls(int(match["game"]), int(match["position"]), int(match["choice"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_answer(interaction, self.game_id, self.position, self.choice)
 
 
-class LiveStopButton(StudyButton, template=r"live-stop:(?P<game>\d+)"):
+class LiveStopButton(PersistentButton, template=r"live-stop:(?P<game>\d+)"):
+    cog, handler = "LiveQuiz", "on_stop"
+    ints = ("game",)
+
     def __init__(self, game_id: int) -> None:
         super().__init__(discord.ui.Button(label="Stop the game", style=discord.ButtonStyle.danger,
                                            custom_id=f"live-stop:{game_id}"))
-        self.game_id = game_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> LiveStopButton:
-        return cls(int(match["game"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_stop(interaction, self.game_id)
 
 
 DYNAMIC_ITEMS = (LiveAnswerButton, LiveStopButton)

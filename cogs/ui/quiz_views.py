@@ -1,19 +1,17 @@
 """Embeds and persistent buttons for quiz sessions and practice exams.
 
-Buttons are DynamicItems whose custom id carries everything needed (session, position, choice), so
+Buttons (cogs/ui/buttons.py) carry everything needed in their custom id (session, position, choice), so
 they keep working after a restart: the state is in SQLite, not in the view.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
-from cogs.busy import ShedWhenBehind
-from cogs.errors import answer_component_error, guarded
-from cogs.lifecycle import StudyButton
+from cogs.errors import answer_component_error
+from cogs.ui.buttons import PersistentButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from cogs.ui.limits import DESCRIPTION, FIELD_VALUE, clip
@@ -27,88 +25,49 @@ RIGHT = discord.Colour.from_rgb(46, 160, 67)
 WRONG = discord.Colour.from_rgb(207, 34, 46)
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Quiz")
+class AnswerButton(PersistentButton, template=r"quiz:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
+    cog, handler, shed = "Quiz", "on_answer", True
+    ints = ("position", "choice")
+    prefix: ClassVar[str] = "quiz"  # and "exam" for the practice exam's answers
 
-
-class AnswerButton(ShedWhenBehind, StudyButton,
-                   template=r"quiz:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
-    def __init__(self, session_id: str, position: int, choice: int, *, exam: bool = False) -> None:
-        prefix = "exam" if exam else "quiz"
+    def __init__(self, session_id: str, position: int, choice: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[choice], style=discord.ButtonStyle.secondary,
-                                           custom_id=f"{prefix}:{session_id}:{position}:{choice}"))
-        self.session_id, self.position, self.choice, self.exam = session_id, position, choice, exam
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> AnswerButton:
-        return cls(match["session"], int(match["position"]), int(match["choice"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_answer(interaction, self.session_id, self.position, self.choice)
+                                           custom_id=f"{self.prefix}:{session_id}:{position}:{choice}"))
 
 
 class ExamAnswerButton(AnswerButton, template=r"exam:(?P<session>[0-9a-f]+):(?P<position>\d+):(?P<choice>\d)"):
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ExamAnswerButton:
-        return cls(match["session"], int(match["position"]), int(match["choice"]), exam=True)
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_exam_answer(interaction, self.session_id, self.position, self.choice)
+    cog, handler, shed, prefix = "Quiz", "on_exam_answer", True, "exam"
 
 
-class NextButton(ShedWhenBehind, StudyButton,
-                 template=r"quiz-next:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+class NextButton(PersistentButton, template=r"quiz-next:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+    cog, handler, shed = "Quiz", "on_next", True
+    ints = ("position",)
+
     def __init__(self, session_id: str, position: int, *, last: bool = False) -> None:
         super().__init__(discord.ui.Button(label="See my score" if last else "Next question",
                                            style=discord.ButtonStyle.primary,
                                            custom_id=f"quiz-next:{session_id}:{position}"))
-        self.session_id, self.position = session_id, position
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> NextButton:
-        return cls(match["session"], int(match["position"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_next(interaction, self.session_id, self.position)
 
 
-class FlagButton(StudyButton,
-                 template=r"quiz-flag:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+class FlagButton(PersistentButton, template=r"quiz-flag:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+    cog, handler = "Quiz", "on_flag"
+    ints = ("position",)
+
     def __init__(self, session_id: str, position: int) -> None:
         super().__init__(discord.ui.Button(label="Flag this question", style=discord.ButtonStyle.secondary,
                                            custom_id=f"quiz-flag:{session_id}:{position}"))
-        self.session_id, self.position = session_id, position
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> FlagButton:
-        return cls(match["session"], int(match["position"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_flag(interaction, self.session_id, self.position)
 
 
-class ExamFinishButton(StudyButton, template=r"exam-end:(?P<session>[0-9a-f]+)"):
+class ExamFinishButton(PersistentButton, template=r"exam-end:(?P<session>[0-9a-f]+)"):
+    cog, handler = "Quiz", "on_exam_finish"
+
     def __init__(self, session_id: str) -> None:
         super().__init__(discord.ui.Button(label="Hand in now", style=discord.ButtonStyle.danger,
                                            custom_id=f"exam-end:{session_id}"))
-        self.session_id = session_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ExamFinishButton:
-        return cls(match["session"])
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_exam_finish(interaction, self.session_id)
+def _cog(interaction: discord.Interaction):
+    return interaction.client.get_cog("Quiz")
 
 
 DYNAMIC_ITEMS = (AnswerButton, ExamAnswerButton, NextButton, FlagButton, ExamFinishButton)
@@ -159,7 +118,7 @@ def question_message(step: Step, syllabus, *, now_remaining: str | None = None) 
     view = discord.ui.View(timeout=None)
     for index in range(len(step.question.choices)):
         button_type = ExamAnswerButton if exam else AnswerButton
-        view.add_item(button_type(session.id, step.position, index, exam=exam))
+        view.add_item(button_type(session.id, step.position, index))
     if exam:
         view.add_item(ExamFinishButton(session.id))
     return embed, view

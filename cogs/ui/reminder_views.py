@@ -1,46 +1,33 @@
-"""Buttons on reminder DMs: snooze, and start a quiz on the reminder's module. Persistent (DynamicItem)."""
+"""Buttons on reminder DMs: snooze, and start a quiz on the reminder's module. Persistent (cogs/ui/buttons.py)."""
 
 from __future__ import annotations
 
-import re
-
 import discord
 
-from cogs.lifecycle import StudyButton
+from cogs.ui.buttons import PersistentButton
 
 SNOOZE_LABELS = {"10m": "Snooze 10 min", "1h": "Snooze 1 h", "tomorrow": "Tomorrow"}
 
 
-class SnoozeButton(StudyButton,
-                   template=r"snooze:(?P<reminder>\d+):(?P<choice>10m|1h|tomorrow)"):
+class SnoozeButton(PersistentButton, template=r"snooze:(?P<reminder>\d+):(?P<choice>10m|1h|tomorrow)"):
+    cog, handler = "Reminders", "on_snooze"
+    ints = ("reminder",)
+
     def __init__(self, reminder_id: int, choice: str) -> None:
         super().__init__(discord.ui.Button(label=SNOOZE_LABELS[choice], style=discord.ButtonStyle.secondary,
                                            custom_id=f"snooze:{reminder_id}:{choice}"))
-        self.reminder_id, self.choice = reminder_id, choice
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> SnoozeButton:
-        return cls(int(match["reminder"]), match["choice"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.get_cog("Reminders").on_snooze(interaction, self.reminder_id, self.choice)
 
 
-class StartQuizButton(StudyButton,
-                      template=r"startquiz:(?P<guild>\d+):(?P<module>[a-z]*)"):
+class StartQuizButton(PersistentButton, template=r"startquiz:(?P<guild>\d+):(?P<module>[a-z]*)"):
+    """A quiz on the reminder's module, in the server the reminder belongs to (a DM has no server)."""
+
+    cog, handler = "Quiz", "start_from_button"
+    ints = ("guild",)
+    optional = ("module",)
+
     def __init__(self, guild_id: int, module: str | None, label: str) -> None:
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary,
                                            custom_id=f"startquiz:{guild_id}:{module or ''}"))
-        self.guild_id, self.module = guild_id, module or None
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> StartQuizButton:
-        return cls(int(match["guild"]), match["module"], item.label or "Start a quiz")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.get_cog("Quiz").start_from_button(interaction, self.guild_id, self.module)
 
 
 DYNAMIC_ITEMS = (SnoozeButton, StartQuizButton)

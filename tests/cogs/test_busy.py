@@ -68,8 +68,9 @@ async def test_a_command_that_became_late_in_the_queue_is_refused_with_the_busy_
 
 
 async def test_a_button_that_became_late_in_the_queue_answers_busy_itself():
-    from cogs.busy import BUSY, ShedWhenBehind
+    from cogs.busy import BUSY
+    from cogs.ui.quiz_views import AnswerButton
 
     interaction = late_interaction(discord.InteractionType.component, 1.5)
-    assert not await ShedWhenBehind().interaction_check(interaction)
+    assert not await AnswerButton("abc", 0, 1).interaction_check(interaction)
     assert interaction.response.sent == [(BUSY, True)]

@@ -1,0 +1,73 @@
+"""The one button base: every persistent button derives from it, names a handler that exists, parses its id."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import discord
+from discord.ext import commands
+
+from cogs import extension_names
+from cogs.ui.buttons import PersistentButton
+from cogs.ui.daily_views import ArchivePageButton, DailyAnswerButton, LeaderboardPageButton
+from cogs.ui.progress_views import ForgetButton
+from cogs.ui.quiz_views import AnswerButton, ExamAnswerButton
+from cogs.ui.reminder_views import StartQuizButton
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_all_subclasses(sub)}
+    return found
+
+
+def _loaded() -> tuple[set[type], dict[str, type]]:
+    modules = [importlib.import_module(name) for name in extension_names()]
+    cogs = {cls.__cog_name__: cls for module in modules for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, commands.Cog) and cls.__module__ == module.__name__}
+    buttons = {cls for cls in _all_subclasses(discord.ui.DynamicItem)
+               if cls.__module__.startswith("cogs.") and cls is not PersistentButton}
+    return buttons, cogs
+
+
+def test_every_persistent_button_derives_from_the_one_base_and_names_an_existing_handler():
+    buttons, cogs = _loaded()
+    assert len(buttons) >= 14
+    for button in buttons:
+        assert issubclass(button, PersistentButton), f"{button.__qualname__} does not derive from PersistentButton"
+        assert button.cog in cogs, f"{button.__qualname__}: no cog called {button.cog}"
+        handler = getattr(cogs[button.cog], button.handler, None)
+        assert inspect.iscoroutinefunction(handler), f"{button.__qualname__}: {button.cog}.{button.handler}"
+        groups = len(button.__discord_ui_compiled_template__.groupindex)
+        assert len(inspect.signature(handler).parameters) == 2 + groups, button.__qualname__  # self, interaction
+
+
+def test_every_registered_button_class_is_registered_by_its_cog_module():
+    buttons, _ = _loaded()
+    registered = set()
+    for name in extension_names():
+        module = importlib.import_module(name)
+        views = [value for value in vars(module).values() if inspect.ismodule(value)]
+        for source in (module, *views):
+            registered |= set(getattr(source, "DYNAMIC_ITEMS", ()))
+    assert buttons <= registered, buttons - registered
+
+
+def test_the_base_parses_the_id_in_the_templates_order_with_its_types():
+    assert DailyAnswerButton(12, 3).values == (12, 3)
+    assert AnswerButton("ab12", 4, 0).values == ("ab12", 4, 0)
+    assert ExamAnswerButton("ab12", 4, 0).custom_id == "exam:ab12:4:0"
+    assert LeaderboardPageButton("season", None, 2).values == ("season", None, 2)
+    assert LeaderboardPageButton("week", "dsp", 0).values == ("week", "dsp", 0)
+    assert ArchivePageButton(30, None, 1).values == (30, None, 1)
+    assert StartQuizButton(99, None, "Start a quiz").values == (99, None)
+    assert StartQuizButton(99, "mpr", "Start a quiz").values == (99, "mpr")
+    assert ForgetButton("yes", 7, 1_800_000_000).values == ("yes", 7, 1_800_000_000)
+
+
+async def test_a_click_rebuilt_from_its_message_keeps_the_buttons_look_and_values():
+    sent = DailyAnswerButton(12, 3)
+    rebuilt = await DailyAnswerButton.from_custom_id(None, sent.item, sent.template.fullmatch(sent.custom_id))
+    assert isinstance(rebuilt, DailyAnswerButton) and rebuilt.item is sent.item and rebuilt.values == (12, 3)
