@@ -19,7 +19,7 @@ from simulator import FakeChannel, FakeDiscord, FakeGuild, FakeUser
 from study.content import Content, load_content
 from tests.mentions import would_ping
 
-pytest_plugins = ["tests.simulator.plugin"]
+pytest_plugins = ["tests.simulator.plugin", "tests.pg"]
 
 ROOT = Path(__file__).resolve().parent.parent
 START = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
