@@ -1,7 +1,13 @@
-"""The one factory that builds the bot, used by bot.py and by the end-to-end tests alike."""
+"""The one factory that builds the bot, used by bot.py and by the end-to-end tests alike.
+
+It is also the one place that wires the bot: build_services builds every service and both loops (the reminder
+dispatcher with its Discord sender, the daily scheduler with its Discord poster) into one `Services` that the
+cogs read as `bot.services`; setup_hook starts the loops and close() stops them.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -13,18 +19,24 @@ from discord.ext import commands
 from app.config import Config
 from cogs import extension_names
 from cogs.busy import LoadShedder, shed_at_the_gateway
+from cogs.daily_poster import DailyPoster
 from cogs.errors import on_app_command_error
 from cogs.lifecycle import StudyTree, wait_for_interactions
 from cogs.member_names import MemberNames
+from cogs.reminder_sender import DiscordSender
 from db.connection import Database
 from scheduling.clock import Clock, SystemClock
+from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
+from services.daily import DailyService
 from services.editions import EditionService
 from services.live import LiveService
 from services.planning import PlanningService
+from services.progress import ProgressService
 from services.quiz import QuizService
+from services.registry import Services
 from services.rendering import ChartRenderer
 from study.content import Content
 
@@ -39,7 +51,8 @@ def bot_intents() -> discord.Intents:
 
 
 class StudyBot(commands.Bot):
-    def __init__(self, config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> None:
+    def __init__(self, config: Config, content: Content, *, clock: Clock | None = None,
+                 charts: ChartRenderer | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=bot_intents(), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=StudyTree, **options)
         self.stopping = False  # set by close(): new commands and clicks are answered "restarting"
@@ -47,16 +60,11 @@ class StudyBot(commands.Bot):
         self.content = content
         self.clock: Clock = clock or SystemClock()
         self._db: Database | None = None
-        self.catalog: QuestionCatalog | None = None
-        self.quiz: QuizService | None = None
-        self.planning: PlanningService | None = None
-        self.editions: EditionService | None = None
-        self.contributions: ContributionService | None = None
-        self.live: LiveService | None = None
-        self.dispatcher: ReminderDispatcher | None = None
+        self._services: Services | None = None
+        self._charts = charts or ChartRenderer()  # /progress and /group charts, in a process beside the bot
+        self._daily_starter: asyncio.Task[None] | None = None
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
         shed_at_the_gateway(self)
-        self.charts = ChartRenderer()  # /progress and /group charts, in a process beside the bot
         self.member_names = MemberNames(self)  # display names without the members intent
         self.tree.on_error = on_app_command_error
 
@@ -66,23 +74,41 @@ class StudyBot(commands.Bot):
             raise RuntimeError("the database is opened in setup_hook, before any command runs")
         return self._db
 
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the services are built in setup_hook, before any command runs")
+        return self._services
+
     async def setup_hook(self) -> None:
         self._db = await Database.open(self.config.database_path)
-        self.catalog = QuestionCatalog(self.content, self._db)
-        self.editions = EditionService(self._db, self.content, self.config.edition)
-        self.contributions = ContributionService(self._db, self.catalog, self.editions)
-        self.live = LiveService(self._db, self.catalog, self.editions)
-        self.quiz = QuizService(self._db, self.catalog,
-                                idle=dt.timedelta(minutes=self.config.quiz_session_idle_minutes))
-        self.planning = PlanningService(self._db, self.content, self.config.default_timezone, self.wake_reminders)
+        self._services = build_services(self, self._db, self._charts)
         for name in extension_names():
             await self.load_extension(name)
+        await self._start_loops()
         await self.sync_commands()
 
-    def wake_reminders(self) -> None:
-        """Tell the reminder dispatcher (started by the reminders cog) that an earlier reminder may exist."""
-        if self.dispatcher is not None:
-            self.dispatcher.wake()
+    # ---- the two loops: started and stopped here, nowhere else ----------------------------------------------------
+
+    async def _start_loops(self) -> None:
+        """The reminder dispatcher at once (it settles what a previous run left in flight); the daily scheduler
+        once the gateway is ready, since posting needs the guild and channel cache that fills after GUILD_CREATE."""
+        await self.services.dispatcher.start()
+        self._daily_starter = asyncio.create_task(self._start_daily_when_ready(), name="daily-scheduler-start")
+
+    async def _start_daily_when_ready(self) -> None:
+        await self.wait_until_ready()
+        self.services.daily_scheduler.start()
+
+    async def _stop_loops(self) -> None:
+        """Stop claiming; let the reminder DMs and the daily post under way finish and be recorded."""
+        if self._daily_starter is not None and not self._daily_starter.done():
+            self._daily_starter.cancel()
+        if self._services is None:
+            return
+        await self._services.dispatcher.stop()
+        await self._services.daily_scheduler.stop()
+        await self._services.daily_posts.drain()
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         if self.config.dev_guild_id:
@@ -107,28 +133,54 @@ class StudyBot(commands.Bot):
 
     async def close(self) -> None:
         """Stop cleanly: refuse new commands and clicks politely, let the running ones finish (up to 5 s),
-        then unload the cogs (the reminder dispatcher and daily scheduler finish and record their sends),
-        disconnect, and close the database last."""
+        stop the two loops (the reminder DMs and the daily post under way finish and are recorded) while every
+        feature is still loaded, then unload the cogs, disconnect, and close the database last."""
         if not self.stopping:
             self.stopping = True
             late = await wait_for_interactions(5.0)
             if late:
                 log.warning("stopping with %d command(s) or click(s) still running after 5 s", late)
-            # background sends finish and are recorded while every feature is still loaded (the cogs' unload
-            # calls these again, which then returns at once)
-            if self.dispatcher is not None:
-                await self.dispatcher.stop()
-            daily = self.get_cog("Daily")
-            if daily is not None:
-                await daily.scheduler.stop()
+            await self._stop_loops()
         try:
             await super().close()
         finally:
-            self.charts.close()
+            self._charts.close()
             if self._db is not None:
                 await self._db.close()
                 self._db = None
 
 
-def create_bot(config: Config, content: Content, *, clock: Clock | None = None, **options: Any) -> StudyBot:
-    return StudyBot(config, content, clock=clock, **options)
+def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Services:
+    """Every service and both loops, each built once and wired to what it calls."""
+    config, content, clock = bot.config, bot.content, bot.clock
+    catalog = QuestionCatalog(content, db)
+    editions = EditionService(db, content, config.edition)
+    dispatcher = ReminderDispatcher(db, clock, DiscordSender(bot),
+                                    grace=dt.timedelta(hours=config.reminder_grace_hours),
+                                    concurrency=config.reminder_dms_in_flight, hold_until_recorded=True)
+    planning = PlanningService(db, content, config.default_timezone, dispatcher.wake)
+    daily = DailyService(db, catalog, content.syllabus, default_timezone=config.default_timezone,
+                         lens_for=editions.lens_for)
+    retry_after = dt.timedelta(minutes=5)
+    daily_posts = DailyPoster(bot, daily, retry_after=retry_after)
+    return Services(
+        catalog=catalog,
+        editions=editions,
+        quiz=QuizService(db, catalog, idle=dt.timedelta(minutes=config.quiz_session_idle_minutes)),
+        planning=planning,
+        contributions=ContributionService(db, catalog, editions),
+        live=LiveService(db, catalog, editions),
+        daily=daily,
+        daily_posts=daily_posts,
+        progress=ProgressService(db, catalog, content, planning, renderer=charts, lens_for=editions.lens_for),
+        charts=charts,
+        dispatcher=dispatcher,
+        daily_scheduler=DailyScheduler(db, clock, daily_posts, grace=dt.timedelta(hours=config.daily_grace_hours),
+                                       retry_after=retry_after),
+    )
+
+
+def create_bot(config: Config, content: Content, *, clock: Clock | None = None,
+               charts: ChartRenderer | None = None, **options: Any) -> StudyBot:
+    """The bot; its services and loops are built by build_services when it starts (setup_hook)."""
+    return StudyBot(config, content, clock=clock, charts=charts, **options)

@@ -37,6 +37,8 @@ from app.config import Config
 from app.factory import StudyBot, create_bot
 from db import reminders as reminder_store
 from scheduling.clock import ManualClock
+from scheduling.daily_scheduler import DailyScheduler
+from scheduling.dispatcher import ReminderDispatcher
 from simulator import FakeDiscord, FakeGuild, FakeUser
 from simulator.web import WebUI
 from study.content import Content
@@ -129,13 +131,9 @@ class ClockPanel:
     def now(self) -> dt.datetime:
         return self.clock.now()
 
-    def _schedulers(self) -> Iterator[object]:
-        for cog in self.bot.cogs.values():
-            scheduler = getattr(cog, "scheduler", None)
-            if scheduler is not None and hasattr(scheduler, "wait_idle"):
-                yield scheduler
-        if self.bot.dispatcher is not None:
-            yield self.bot.dispatcher
+    def _schedulers(self) -> Iterator[DailyScheduler | ReminderDispatcher]:
+        yield self.bot.services.daily_scheduler
+        yield self.bot.services.dispatcher
 
     async def next_scheduled(self) -> dt.datetime | None:
         """The earliest post, reveal, retry or reminder the bot has ahead."""
@@ -150,7 +148,7 @@ class ClockPanel:
         await asyncio.sleep(0.05)
         for scheduler in self._schedulers():
             try:
-                await scheduler.wait_idle(30)  # type: ignore[attr-defined]
+                await scheduler.wait_idle(30)
             except (TimeoutError, RuntimeError) as error:
                 log.warning("sandbox clock: %s did not settle: %s", type(scheduler).__name__, error)
         await asyncio.sleep(0.05)

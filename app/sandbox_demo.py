@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 
 from app.factory import StudyBot
 from scheduling.clock import Clock
-from services.daily import DailyService, ScheduleInput
-from services.progress import ProgressService
+from services.daily import ScheduleInput
 from services.quiz import QuizService
 
 if TYPE_CHECKING:
@@ -38,10 +37,8 @@ async def seed_demo(bot: StudyBot, world: SandboxWorld, clock: Clock) -> str:
     rng = random.Random(2026)
     now = clock.now()
     zone = ZoneInfo(TIMEZONE)
-    quiz, planning = bot.quiz, bot.planning
-    assert quiz is not None and planning is not None
-    daily = DailyService(bot.db, bot.catalog, bot.content.syllabus, default_timezone=bot.config.default_timezone)
-    progress = ProgressService(bot.db, bot.catalog, bot.content, planning)
+    services = bot.services
+    quiz, planning, daily, progress = services.quiz, services.planning, services.daily, services.progress
 
     # the members' time zones and the daily question, as /timezone set and /daily setup save them
     for user_id in members.values():
@@ -93,7 +90,7 @@ async def seed_demo(bot: StudyBot, world: SandboxWorld, clock: Clock) -> str:
     await progress.mark_passed(guild_id, members["olivia"], "bscm", today - dt.timedelta(days=90), now)
     await progress.mark_passed(guild_id, members["olivia"], "mpr", today - dt.timedelta(days=40), now)
     await progress.mark_passed(guild_id, members["ben"], "bscm", today - dt.timedelta(days=30), now)
-    bot.wake_reminders()
+    services.dispatcher.wake()
     return (f"{DAYS} days of a chapter: {posts} daily posts, {sessions} quiz sessions, {answers} answers; "
             f"3 exam dates, 3 reminders, 1 exam window")
 

@@ -154,12 +154,14 @@ async def run(kind: str, database: str, stats: str, profiler: cProfile.Profile |
     probe.install()
     if kind == "study":
         config = Config(token="bench-token", database_path=Path(database), content_dir=ROOT / "content")
-        bot: discord.Client = create_bot(config, load_content(ROOT / "content"), guild_ready_timeout=0.05)
+        charts = None
         if "BENCH_CHART_PROCESSES" in os.environ or "BENCH_CHART_CACHE" in os.environ:  # the options measured
             from services.rendering import CACHE_ENTRIES, ChartRenderer
 
-            bot.charts = ChartRenderer(processes=int(os.environ.get("BENCH_CHART_PROCESSES", "1")),
-                                       cache_entries=int(os.environ.get("BENCH_CHART_CACHE", CACHE_ENTRIES)))
+            charts = ChartRenderer(processes=int(os.environ.get("BENCH_CHART_PROCESSES", "1")),
+                                   cache_entries=int(os.environ.get("BENCH_CHART_CACHE", CACHE_ENTRIES)))
+        bot: discord.Client = create_bot(config, load_content(ROOT / "content"), charts=charts,
+                                         guild_ready_timeout=0.05)
     else:
         bot = bare_bot()
     loop = asyncio.get_running_loop()

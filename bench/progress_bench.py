@@ -78,7 +78,7 @@ async def measure(path: Path, content, runs: int) -> list[float]:
         for _ in range(runs):
             started = time.perf_counter()
             progress = await service.progress(GUILD, MEMBER, NOW)
-            chart = await service.progress_chart(progress)
+            chart = await service.progress_chart(progress, await service.lens(GUILD))
             passed = await service.passed(GUILD, MEMBER)
             progress_embed(progress, "bench", content.syllabus, passed)
             timings.append((time.perf_counter() - started) * 1000)
@@ -98,7 +98,7 @@ async def split(path: Path, content) -> tuple[float, float]:
         progress = await service.progress(GUILD, MEMBER, NOW)
         sql_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        await service.progress_chart(progress)
+        await service.progress_chart(progress, await service.lens(GUILD))
         return sql_ms, (time.perf_counter() - started) * 1000
     finally:
         await db.close()

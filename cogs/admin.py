@@ -69,7 +69,7 @@ class Admin(commands.Cog):
             raise UserInputError("The bundle price must be a positive whole amount; nothing was saved.")
         if not source.strip():
             raise UserInputError("Give a source for the figure, so members can check it.")
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         entry = FeeEntry(effective=day, member=member, non_member=non_member, currency=currency,
                          source=source.strip()[:300], added_by_guild=True, bundle=bundle)
         try:
@@ -89,7 +89,7 @@ class Admin(commands.Cog):
     @fees.command(name="list", description="This server's fee entries for its edition")
     @admin_only()
     async def fees_list(self, interaction: discord.Interaction) -> None:
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         entries = await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id, edition.key)
         if not entries:
             shipped = ("the shipped table (content/editions/cpim-2017/fees.toml)" if edition.fees.current
@@ -107,7 +107,7 @@ class Admin(commands.Cog):
     @admin_only()
     async def fees_remove(self, interaction: discord.Interaction, effective: DateText) -> None:
         day = parse_date(effective)
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         removed = await fee_records.remove_fee_entry(self.bot.db, interaction.guild_id, day, edition.key)
         if not removed:
             raise UserInputError(f"This server has no fee entry from {day.isoformat()}; see /admin fees list.")
@@ -122,8 +122,8 @@ class Admin(commands.Cog):
     ])
     @admin_only()
     async def settings_edition(self, interaction: discord.Interaction, edition: str) -> None:
-        before = await self.bot.editions.edition_for(interaction.guild_id)
-        chosen = await self.bot.editions.set_edition(interaction.guild_id, edition, self.bot.clock.now())
+        before = await self.bot.services.editions.edition_for(interaction.guild_id)
+        chosen = await self.bot.services.editions.set_edition(interaction.guild_id, edition, self.bot.clock.now())
         await interaction.response.send_message(
             edition_switched_text(before.name, chosen.name, len(chosen.modules)), ephemeral=True)
 
@@ -212,8 +212,8 @@ class Admin(commands.Cog):
     @admin_only()
     async def window_add(self, interaction: discord.Interaction, name: WindowName, start: DateText,
                          end: DateText, modules: ModulesText = "all") -> None:
-        window = await self.bot.planning.add_window(interaction.guild_id, interaction.user.id, name, start, end,
-                                                    modules, self.bot.clock.now())
+        window = await self.bot.services.planning.add_window(interaction.guild_id, interaction.user.id, name, start,
+                                                             end, modules, self.bot.clock.now())
         await interaction.response.send_message(
             f"Added exam window **{window.name}**: {window.starts_on} to {window.ends_on}. Members join it with "
             f"/window join.", ephemeral=True)
@@ -221,7 +221,7 @@ class Admin(commands.Cog):
     @window.command(name="remove", description="Remove an exam window and its reminders")
     @admin_only()
     async def window_remove(self, interaction: discord.Interaction, name: WindowName) -> None:
-        window = await self.bot.planning.remove_window(interaction.guild_id, name)
+        window = await self.bot.services.planning.remove_window(interaction.guild_id, name)
         await interaction.response.send_message(f"Removed exam window **{window.name}**.", ephemeral=True)
 
 

@@ -41,7 +41,7 @@ class Contributions(commands.Cog):
 
     @property
     def service(self) -> ContributionService:
-        return self.bot.contributions
+        return self.bot.services.contributions
 
     def _now(self):
         return self.bot.clock.now()
@@ -53,7 +53,7 @@ class Contributions(commands.Cog):
     async def contribute(self, interaction: discord.Interaction, module: KeyText, topic: KeyText) -> None:
         place = await self.service.place(interaction.guild_id, module, topic)
         await self.service.check_room(interaction.guild_id, interaction.user.id)
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         picked = place.cpim8_module if edition.key == "cpim-8" else place.module
         found = edition.syllabus.module(picked)
         topic_key = place.cpim8_topic if edition.key == "cpim-8" else place.topic

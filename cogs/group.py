@@ -18,7 +18,6 @@ from cogs.checks import organizer_only
 from cogs.member_names import EXPORT_LOOKUP_SECONDS
 from cogs.ui import group_views as views
 from services.progress import ProgressService
-from study.editions import Lens
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -39,18 +38,17 @@ class Group(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    async def service_for(self, guild_id: int | None) -> tuple[ProgressService, Lens]:
-        lens = await self.bot.editions.lens_for(guild_id)
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, renderer=self.bot.charts,
-                               lens=lens), lens
+    @property
+    def service(self) -> ProgressService:
+        return self.bot.services.progress
 
     @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
     @organizer_only(ORGANIZERS_ONLY)
     async def progress(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        service, lens = await self.service_for(interaction.guild_id)
-        report = await service.group_report(interaction.guild_id, self.bot.clock.now())
-        chart = await service.group_chart(report)
+        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
+        report = await self.service.group_report(interaction.guild_id, self.bot.clock.now())
+        chart = await self.service.group_chart(report, lens)
         embed = views.group_embed(report, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="group.png"),
                                         ephemeral=True)
@@ -64,7 +62,7 @@ class Group(commands.Cog):
         async def names(user_ids: list[int]) -> dict[int, str]:  # fetched like /leaderboard: no members intent
             return await self.bot.member_names.display_names(guild_id, user_ids, within=EXPORT_LOOKUP_SECONDS)
 
-        count, data = await (await self.service_for(guild_id))[0].group_csv(guild_id, self.bot.clock.now(), names)
+        count, data = await self.service.group_csv(guild_id, self.bot.clock.now(), names)
         await interaction.followup.send(f"{count} member row{'s' if count != 1 else ''}.",
                                         file=discord.File(io.BytesIO(data), filename="group-progress.csv"),
                                         ephemeral=True)

@@ -32,14 +32,14 @@ class Info(commands.Cog):
     @app_commands.command(name="cpim", description="What CPIM is, who runs it, its modules and how the exam changed")
     async def cpim(self, interaction: discord.Interaction) -> None:
         content = self.bot.content
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         await interaction.response.send_message(embed=embeds.cpim_embed(content.facts, content.syllabus, edition))
 
     @app_commands.command(name="modules", description="The server's CPIM modules, or one module's topics")
     @app_commands.describe(module="A module to list the topics of")
     @app_commands.autocomplete(module=module_autocomplete)
     async def modules(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         syllabus = edition.syllabus
         if module is None:
             await interaction.response.send_message(embed=embeds.modules_overview_embed(syllabus, edition))
@@ -55,7 +55,7 @@ class Info(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete)
     async def fees(self, interaction: discord.Interaction, module: KeyText | None = None,
                    membership: Membership = "both") -> None:
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         if edition.single_exam:
             await self._single_exam_fees(interaction, edition, membership)
             return
@@ -100,7 +100,7 @@ class Info(commands.Cog):
 
     @app_commands.command(name="help", description="Every command with one line each, grouped by feature")
     async def help(self, interaction: discord.Interaction) -> None:
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         await interaction.response.send_message(embed=embeds.help_embed(self.bot.command_sections(), edition),
                                                 ephemeral=True)
 

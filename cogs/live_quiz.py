@@ -50,7 +50,7 @@ class LiveQuiz(commands.Cog):
 
     @property
     def service(self) -> LiveService:
-        return self.bot.live
+        return self.bot.services.live
 
     @property
     def _editions(self):

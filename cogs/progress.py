@@ -49,14 +49,11 @@ class ProgressCog(commands.Cog):
 
     @property
     def service(self) -> ProgressService:
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning,
-                               renderer=self.bot.charts)
+        return self.bot.services.progress
 
     async def service_for(self, guild_id: int | None) -> tuple[ProgressService, Lens]:
-        """The service seeing the member's records through the server's edition."""
-        lens = await self.bot.editions.lens_for(guild_id)
-        return ProgressService(self.bot.db, self.bot.catalog, self.bot.content, self.bot.planning,
-                               renderer=self.bot.charts, lens=lens), lens
+        """The service (which groups a member's records by the server's edition) and that edition's lens."""
+        return self.service, await self.bot.services.editions.lens_for(guild_id)
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -85,7 +82,7 @@ class ProgressCog(commands.Cog):
         target = member or interaction.user
         if target.bot:
             raise UserInputError("Bots don't study; pick a member.")
-        if self.bot.charts.backlog >= CHART_BACKLOG:
+        if self.bot.services.charts.backlog >= CHART_BACKLOG:
             await answer_busy(interaction)
             return
         async with self.bot.shedder.slot(interaction) as admitted:
@@ -107,7 +104,8 @@ class ProgressCog(commands.Cog):
         service, lens = await self.service_for(interaction.guild_id)
         figures = await service.progress(interaction.guild_id, target.id, now)
         passed = await service.passed(interaction.guild_id, target.id)
-        chart = await service.progress_chart(figures, key=(interaction.guild_id, target.id, now.date(), lens.key))
+        chart = await service.progress_chart(figures, lens,
+                                             key=(interaction.guild_id, target.id, now.date(), lens.key))
         embed = views.progress_embed(figures, target.display_name, lens, passed, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="progress.png"),
                                         ephemeral=True)
@@ -212,7 +210,7 @@ class ProgressCog(commands.Cog):
                 content="This confirmation expired; nothing was deleted. Run /forgetme again.", embed=None, view=None)
             return
         counts = await self.service.forget(interaction.guild_id, user_id)
-        self.bot.catalog.invalidate(interaction.guild_id)  # questions they wrote stay, without their name
+        self.bot.services.catalog.invalidate(interaction.guild_id)  # questions they wrote stay, without their name
         await interaction.response.edit_message(content=views.forgotten_text(counts), embed=None, view=None)
 
 

@@ -58,8 +58,8 @@ class QuestionAdmin(commands.Cog):
 
     async def _retirement_key(self, guild_id: int, question_id: str) -> str:
         question_id = question_id.strip()
-        key = self.bot.catalog.retirement_key(question_id)
-        if key is None or (not key.startswith("gen:") and await self.bot.catalog.get(guild_id, key) is None):
+        key = self.bot.services.catalog.retirement_key(question_id)
+        if key is None or (not key.startswith("gen:") and await self.bot.services.catalog.get(guild_id, key) is None):
             raise UserInputError(f"There is no question `{excerpt(question_id)}`; ids look like `dsp-lot-004`, or "
                                  f"`gen:eoq` for a whole calculation family.")
         return key
@@ -76,7 +76,7 @@ class QuestionAdmin(commands.Cog):
                                           "`/questions retire`, bring it back with `/questions restore`.")
         shown = 0
         for flag in flags:
-            question = await self.bot.catalog.get(interaction.guild_id, flag.question_id)
+            question = await self.bot.services.catalog.get(interaction.guild_id, flag.question_id)
             stem = question.stem.replace("\n", " ")[:120] if question else "(no longer in the bank)"
             reasons = "\n".join(f"• {reason[:80]}{'…' if len(reason) > 80 else ''}" for reason in flag.reasons[:3])
             state = " · retired" if flag.retired else ""
@@ -95,7 +95,7 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(question_id="The id, e.g. dsp-lot-004 or gen:eoq:12345 (from a flag or a quiz footer)")
     @admin_only()
     async def show(self, interaction: discord.Interaction, question_id: KeyText) -> None:
-        question = await self.bot.catalog.get(interaction.guild_id, question_id.strip())
+        question = await self.bot.services.catalog.get(interaction.guild_id, question_id.strip())
         if question is None:
             raise UserInputError(f"There is no question `{excerpt(question_id)}`.")
         await interaction.response.send_message(embed=fit_embed(question_detail_embed(question)), ephemeral=True)
@@ -107,7 +107,7 @@ class QuestionAdmin(commands.Cog):
         key = await self._retirement_key(interaction.guild_id, question_id)
         changed = await question_admin.retire(self.bot.db, interaction.guild_id, key, interaction.user.id,
                                               self.bot.clock.now())
-        self.bot.catalog.invalidate(interaction.guild_id)
+        self.bot.services.catalog.invalidate(interaction.guild_id)
         what = f"the calculation family `{key}`" if key.startswith("gen:") else f"`{key}`"
         text = (f"{what} is retired: quizzes in this server no longer ask it." if changed
                 else f"{what} was already retired.")
@@ -117,9 +117,9 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(question_id="The retired question's id")
     @admin_only()
     async def restore(self, interaction: discord.Interaction, question_id: KeyText) -> None:
-        key = self.bot.catalog.retirement_key(question_id.strip()) or question_id.strip()
+        key = self.bot.services.catalog.retirement_key(question_id.strip()) or question_id.strip()
         changed = await question_admin.restore(self.bot.db, interaction.guild_id, key)
-        self.bot.catalog.invalidate(interaction.guild_id)
+        self.bot.services.catalog.invalidate(interaction.guild_id)
         if not changed:
             raise UserInputError(f"`{excerpt(question_id)}` is not retired in this server.")
         await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
@@ -150,7 +150,7 @@ class QuestionAdmin(commands.Cog):
             return
         added, updated = await question_admin.import_questions(self.bot.db, interaction.guild_id, questions,
                                                                interaction.user.id, self.bot.clock.now())
-        self.bot.catalog.invalidate(interaction.guild_id)
+        self.bot.services.catalog.invalidate(interaction.guild_id)
         await interaction.followup.send(
             f"Imported {len(questions)} question(s) from {file.filename}: {added} new, {updated} updated. "
             f"They are asked in this server only.", ephemeral=True)

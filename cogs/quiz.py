@@ -58,13 +58,13 @@ class Quiz(commands.Cog):
 
     @property
     def service(self) -> QuizService:
-        return self.bot.quiz
+        return self.bot.services.quiz
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
 
     async def _lens(self, guild_id: int | None) -> Lens:
-        return await self.bot.editions.lens_for(guild_id)
+        return await self.bot.services.editions.lens_for(guild_id)
 
     async def cog_load(self) -> None:
         self.housekeeping.start()

@@ -49,7 +49,7 @@ class DiscordSender:
         code = module.code if module else (editions.module_name(reminder.module) if owner is not None else None)
         if reminder.kind == "exam_nudge":
             exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
-            facts = await self.bot.planning.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
+            facts = await self.bot.services.planning.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
                                                         exam_date, self.bot.clock.now(), reminder.timezone)
             text = nudge_text(facts)
         elif reminder.kind == "study":

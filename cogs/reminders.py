@@ -12,7 +12,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.errors import guarded, send_ephemeral
-from cogs.reminder_sender import DiscordSender
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
 from cogs.ui.embeds import BRAND
@@ -29,7 +28,6 @@ from cogs.ui.limits import (
 )
 from db import planning as planning_records
 from db import reminders
-from scheduling.dispatcher import ReminderDispatcher
 from study.countdown import days_phrase
 from study.errors import UserInputError
 from study.nudges import parse_offsets
@@ -60,18 +58,6 @@ class Reminders(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        grace = dt.timedelta(hours=self.bot.config.reminder_grace_hours)
-        self.bot.dispatcher = ReminderDispatcher(self.bot.db, self.bot.clock, DiscordSender(self.bot), grace=grace,
-                                                 concurrency=self.bot.config.reminder_dms_in_flight,
-                                                 hold_until_recorded=True)
-        await self.bot.dispatcher.start()
-
-    async def cog_unload(self) -> None:
-        if self.bot.dispatcher is not None:
-            await self.bot.dispatcher.stop()
-            self.bot.dispatcher = None
-
     @commands.Cog.listener()
     async def on_app_command_completion(self, interaction: discord.Interaction, command: app_commands.Command) -> None:
         """Tell a member once, after their next command, that their DMs are closed and reminders paused."""
@@ -87,7 +73,7 @@ class Reminders(commands.Cog):
 
     @property
     def planning(self):
-        return self.bot.planning
+        return self.bot.services.planning
 
     def _now(self) -> dt.datetime:
         return self.bot.clock.now()
@@ -118,7 +104,7 @@ class Reminders(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete)
     async def exam_set(self, interaction: discord.Interaction, date: DateText, time: DateText | None = None,
                        module: KeyText | None = None) -> None:
-        lens = await self.bot.editions.lens_for(interaction.guild_id)
+        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
         plan = await self.planning.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now(),
                                             lens)
         code = lens.edition.name if lens.editions.is_exam_key(plan.exam.module) else lens.module_name(plan.exam.module)
@@ -134,7 +120,7 @@ class Reminders(commands.Cog):
     @app_commands.describe(att_received="The day you received your Authorization to Test, YYYY-MM-DD (not stored)")
     @app_commands.guild_only()
     async def countdown(self, interaction: discord.Interaction, att_received: DateText | None = None) -> None:
-        edition = await self.bot.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         result = await self.planning.countdown(interaction.guild_id, interaction.user.id, self._now(), edition,
                                                att_received)
         embed = discord.Embed(title="⏳ Your countdown", colour=BRAND)
@@ -178,7 +164,7 @@ class Reminders(commands.Cog):
     @app_commands.describe(module="The module (CPIM 2017), or empty for the CPIM 8 exam")
     @app_commands.autocomplete(module=module_autocomplete)
     async def exam_cancel(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
-        lens = await self.bot.editions.lens_for(interaction.guild_id)
+        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
         exam = await self.planning.cancel_exam(interaction.guild_id, interaction.user.id, module, lens)
         code = lens.module_name(exam.module)
         await interaction.response.send_message(f"Removed your {code} exam and its nudges.", ephemeral=True)
@@ -202,7 +188,7 @@ class Reminders(commands.Cog):
     async def remind_study(self, interaction: discord.Interaction, at: DateText,
                            days: DaysText = "daily", module: KeyText | None = None) -> None:
         row, schedule = await self.planning.remind_study(interaction.guild_id, interaction.user.id, at, days, module,
-                                                         self._now(), await self.bot.editions.lens_for(
+                                                         self._now(), await self.bot.services.editions.lens_for(
                                                              interaction.guild_id))
         await interaction.response.send_message(
             f"Study reminder #{row.id}: {schedule.describe()} ({row.timezone}). First one: "
@@ -257,7 +243,7 @@ class Reminders(commands.Cog):
     @remind.command(name="resume", description="Resume reminders paused because I could not DM you")
     async def remind_resume(self, interaction: discord.Interaction) -> None:
         resumed = await reminders.reopen_dms(self.bot.db, interaction.user.id, self._now())
-        self.bot.wake_reminders()
+        self.bot.services.dispatcher.wake()
         await interaction.response.send_message(f"Resumed {resumed} reminder(s). Keep DMs open so I can reach you.",
                                                 ephemeral=True)
 

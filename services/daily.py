@@ -37,6 +37,14 @@ class NotSetUp(UserInputError):
     """The guild has no daily question yet."""
 
 
+class PostRefused(UserInputError):
+    """Discord refused the daily post for good (no access, a deleted channel): it is recorded as failed."""
+
+
+class PostDelayed(UserInputError):
+    """Discord failed for now (5xx, 429, the network): the claim stays and the same post is sent again later."""
+
+
 @dataclass(frozen=True)
 class ScheduleInput:
     """What an admin typed into /daily setup, before it is checked."""

@@ -65,38 +65,45 @@ class GroupReport:
 class ProgressService:
     def __init__(self, db: Database, catalog: QuestionCatalog, content: Content,
                  planning: PlanningService | None = None, renderer: ChartRenderer | None = None,
-                 lens: Lens | None = None) -> None:
+                 lens_for: Callable[[int], Awaitable[Lens]] | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.content = content
         self.planning = planning  # for members' time zones; without it (benchmarks) days are UTC days
         # the bot's renderer draws in a process pool; without one (benchmarks, scripts) charts draw in a thread
         self.renderer = renderer or ChartRenderer(processes=0, cache_entries=0)
-        # the edition figures are grouped by (the server's); records keep the keys they were stored with
-        self.lens = lens or Lens(content.editions, content.edition(EDITION_2017))
+        # the guild's edition, which figures are grouped by; records keep the keys they were stored with.
+        # Without it (benchmarks, scripts) the 2017 edition.
+        self.lens_for = lens_for
+        self._default_lens = Lens(content.editions, content.edition(EDITION_2017))
 
-    @property
-    def regrouped(self) -> bool:
+    async def lens(self, guild_id: int) -> Lens:
+        return await self.lens_for(guild_id) if self.lens_for is not None else self._default_lens
+
+    @staticmethod
+    def _regrouped(lens: Lens) -> bool:
         """True when records stored under 2017 keys must be placed under the server's other edition."""
-        return self.lens.key != EDITION_2017
+        return lens.key != EDITION_2017
 
-    @property
-    def module_order(self) -> list[str]:
-        return [m.key for m in self.lens.modules]
+    @staticmethod
+    def _module_order(lens: Lens) -> list[str]:
+        return [m.key for m in lens.modules]
 
-    def module_code(self, key: str) -> str:
-        module = self.lens.module(key)
+    @staticmethod
+    def module_code(lens: Lens, key: str) -> str:
+        module = lens.module(key)
         if module is None:
-            return self.lens.module_name(key)
+            return lens.module_name(key)
         return module.code
 
-    async def bank_sizes(self, guild_id: int) -> dict[str, int]:
+    async def bank_sizes(self, guild_id: int, lens: Lens | None = None) -> dict[str, int]:
         """Written questions a member of this guild can be asked, per module (the shipped bank plus the
         guild's own, minus retired ones)."""
-        return {key: len(await self.catalog.pool(guild_id, key)) for key in self.module_order}
+        lens = lens or await self.lens(guild_id)
+        return {key: len(await self.catalog.pool(guild_id, key)) for key in self._module_order(lens)}
 
-    async def _pool_ids(self, guild_id: int) -> list[str]:
-        return [q.id for key in self.module_order for q in await self.catalog.pool(guild_id, key)]
+    async def _pool_ids(self, guild_id: int, lens: Lens) -> list[str]:
+        return [q.id for key in self._module_order(lens) for q in await self.catalog.pool(guild_id, key)]
 
     async def local_today(self, guild_id: int, user_id: int, now: dt.datetime) -> dt.date:
         """Today in the member's time zone: exam and passed dates are the member's local dates, so near
@@ -107,49 +114,51 @@ class ProgressService:
 
     # ---- one member -------------------------------------------------------------------------------------------
 
-    async def _edition_cards(self, guild_id: int, user_id: int, now: dt.datetime) -> list[CardTally]:
+    async def _edition_cards(self, guild_id: int, user_id: int, now: dt.datetime, lens: Lens) -> list[CardTally]:
         """Known and due cards per module of the server's edition: each card placed by its question's own tag."""
-        pool = set(await self._pool_ids(guild_id))
+        pool = set(await self._pool_ids(guild_id, lens))
         known: dict[str, int] = {}
         due: dict[str, int] = {}
         for item, module, topic, box, due_at in await records.card_rows(self.db, guild_id, user_id):
-            place = await self.catalog.item_place(guild_id, item, self.lens.key) or self.lens.place_keys(module,
-                                                                                                       topic)
+            place = await self.catalog.item_place(guild_id, item, lens.key) or lens.place_keys(module, topic)
             known[place[0]] = known.get(place[0], 0) + (box >= KNOWN_BOX and item in pool)
             due[place[0]] = due.get(place[0], 0) + (due_at <= now.timestamp())
         return [CardTally(key, known.get(key, 0), due.get(key, 0)) for key in set(known) | set(due)]
 
-    async def _topic_scores(self, guild_id: int, user_id: int) -> list[TopicScore]:
+    async def _topic_scores(self, guild_id: int, user_id: int, lens: Lens) -> list[TopicScore]:
         scores = await records.topic_scores(self.db, guild_id, user_id)
-        return regroup_scores(scores, self.lens.place_keys) if self.regrouped else scores
+        return regroup_scores(scores, lens.place_keys) if self._regrouped(lens) else scores
 
     async def progress(self, guild_id: int, user_id: int, now: dt.datetime) -> Progress:
+        """The member's figures, by the modules of the guild's edition."""
+        lens = await self.lens(guild_id)
         day_start = dt.datetime.combine(series_start(now.date()), dt.time(), dt.UTC)
-        if self.regrouped:
+        if self._regrouped(lens):
             answers = regroup_tallies(await records.answer_tallies_by_topic(self.db, guild_id, user_id,
-                                                                            recent_since(now)), self.lens.place_keys)
-            cards = await self._edition_cards(guild_id, user_id, now)
+                                                                            recent_since(now)), lens.place_keys)
+            cards = await self._edition_cards(guild_id, user_id, now, lens)
         else:
             answers = await records.answer_tallies(self.db, guild_id, user_id, recent_since(now))
             # "known" counts only questions still in the pool, so retiring a learnt one cannot show 12 of 10
             cards = await records.card_tallies(self.db, guild_id, user_id, now, KNOWN_BOX,
-                                               await self._pool_ids(guild_id))
+                                               await self._pool_ids(guild_id, lens))
         return build_progress(
-            module_order=self.module_order,
-            bank_sizes=await self.bank_sizes(guild_id),
+            module_order=self._module_order(lens),
+            bank_sizes=await self.bank_sizes(guild_id, lens),
             answers=answers,
             cards=cards,
-            topics=await self._topic_scores(guild_id, user_id),
+            topics=await self._topic_scores(guild_id, user_id, lens),
             study_days=await records.recent_study_days(self.db, guild_id, user_id),
             per_day=await records.answers_per_day(self.db, guild_id, user_id, day_start),
             last_studied=await records.last_answered_at(self.db, guild_id, user_id),
             now=now,
         )
 
-    async def progress_chart(self, progress: Progress, key: tuple[object, ...] | None = None) -> bytes:
-        """The PNG, drawn off the event loop by the renderer; `key` (guild, member, UTC day, edition) lets a second
-        /progress with unchanged figures reuse the first chart."""
-        labels = tuple(self.module_code(m.module) for m in progress.modules)
+    async def progress_chart(self, progress: Progress, lens: Lens, key: tuple[object, ...] | None = None) -> bytes:
+        """The PNG, drawn off the event loop by the renderer, with the modules named in `lens` (the edition the
+        figures were grouped by); `key` (guild, member, UTC day, edition) lets a second /progress with unchanged
+        figures reuse the first chart."""
+        labels = tuple(self.module_code(lens, m.module) for m in progress.modules)
         accuracy = tuple(m.accuracy for m in progress.modules)
         return await self.renderer.draw(key, charts.progress_chart, labels, accuracy, tuple(progress.per_day))
 
@@ -182,21 +191,23 @@ class ProgressService:
     # ---- study plan -------------------------------------------------------------------------------------------
 
     async def study_plan(self, guild_id: int, user_id: int, now: dt.datetime) -> StudyPlan:
+        lens = await self.lens(guild_id)
+        order = self._module_order(lens)
         progress = await self.progress(guild_id, user_id, now)
         statuses = [ModuleStatus(m.module, m.bank_size, m.known, m.reviews_due) for m in progress.modules
-                    if m.module in self.module_order]
-        scores = await self._topic_scores(guild_id, user_id)
+                    if m.module in order]
+        scores = await self._topic_scores(guild_id, user_id, lens)
         weak: dict[str, list[str]] = {}
         for score in sorted(scores, key=lambda s: (s.accuracy, -s.answered)):
-            weak.setdefault(score.module, []).append(self.lens.topic_name(score.module, score.topic))
+            weak.setdefault(score.module, []).append(lens.topic_name(score.module, score.topic))
         today = await self.local_today(guild_id, user_id, now)
         exams = await records.exam_dates(self.db, guild_id, user_id)
         passed = await self.passed(guild_id, user_id)
-        if self.lens.edition.single_exam:
+        if lens.edition.single_exam:
             # one exam for the whole outline: every module plans toward its date, and passing it passes them all
-            key = self.lens.edition.exam_key
-            exams = [ExamDate(m, exam.on) for exam in exams if exam.module == key for m in self.module_order]
-            passed = dict.fromkeys(self.module_order, passed[key]) if key in passed else {}
+            key = lens.edition.exam_key
+            exams = [ExamDate(m, exam.on) for exam in exams if exam.module == key for m in order]
+            passed = dict.fromkeys(order, passed[key]) if key in passed else {}
         return plan_study(statuses, exams, today, passed=passed, weak_topics=weak)
 
     # ---- exports and deletion ---------------------------------------------------------------------------------
@@ -238,13 +249,14 @@ class ProgressService:
     # ---- the group --------------------------------------------------------------------------------------------
 
     async def group_report(self, guild_id: int, now: dt.datetime) -> GroupReport:
-        if self.regrouped:
+        lens = await self.lens(guild_id)
+        if self._regrouped(lens):
             found = regroup_tallies(await records.group_tallies_by_topic(self.db, guild_id, recent_since(now)),
-                                    self.lens.place_keys)
+                                    lens.place_keys)
         else:
             found = await records.group_tallies(self.db, guild_id, recent_since(now))
         tallies = {t.module: t for t in found}
-        modules = tuple(tallies.get(key, AnswerTally(key, 0, 0)) for key in self.module_order)
+        modules = tuple(tallies.get(key, AnswerTally(key, 0, 0)) for key in self._module_order(lens))
         today = now.date()
         horizon = today + dt.timedelta(days=GROUP_EXAM_HORIZON_DAYS)
         exams = tuple((user, exam) for user, exam in await records.guild_exam_dates(self.db, guild_id)
@@ -259,8 +271,9 @@ class ProgressService:
             exams_soon=exams,
         )
 
-    async def group_chart(self, report: GroupReport) -> bytes:
-        labels = [self.module_code(t.module) for t in report.modules]
+    async def group_chart(self, report: GroupReport, lens: Lens) -> bytes:
+        """The group's accuracy by module, the modules named in `lens` (the edition the report was grouped by)."""
+        labels = [self.module_code(lens, t.module) for t in report.modules]
         accuracy = [t.right / t.answered if t.answered else None for t in report.modules]
         return await self.renderer.draw(None, charts.group_chart, labels, accuracy)
 
@@ -280,6 +293,7 @@ class ProgressService:
                          "last_studied", "modules_passed", "next_exam_module", "next_exam_date"])
         users = sorted(set(summaries) | set(passed) | set(exams))
         display = await names(users)
+        lens = await self.lens(guild_id)
         for user in users:
             s = summaries.get(user)
             exam = exams.get(user)
@@ -289,7 +303,7 @@ class ProgressService:
                 s.answered_recent if s else 0,
                 percent(s.right_recent / s.answered_recent) if s and s.answered_recent else "—",
                 s.last_answered_at.date().isoformat() if s and s.last_answered_at else "",
-                " ".join(self.module_code(m) for m in passed.get(user, [])),
-                self.module_code(exam.module) if exam else "", exam.on.isoformat() if exam else "",
+                " ".join(self.module_code(lens, m) for m in passed.get(user, [])),
+                self.module_code(lens, exam.module) if exam else "", exam.on.isoformat() if exam else "",
             ]])
         return len(users), buffer.getvalue().encode()

@@ -13,7 +13,7 @@ _ALIASES = sorted(zone_aliases().items())
 
 async def _syllabus(interaction: discord.Interaction):
     """The syllabus of the edition the server follows."""
-    edition = await interaction.client.editions.edition_for(interaction.guild_id)  # type: ignore[attr-defined]
+    edition = await interaction.client.services.editions.edition_for(interaction.guild_id)  # type: ignore[attr-defined]
     return edition.syllabus
 
 

@@ -217,3 +217,43 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
         assert "Something went wrong on my side" not in text, (name, text)
     notices = (await page_api.get("/ui/messages", viewer=olivia, channel=general))["notices"]
     assert notices == [], notices
+
+
+async def test_the_demo_seeds_weeks_of_a_chapter_through_the_bots_own_services(tmp_path: Path, content: Content,
+                                                                               capsys: pytest.CaptureFixture[str]
+                                                                               ) -> None:
+    """`--demo` writes through bot.services (quiz, planning, daily, progress): /progress shows figures at once."""
+    import re
+
+    config = Config(token="sandbox", database_path=tmp_path / "sandbox-demo.sqlite3", content_dir=ROOT / "content")
+    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(config, content, port=0, demo=True, ready=ready, stop=stop))
+    try:
+        url = await asyncio.wait_for(ready, 60)
+        said = re.search(r"demo: 21 days of a chapter: (\d+) daily posts, (\d+) quiz sessions, (\d+) answers; "
+                         r"3 exam dates, 3 reminders, 1 exam window", capsys.readouterr().out)
+        assert said is not None
+        posts, sessions, answers = (int(n) for n in said.groups())
+        assert posts == 15 and sessions > 0 and answers > posts  # the weekdays of three weeks, each answered
+        async with aiohttp.ClientSession(url) as session:
+            async with session.get("/ui/state") as resp:
+                state = await resp.json()
+            ben = next(m["id"] for m in state["members"] if m["name"].lower().startswith("ben"))
+            general = state["channels"][0]["id"]
+            async with session.post("/ui/command", json={"viewer": ben, "channel": general, "name": "progress",
+                                                         "options": {}}) as resp:
+                assert resp.status == 200
+
+            async def progress_shown() -> Any:
+                async with session.get("/ui/messages", params={"viewer": ben, "channel": general}) as resp:
+                    messages = (await resp.json())["messages"]
+                return next((m for m in messages if m["embeds"] and not m["flags"] & 128), None)
+
+            shown = await _wait_for(progress_shown)
+            [embed] = shown["embeds"]
+            assert embed["title"] == "Progress: Ben" and re.match(r"\*\*[1-9]\d*\*\* answers", embed["description"])
+            assert "1 of 5** modules passed" in embed["description"]  # /passed add, as the demo seeded it
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)

@@ -48,21 +48,21 @@ async def test_next_and_slash_commands_are_shed_too_with_one_short_line(world: W
 
 
 async def test_progress_answers_busy_at_once_when_too_many_charts_wait(world: World):
-    world.bot.charts.backlog = CHART_BACKLOG
+    world.bot.services.charts.backlog = CHART_BACKLOG
     result = await world.fake.slash(world.member, world.channel, "progress")
     assert result.type == 4 and result.ephemeral and result.content == BUSY
-    assert world.bot.charts.drawn == 0
+    assert world.bot.services.charts.drawn == 0
 
 
 async def test_progress_is_acknowledged_before_a_slow_chart_and_still_delivered(world: World):
     world.fake.interaction_deadline = 0.3  # a chart slower than the deadline must not cost the answer
-    draw = world.bot.charts.draw
+    draw = world.bot.services.charts.draw
 
     async def slow_draw(*args, **kwargs):
         await asyncio.sleep(0.6)
         return await draw(*args, **kwargs)
 
-    world.bot.charts.draw = slow_draw
+    world.bot.services.charts.draw = slow_draw
     result = await world.fake.slash(world.member, world.channel, "progress")
 
     assert result.type == 5  # deferred ("thinking…") within the deadline
@@ -74,13 +74,13 @@ async def test_progress_is_acknowledged_before_a_slow_chart_and_still_delivered(
 async def test_a_second_progress_with_nothing_new_reuses_the_chart_and_a_new_answer_redraws_it(world: World):
     first = await world.fake.slash(world.member, world.channel, "progress")
     again = await world.fake.slash(world.member, world.channel, "progress")
-    assert (world.bot.charts.drawn, world.bot.charts.reused) == (1, 1)
+    assert (world.bot.services.charts.drawn, world.bot.services.charts.reused) == (1, 1)
     assert again.attachments == first.attachments
 
     start = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
     await answer(world, start.message, right=True)
     after = await world.fake.slash(world.member, world.channel, "progress")
-    assert (world.bot.charts.drawn, world.bot.charts.reused) == (2, 1)
+    assert (world.bot.services.charts.drawn, world.bot.services.charts.reused) == (2, 1)
     assert after.attachments != first.attachments
 
 
@@ -89,13 +89,13 @@ async def test_a_click_whose_work_runs_long_is_acknowledged_first_then_shown(wor
 
     start = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
     monkeypatch.setattr(cogs.busy, "DEFER_AFTER", 0.1)  # the deadline's safety margin, scaled down
-    answer_now = world.bot.quiz.answer
+    answer_now = world.bot.services.quiz.answer
 
     async def slow_answer(*args, **kwargs):
         await asyncio.sleep(0.4)  # a long queue for the database
         return await answer_now(*args, **kwargs)
 
-    monkeypatch.setattr(world.bot.quiz, "answer", slow_answer)
+    monkeypatch.setattr(world.bot.services.quiz, "answer", slow_answer)
     deferred, _, _ = await answer(world, start.message, right=True)
 
     assert deferred.type == 6  # acknowledged in time, the edit follows
@@ -109,13 +109,13 @@ async def test_a_slow_quiz_start_is_deferred_then_sent(world: World, monkeypatch
     import cogs.busy
 
     monkeypatch.setattr(cogs.busy, "DEFER_AFTER", 0.1)
-    start_now = world.bot.quiz.start
+    start_now = world.bot.services.quiz.start
 
     async def slow_start(*args, **kwargs):
         await asyncio.sleep(0.4)
         return await start_now(*args, **kwargs)
 
-    monkeypatch.setattr(world.bot.quiz, "start", slow_start)
+    monkeypatch.setattr(world.bot.services.quiz, "start", slow_start)
     result = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
 
     assert result.type == 5 and result.ephemeral
@@ -129,13 +129,13 @@ async def test_when_every_place_to_work_is_taken_the_excess_is_answered_busy_in_
     first = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", count=3, mode="new")
     second = await world.fake.slash(world.other, world.channel, "quiz", module="dsp", count=3, mode="new")
     world.bot.shedder = LoadShedder(busy_after=0.3, slots=1)  # one place to work; 0.3 s is "late"
-    answer_now = world.bot.quiz.answer
+    answer_now = world.bot.services.quiz.answer
 
     async def slow_answer(*args, **kwargs):
         await asyncio.sleep(0.6)  # holds the only place longer than the other may wait
         return await answer_now(*args, **kwargs)
 
-    monkeypatch.setattr(world.bot.quiz, "answer", slow_answer)
+    monkeypatch.setattr(world.bot.services.quiz, "answer", slow_answer)
     results = [result for result, _, _ in await asyncio.gather(
         answer(world, first.message, right=True),
         answer(world, second.message, right=True, user=world.other))]

@@ -229,7 +229,7 @@ async def test_mydata_and_forgetme_cover_submissions_and_the_credit_goes_with_th
     assert rows(world, "SELECT COUNT(*) FROM question_submissions") == [(0,)]
     # the server keeps the question its reviewer approved, without the member's name
     assert rows(world, "SELECT id FROM guild_questions") == [("contrib-1",)]
-    question = await world.bot.catalog.get(world.guild.id, "contrib-1")
+    question = await world.bot.services.catalog.get(world.guild.id, "contrib-1")
     assert question is not None and question.author_id is None
 
 

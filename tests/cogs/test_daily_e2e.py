@@ -24,7 +24,7 @@ def rows(world: World, sql: str, *params) -> list[tuple]:
 
 
 def scheduler(world: World):
-    return world.bot.get_cog("Daily").scheduler
+    return world.bot.services.daily_scheduler
 
 
 async def until(predicate, what: str, limit_seconds: float = 5.0):
@@ -60,7 +60,7 @@ def buttons(message: dict) -> list[dict]:
 def question_of(world: World, message: dict):
     post_id = int(buttons(message)[0]["custom_id"].split(":")[1])
     [(question_id,)] = rows(world, "SELECT question_id FROM daily_posts WHERE id = ?", post_id)
-    return post_id, world.bot.catalog.content.bank.get(question_id) or _generated(question_id)
+    return post_id, world.bot.services.catalog.content.bank.get(question_id) or _generated(question_id)
 
 
 def _generated(question_id: str):
@@ -490,7 +490,7 @@ async def test_the_reveal_of_a_long_question_fits_discords_6000_character_limit(
     for question_id in [q.id for q in world.content.bank.for_module("dsp")] + [
             f"gen:{f.name}" for f in FAMILIES.values() if f.module == "dsp"]:
         await question_admin.retire(db, guild_id, question_id, world.admin.id, world.clock.now())
-    world.bot.catalog.invalidate(guild_id)
+    world.bot.services.catalog.invalidate(guild_id)
     await set_up(world, modules="dsp", reveal_after=1)
     post = await post_now(world)
     assert rows(world, "SELECT question_id FROM daily_posts") == [("chapter-long-1",)]

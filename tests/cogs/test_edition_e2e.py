@@ -152,7 +152,7 @@ async def test_a_cpim8_full_practice_exam_is_150_questions_in_210_minutes_weight
     [(deadline, started)] = rows(world, "SELECT deadline_at, started_at FROM quiz_sessions WHERE id = ?", session)
     assert deadline - started == 210 * 60
     ids = [qid for (qid,) in rows(world, "SELECT question_id FROM session_items WHERE session_id = ?", session)]
-    modules = [world.content.editions.place(await world.bot.catalog.get(world.guild.id, qid), "cpim-8")[0]
+    modules = [world.content.editions.place(await world.bot.services.catalog.get(world.guild.id, qid), "cpim-8")[0]
                for qid in ids]
     assert len(set(ids)) == 150
     assert modules.count("strategy") == 33 and modules.count("sop") == 15 and modules.count("distribution") in (4, 5)
@@ -171,7 +171,7 @@ async def test_a_shorter_cpim8_practice_exam_keeps_the_pace_and_the_weights(worl
     [(deadline, started)] = rows(world, "SELECT deadline_at, started_at FROM quiz_sessions WHERE id = ?", session)
     assert deadline - started == 70 * 60  # 210 minutes for 150 questions
     ids = [qid for (qid,) in rows(world, "SELECT question_id FROM session_items WHERE session_id = ?", session)]
-    modules = [world.content.editions.place(await world.bot.catalog.get(world.guild.id, qid), "cpim-8")[0]
+    modules = [world.content.editions.place(await world.bot.services.catalog.get(world.guild.id, qid), "cpim-8")[0]
                for qid in ids]
     assert modules.count("strategy") == 11 and modules.count("supply") == 8
 
@@ -219,7 +219,7 @@ async def test_switching_back_and_forth_keeps_every_record_and_regroups_the_figu
     plan = (await world.fake.slash(world.member, world.channel, "studyplan")).embeds[0]
     names = [f["name"] for f in plan["fields"]]
     assert any(n.startswith("M1 · exam 2027-03-01") for n in names) and not any("DSP" in n for n in names)
-    facts = await world.bot.planning.nudge_facts(world.guild.id, world.member.id, "cpim-8",
+    facts = await world.bot.services.planning.nudge_facts(world.guild.id, world.member.id, "cpim-8",
                                                  dt.date(2027, 3, 1), world.clock.now(), "UTC")
     assert (facts.module_code == "CPIM 8" and "Planning hierarchy and links" in " ".join(facts.weakest_topics)) \
         or facts.weakest_topics

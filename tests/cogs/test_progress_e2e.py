@@ -397,7 +397,7 @@ async def test_forgetme_deletes_everything_of_that_member_here_and_nothing_else(
         if world.fake.dm_messages(world.other):
             break
         await asyncio.sleep(0.02)
-    await world.bot.dispatcher.wait_idle()
+    await world.bot.services.dispatcher.wait_idle()
     assert [m["content"] for m in world.fake.dm_messages(world.other)] == ["⏰ Reminder: study, cy"]
     assert world.fake.dm_messages(world.member) == []
 

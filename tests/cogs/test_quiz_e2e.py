@@ -24,7 +24,7 @@ def current_question(world: World, message: dict):
     session, position = custom_ids(message)[0].split(":")[1:3]
     [(question_id,)] = rows(world, "SELECT question_id FROM session_items WHERE session_id = ? AND position = ?",
                             session, int(position))
-    return session, int(position), world.bot.catalog.content.bank.get(question_id) or _generated(question_id)
+    return session, int(position), world.bot.services.catalog.content.bank.get(question_id) or _generated(question_id)
 
 
 def _generated(question_id: str):

@@ -22,8 +22,7 @@ async def settle(world: World) -> None:
     """Let the dispatcher notice a clock change and finish its sends."""
     for _ in range(3):
         await asyncio.sleep(0.05)
-        if world.bot.dispatcher is not None:
-            await world.bot.dispatcher.wait_idle()
+        await world.bot.services.dispatcher.wait_idle()
 
 
 async def dms(world: World, user, count: int, wait_seconds: float = 5.0) -> list[dict]:
@@ -250,7 +249,7 @@ async def test_a_reminder_cancelled_after_it_was_claimed_is_not_sent(world: Worl
     from db import reminders as reminder_records
     from scheduling.dispatcher import DeliveryStatus
 
-    await world.bot.dispatcher.stop()  # the test plays the dispatcher's part
+    await world.bot.services.dispatcher.stop()  # the test plays the dispatcher's part
     await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="claimed")
     [claimed] = await reminder_records.claim_due(world.bot.db, world.clock.now() + dt.timedelta(hours=1), 10)
     await world.fake.slash(world.member, world.channel, "remind cancel", reminder=claimed.id)
@@ -380,7 +379,7 @@ async def test_a_resend_with_the_same_nonce_is_one_dm_only_within_discords_nonce
     from cogs.reminder_sender import DiscordSender
     from db import reminders as reminder_records
 
-    await world.bot.dispatcher.stop()  # the test plays a dispatcher that crashed before recording the send
+    await world.bot.services.dispatcher.stop()  # the test plays a dispatcher that crashed before recording the send
     await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="once")
     [claimed] = await reminder_records.claim_due(world.bot.db, world.clock.now() + dt.timedelta(hours=1), 10)
     sender = DiscordSender(world.bot)
@@ -415,7 +414,7 @@ async def test_a_start_quiz_button_that_cannot_start_answers_the_member(world: W
     await reminder_records.add(world.bot.db, guild_id=world.guild.id, user_id=world.member.id, kind="once",
                                text="old module", due_at=world.clock.now() + dt.timedelta(minutes=1),
                                now=world.clock.now(), module="zzz")
-    world.bot.wake_reminders()
+    world.bot.services.dispatcher.wake()
     await advance_to(world, world.clock.now() + dt.timedelta(minutes=1))
     [dm] = await dms(world, world.member, 1)
     started = await world.fake.click(world.member, dm, f"startquiz:{world.guild.id}:zzz")
