@@ -351,14 +351,16 @@ def parse_crosswalk(table: dict, text: str, where: str = "crosswalk.toml") -> Cr
     for index, raw in enumerate(table.get("map", []) or []):
         line = lines[index] if index < len(lines) else 0
         here = f"{where}:{line}"
-        values = [require(raw, key, str, here, problems)
-                  for key in ("legacy_module", "legacy_topic", "cpim8_module", "cpim8_topic")]
+        legacy_module, legacy_topic, cpim8_module, cpim8_topic = values = [
+            require(raw, key, str, here, problems)
+            for key in ("legacy_module", "legacy_topic", "cpim8_module", "cpim8_topic")]
         also = raw.get("also", [])
         if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
             problems.append(f"{here}: 'also' must be a list of CPIM 8 module keys")
             also = []
         if None not in values:
-            entries.append(CrosswalkEntry(*values, also=tuple(also), note=raw.get("note", ""), line=line))
+            entries.append(CrosswalkEntry(legacy_module, legacy_topic, cpim8_module, cpim8_topic, also=tuple(also),
+                                          note=raw.get("note", ""), line=line))
     if not entries:
         problems.append(f"{where}: no [[map]] entries")
     if problems:

@@ -77,7 +77,7 @@ def _fresh_generated(families: Sequence[FamilyRef], rng: random.Random, count: i
     if not families:
         return []
     preferred = [f for f in families if not avoid_families or f.name not in avoid_families] or list(families)
-    picks = []
+    picks: list[str] = []
     order = list(preferred)
     rng.shuffle(order)
     while len(picks) < count:

@@ -135,23 +135,25 @@ def plan_study(statuses: Sequence[ModuleStatus], exams: Iterable[ExamDate], toda
                            key=lambda s: (nearest[s.module], s.module))
         targets = tuple(_exam_target(s, nearest[s.module], today) for s in with_exam)
         later = tuple(s.module for s in open_modules if s.module not in nearest)
-        week = []
+        exam_week: list[WeekItem] = []
         for target in targets:
+            exam_on = nearest[target.module]  # the target's exam_on, as a date rather than Optional
             days_this_week = min(target.days_left or 0, 7)
             questions = target.per_day * days_this_week if target.days_left and target.days_left > 1 else target.per_day
-            if target.exam_on < week_end:
-                why = f"exam on {target.exam_on.isoformat()}"
+            if exam_on < week_end:
+                why = f"exam on {exam_on.isoformat()}"
             else:
-                why = f"steady work toward the exam on {target.exam_on.isoformat()}"
+                why = f"steady work toward the exam on {exam_on.isoformat()}"
             if questions or target.days_left:
-                week.append(WeekItem(target.module, questions, tuple(weak_topics.get(target.module, ())[:3]), why))
-        return StudyPlan(today, targets, tuple(week), False, None, tuple(sorted(passed_set)), later)
+                exam_week.append(WeekItem(target.module, questions, tuple(weak_topics.get(target.module, ())[:3]),
+                                          why))
+        return StudyPlan(today, targets, tuple(exam_week), False, None, tuple(sorted(passed_set)), later)
 
     # No exam booked: a pace toward mastery, the least mastered module first.
     learning = [s for s in open_modules if s.work() > 0]
     total_work = sum(s.work() for s in learning)
     order = sorted(learning, key=lambda s: (s.mastery, s.module))
-    targets = []
+    paced: list[ModuleTarget] = []
     left = pace
     for status in order:
         # the daily pace goes to the least mastered module first, spilling over when it needs less than that
@@ -162,11 +164,11 @@ def plan_study(statuses: Sequence[ModuleStatus], exams: Iterable[ExamDate], toda
             note = "focus this week" if status is order[0] else "also today"
         else:
             note = "after the modules above"
-        targets.append(ModuleTarget(status.module, None, None, status.work(), share, status.mastery, note))
+        paced.append(ModuleTarget(status.module, None, None, status.work(), share, status.mastery, note))
         left -= share
-    targets += [ModuleTarget(s.module, None, None, 0, 0, s.mastery, "target reached: review what falls due")
+    paced += [ModuleTarget(s.module, None, None, 0, 0, s.mastery, "target reached: review what falls due")
                 for s in open_modules if s.work() == 0]
     week = tuple(WeekItem(t.module, t.per_day * 7, tuple(weak_topics.get(t.module, ())[:3]),
-                          f"lowest mastery ({round(t.mastery * 100)}%)") for t in targets if t.per_day)
+                          f"lowest mastery ({round(t.mastery * 100)}%)") for t in paced if t.per_day)
     weeks = math.ceil(total_work / (pace * 7)) if total_work and pace > 0 else 0
-    return StudyPlan(today, tuple(targets), week, True, weeks, tuple(sorted(passed_set)), ())
+    return StudyPlan(today, tuple(paced), week, True, weeks, tuple(sorted(passed_set)), ())

@@ -27,7 +27,7 @@ from study.content_errors import ContentError
 MAX_DEPTH = 32  # a question file needs 4: file → questions → question → choices
 MAX_EVENTS = 400_000  # a 512 KiB file of short scalars has fewer
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 

@@ -59,7 +59,7 @@ def render_capacity(p: Mapping[str, Any]) -> Draft:
         stem = f"{history} {DEFINITIONS} What was the work center's {ask}? Round to one decimal place."
         solution = f"{u_work}; {e_work}. The {ask} is {pct(value)}."
         other = eff if ask == "utilization" else util
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(pct(other), "swaps utilization and efficiency"),
             Wrong(pct(standard / avail), "divides standard hours by available hours"),
             Wrong(pct(1 / value), "inverts the ratio"),

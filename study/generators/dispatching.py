@@ -69,7 +69,7 @@ def render_cr(p: Mapping[str, Any]) -> Draft:
             f"{LETTERS[first]} has the lowest CR, so it is furthest behind schedule and runs first."
         )
         no_today = min(range(n), key=lambda i: (due[i] / work[i], i))
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(f"Job {LETTERS[order[-1]]}", "sorts the critical ratios the wrong way (highest first)"),
             Wrong(
                 f"Job {LETTERS[min(range(n), key=lambda i: due[i])]}", "uses earliest due date instead of CR"
@@ -199,7 +199,7 @@ def render_spt(p: Mapping[str, Any]) -> Draft:
             f"SPT sequence: {sequence}. Completion times: {completions}. Mean flow time = "
             f"{sum(done.values())} / {n} = {days(value)}."
         )
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(days(_mean_flow(times, fcfs)), "keeps the arrival order (first come, first served)"),
             Wrong(days(_mean_flow(times, edd)), "sequences by earliest due date"),
             Wrong(days(sum(times) / n), "averages the processing times instead of the completion times"),

@@ -90,7 +90,7 @@ def render_tracking(p: Mapping[str, Any]) -> Draft:
     if ask == "mad":
         answer, show = mad, _units(mad)
         solution = f"{base} MAD = {show}."
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(_units(abs(rsfe) / n), "averages the signed errors, so positives and negatives cancel"),
             Wrong(_units(abs_sum), "does not divide by the number of periods"),
             Wrong(_units(abs_sum / (n - 1)), "divides by n − 1"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from study.generators._core import MINUS, Draft, Family, Params, Wrong, near_misses, num, qty, table
@@ -158,7 +158,7 @@ def pab_series(
     inside: str = "orders",
     beyond: str = "greater",
 ) -> list[int]:
-    rules = {"orders": lambda f, o: o, "forecast": lambda f, o: f, "greater": max}
+    rules: dict[str, Callable[[int, int], int]] = {"orders": lambda f, o: o, "forecast": lambda f, o: f, "greater": max}
     balance, out = on_hand, []
     for t, (f, o, m) in enumerate(zip(forecast, orders, mps, strict=True), start=1):
         demand = rules[inside if t <= dtf else beyond](f, o)

@@ -65,7 +65,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
     ask = p["ask"]
     if ask == "wip":
         th, weeks, hours = p["throughput_per_day"], p.get("flow_time_weeks"), p.get("flow_time_hours")
-        days = weeks * 5 if weeks else hours / HOURS_PER_DAY
+        days = weeks * 5 if weeks else p["flow_time_hours"] / HOURS_PER_DAY
         answer = th * days
         flow_text = _weeks(weeks) if weeks else f"{hours} working hours ({HOURS_PER_DAY}-hour working days)"
         stem = (
@@ -76,7 +76,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
         conv = f"{weeks} × 5 = {days} days" if weeks else f"{hours} / {HOURS_PER_DAY} = {plain(days)} days"
         solution = f"Flow time = {conv}; WIP = {num(th)} × {plain(days)} = {num(answer)} units."
         given = weeks or hours
-        wrong = [
+        wip_wrong = [
             Wrong(
                 _units(th * given),
                 f"multiplies a daily rate by a flow time in {'weeks' if weeks else 'hours'}",
@@ -84,18 +84,18 @@ def render_little(p: Mapping[str, Any]) -> Draft:
             Wrong(_units(th / days), "divides throughput by flow time instead of multiplying"),
         ]
         if weeks:
-            wrong.append(
+            wip_wrong.append(
                 Wrong(_units(th * weeks * 7), "converts weeks with 7 days instead of 5 working days")
             )
         else:
-            wrong.append(
+            wip_wrong.append(
                 Wrong(_units(th * hours / 24), "converts hours with 24-hour days instead of working days")
             )
         return Draft(
             stem,
             _units(answer),
             solution,
-            tuple(wrong),
+            tuple(wip_wrong),
             near_misses(answer, _units, step=5, low=1),
             {**p, "flow_time_days": days, "answer": rounded(answer)},
             "medium",
@@ -114,7 +114,7 @@ def render_little(p: Mapping[str, Any]) -> Draft:
             f"Flow time = {weeks} × 5 = {days} days; throughput = {num(wip)} / {days} = {num(answer, 1)} "
             "units/day."
         )
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(_rate(wip / weeks), "divides by the flow time in weeks, which gives a weekly rate"),
             Wrong(_rate(wip / (weeks * 7)), "converts weeks with 7 days instead of 5 working days"),
             Wrong(_rate(wip * days), "multiplies WIP by flow time"),

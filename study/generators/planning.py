@@ -80,12 +80,12 @@ def render_rccp(p: Mapping[str, Any]) -> Draft:
         f"{facts} The work center can provide {cap} hours in period {k}. By how many hours does the period {k} "
         "load exceed that capacity?"
     )
-    wrong = [Wrong(_hours(value - cap), why) for value, why in mistakes if value > cap]
-    wrong.append(Wrong(_hours(load), "gives the load, not the excess over capacity"))
+    slips = [Wrong(_hours(value - cap), why) for value, why in mistakes if value > cap]
+    slips.append(Wrong(_hours(load), "gives the load, not the excess over capacity"))
     params = {**p, "loads": loads, "answer": round(short, 1)}
     solution = f"{work} Excess = {num(load, 1)} − {cap} = {num(short, 1)} hours."
     return Draft(
-        stem, _hours(short), solution, tuple(wrong), near_misses(short, _hours, step=5, low=0.1), params, "medium"
+        stem, _hours(short), solution, tuple(slips), near_misses(short, _hours, step=5, low=0.1), params, "medium"
     )
 
 
@@ -144,7 +144,7 @@ def render_load(p: Mapping[str, Any]) -> Draft:
     work = f"Load = {terms} = {num(load, 2)} standard hours."
     if p["ask"] == "load":
         stem = f"{facts} What is next week's load in standard hours?"
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(_hours(_order_hours(p, setups=False)), "leaves out the setup hours"),
             Wrong(_hours(rated), "gives the rated capacity instead of the load"),
             Wrong(_hours(load * util / 100 * eff / 100), "applies utilization and efficiency to the load"),

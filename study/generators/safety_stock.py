@@ -50,7 +50,7 @@ def _key(exact: float) -> Key:
     return Key(exact, _units, 1, "up")
 
 
-def _misses(answer: int) -> tuple[str, ...]:
+def _misses(answer: float) -> tuple[str, ...]:
     return near_misses(answer, _units, step=max(1, answer // 20), low=1)
 
 
@@ -305,7 +305,7 @@ def render_order_up_to(p: Mapping[str, Any]) -> Draft:
     linear = rounded_up(d * interval + z * sigma * interval)
     if p["ask"] == "target":
         stem = f"{body} What is the target level?"
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(qty(only_lt), "protects only the lead time L instead of R + L"),
             Wrong(qty(no_root), "does not scale σ by √(R + L)"),
             Wrong(qty(linear), "scales σ by R + L instead of its square root"),

@@ -83,7 +83,7 @@ def render_cushion(p: Mapping[str, Any]) -> Draft:
             f"{num(capacity)} = {num(cushion, 4)} = {pct(cushion)} (average utilization is {pct(1 - cushion)}). "
             "The cushion is measured against capacity and uses average, not peak, demand."
         )
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(pct((capacity - average) / average), "divides by average demand instead of by capacity"),
             Wrong(pct((capacity - peak) / capacity), "uses peak demand instead of average demand"),
             Wrong(pct(cushion / 100), "leaves the cushion as a fraction and reads it as a percent"),
@@ -198,7 +198,7 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
             f"= {money(fixed, 0)} / {money(margin)} = {up_detail(float(raw))}, rounded up to {qty(answer)}. The "
             f"allocated overhead is paid either way, so it is not relevant. Above {qty(answer)} making is cheaper."
         )
-        wrong = (
+        wrong: tuple[Wrong, ...] = (
             Wrong(qty(math.ceil(Fraction(fixed) / Fraction(str(price)))), "divides F by the price, ignoring v"),
             Wrong(
                 qty(math.ceil(Fraction(100 * (fixed + overhead), _cents(price) - _cents(var)))),
@@ -223,12 +223,12 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
     buy = _cents(price) * volume / 100
     option = "Make" if make < buy else "Buy"
     saving = abs(buy - make)
-    answer = _decision(option, saving)
+    verdict = _decision(option, saving)
     stem = f"{facts} Annual volume is {qty(volume)}. Which option is cheaper, and by how much a year?"
     solution = (
         f"Make = {money(fixed, 0)} + {money(var)} × {num(volume)} = {money(make, 0)}; buy = {money(price)} × "
         f"{num(volume)} = {money(buy, 0)}. The allocated overhead is the same either way and drops out. The "
-        f"cheaper option is to {answer.lower()}."
+        f"cheaper option is to {verdict.lower()}."
     )
     other = "Buy" if option == "Make" else "Make"
     wrong = (
@@ -242,7 +242,7 @@ def render_make_buy(p: Mapping[str, Any]) -> Draft:
     )
     params = {**p, "make_cost": make, "buy_cost": buy, "saving": rounded(saving), "answer": option.lower()}
     key = Key(saving, lambda v: _decision(option, v), 1)
-    return Draft(stem, answer, solution, wrong, fallbacks, params, "medium", key)
+    return Draft(stem, verdict, solution, wrong, fallbacks, params, "medium", key)
 
 
 # --- factor rating ---------------------------------------------------------------------------
@@ -367,7 +367,9 @@ def render_rating(p: Mapping[str, Any]) -> Draft:
         stem = f"{intro} Which site has the highest weighted score, and what is that score?"
         solution = f"{listing}. The highest is {answer}."
         u_best, h_best, r_best = _best(unweighted), views["heavy_best"], rev.index(max(rev))
-        wrong = (
+        if u_best is None:  # draw_rating redraws these
+            raise ValueError("factor-rating: the unweighted sums are tied; the equal-weights mistake has no site")
+        wrong: tuple[Wrong, ...] = (
             Wrong(choice(u_best, plain_sums[u_best]), "ignores the weights (gives every factor the same weight)"),
             Wrong(
                 choice(h_best, weighted[h_best]),
