@@ -150,7 +150,7 @@ class Database:
         with hundreds of members clicking, the hops (a thread switch and a wake-up of the loop each), not
         SQLite, were the cost of a Next click (bench/interactions_bench.py)."""
         rows = await self.connection.execute_fetchall(sql, tuple(parameters))
-        return rows[0] if rows else None
+        return next(iter(rows), None)
 
     async def fetch_value(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, parameters)

@@ -62,7 +62,7 @@ async def add(db: Database, guild_id: int, user_id: int, question: Question, now
     async with db.transaction() as conn:
         async with conn.execute("SELECT COUNT(*) FROM question_submissions WHERE guild_id = ? AND user_id = ?"
                                 " AND state = 'pending'", (guild_id, user_id)) as cursor:
-            pending = (await cursor.fetchone())[0]
+            (pending,) = await cursor.fetchone() or (0,)  # COUNT(*) always gives its one row
         if pending >= max_pending:
             return None, pending
         cursor = await conn.execute(
@@ -73,6 +73,7 @@ async def add(db: Database, guild_id: int, user_id: int, question: Question, now
              question.difficulty, question.stem, json.dumps(list(question.choices)), question.answer_index,
              question.explanation, to_ts(now)))
         new_id = cursor.lastrowid
+        assert new_id is not None  # set by every INSERT
     return await get(db, new_id), pending + 1
 
 

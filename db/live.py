@@ -85,6 +85,7 @@ async def create(db: Database, *, guild_id: int, channel_id: int, in_thread: boo
             " started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, channel_id, int(in_thread), started_by, edition, module, seconds, len(items), to_ts(now)))
         game_id = cursor.lastrowid
+        assert game_id is not None  # set by every INSERT
         opened = to_ms(now)
         await conn.executemany(
             "INSERT INTO live_items (game_id, position, question_id, module, topic, opened_ms, deadline_ms)"

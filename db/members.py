@@ -84,7 +84,7 @@ class _Schema:
                     continue
                 # a key without target columns references the parent's primary key (or rowid)
                 targets = [to for _, _, to in parts]
-                parent_columns = (tuple(targets) if all(targets)
+                parent_columns = (tuple(to for to in targets if to) if all(targets)
                                   else self.primary[parent] or ("rowid",))
                 keys.append(_Key(parent, tuple(f for _, f, _ in parts), parent_columns))
             self.keys[table] = keys

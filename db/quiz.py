@@ -128,9 +128,9 @@ async def get_session_and_item(db: Database, session_id: str,
         " LEFT JOIN session_items i ON i.session_id = s.id AND i.position = ? WHERE s.id = ?",
         (position, session_id),
     )
-    if not rows:
+    row = next(iter(rows), None)
+    if row is None:
         return None, None
-    row = rows[0]
     item = None
     if row["item_position"] is not None:
         correct = None if row["correct"] is None else bool(row["correct"])
@@ -156,6 +156,7 @@ def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int
     card = Card(item_key) if row is None else Card(item_key, row[0], from_ts(row[1]), row[2], row[3],
                                                   from_ts(row[4]))
     card = review(card, correct, now)
+    assert card.due_at is not None  # review() always schedules the next showing
     raw.execute(
         "INSERT INTO cards (guild_id, user_id, item, module, topic, box, due_at, right_count, wrong_count,"
         " last_answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

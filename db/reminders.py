@@ -124,7 +124,7 @@ async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str
                 f" AND kind IN {_OWN_SQL}",
                 (guild_id, user_id),
             ) as cursor:
-                (count,) = await cursor.fetchone()
+                (count,) = await cursor.fetchone() or (0,)  # COUNT(*) always gives its one row
             if count >= cap:
                 raise TooManyRemindersError(
                     f"You already have {count} active reminders here, the most allowed is {cap}. "
