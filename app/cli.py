@@ -393,7 +393,8 @@ def _stop_gracefully_on_signals(bot: StudyBot) -> None:
 
 
 def run(config: Config) -> int:
-    if not config.token:
+    token = config.token
+    if not token:
         return _fail(NO_TOKEN)
     problem = database_path_problem(config.database_path)
     if problem:
@@ -413,7 +414,7 @@ def run(config: Config) -> int:
     async def main() -> None:
         async with create_bot(config, content) as bot:
             _stop_gracefully_on_signals(bot)
-            await bot.start(config.token)
+            await bot.start(token)
 
     try:
         asyncio.run(main())

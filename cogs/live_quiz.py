@@ -177,7 +177,7 @@ class LiveQuiz(commands.Cog):
 
     async def _show_reveal(self, reveal: Reveal) -> None:
         if reveal.question is not None and reveal.item.message_id is not None:
-            embed, view = views.reveal_message(reveal, self._editions)
+            embed, view = views.reveal_message(reveal, reveal.question, self._editions)
             message = self._channel(reveal.game.channel_id).get_partial_message(reveal.item.message_id)
             try:
                 await message.edit(embed=embed, view=view)

@@ -111,7 +111,7 @@ class QuestionCatalog:
 
     async def families(self, guild_id: int | None, module: str | None = None,
                        topic: str | None = None) -> list[FamilyRef]:
-        retired = set()
+        retired: frozenset[str] = frozenset()
         if guild_id is not None:
             await self._load(guild_id)
             retired = self._retired[guild_id]

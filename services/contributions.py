@@ -40,7 +40,8 @@ class ContributionService:
         question = rules.validate(draft, place, self._content.editions, self._reserved())
         submission, pending = await records.add(self.db, guild_id, user_id, question, now, rules.MAX_PENDING)
         if submission is None:
-            rules.can_submit(pending)
+            rules.can_submit(pending)  # raises: add refuses only at the limit
+            raise RuntimeError(f"a submission refused with {pending} pending, below the limit")
         return submission, pending
 
     async def next_pending(self, guild_id: int) -> tuple[records.Submission | None, int]:
@@ -80,7 +81,10 @@ class ContributionService:
         question = rules.validate(draft, found.place, self._content.editions, self._reserved())
         if not await records.revise(self.db, submission_id, question):
             raise UserInputError("Someone else reviewed that submission a moment ago.")
-        return await records.get(self.db, submission_id)
+        revised = await records.get(self.db, submission_id)
+        if revised is None:  # erased (/forgetme) right after the correction
+            raise UserInputError("That submission no longer exists.")
+        return revised
 
     async def mine(self, guild_id: int, user_id: int) -> list[records.Submission]:
         return await records.of_member(self.db, guild_id, user_id)

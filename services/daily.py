@@ -221,7 +221,7 @@ class DailyService:
         weights = lens.edition.weights.modules if lens is not None else {}
         if settings.rotation == "weakest":
             start = rules.weakest_module(await records.group_module_tallies(self.db, guild_id), order, last_module)
-        elif not settings.modules and len(set(weights.values())) > 1:
+        elif lens is not None and not settings.modules and len(set(weights.values())) > 1:
             # every module, by weight (CPIM 8): the module owed most posts over the no-repeat window
             posted: dict[str, int] = {}
             for question_id in recent:
@@ -376,6 +376,7 @@ class DailyService:
             module_key = found.key
         today = await self.today(guild_id, now)
         season = None
+        since: dt.date | None
         if period == "season":
             season = season_of(today, await self.season_months(guild_id))
             since = season.start

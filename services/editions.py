@@ -25,7 +25,9 @@ class EditionService:
             return self.default
         if guild_id not in self._cache:
             stored = await records.guild_edition(self.db, guild_id)
-            self._cache[guild_id] = stored if stored in self.content.editions.by_key else self.default
+            if stored is None or stored not in self.content.editions.by_key:
+                stored = self.default
+            self._cache[guild_id] = stored
         return self._cache[guild_id]
 
     async def edition_for(self, guild_id: int | None) -> Edition:

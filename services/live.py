@@ -36,7 +36,7 @@ class Reveal:
 
     game: records.Game
     item: records.Item
-    question: Question
+    question: Question | None  # None if it left the bank since it was asked: its message stays as it was
     counts: list[int]
     answered: int
     board: list[rules.Standing]
@@ -97,9 +97,21 @@ class LiveService:
     async def running_in(self, guild_id: int) -> records.Game | None:
         return await records.open_game_of(self.db, guild_id)
 
-    async def current(self, game_id: int) -> Current:
+    async def _game(self, game_id: int) -> records.Game:
         game = await records.get(self.db, game_id)
-        item = await records.item(self.db, game_id, game.position)
+        if game is None:  # its server's data was erased while it ran
+            raise GameOver("This game no longer exists.")
+        return game
+
+    async def _item(self, game_id: int, position: int) -> records.Item:
+        item = await records.item(self.db, game_id, position)
+        if item is None:  # every position of a game has its item from the start: erased with the game
+            raise GameOver("This game no longer exists.")
+        return item
+
+    async def current(self, game_id: int) -> Current:
+        game = await self._game(game_id)
+        item = await self._item(game_id, game.position)
         question = await self.catalog.get(game.guild_id, item.question_id)
         if question is None:  # a server's question is retired, never deleted: this cannot happen in play
             raise GameOver("That question is no longer in the bank.")
@@ -119,7 +131,7 @@ class LiveService:
         their final board."""
         reveals = []
         for item in await records.unrevealed(self.db):
-            reveals.append(await self._reveal(await records.get(self.db, item.game_id), item.position))
+            reveals.append(await self._reveal(await self._game(item.game_id), item.position))
         finals = [await self.final(game.id) for game in await records.ended_without_board(self.db)]
         return reveals, finals
 
@@ -153,7 +165,7 @@ class LiveService:
         return counted, chosen, question
 
     async def _reveal(self, game: records.Game, position: int) -> Reveal:
-        item = await records.item(self.db, game.id, position)
+        item = await self._item(game.id, position)
         question = await self.catalog.get(game.guild_id, item.question_id)
         answers = await records.answers(self.db, game.id, position)
         board = rules.scoreboard(await records.answers(self.db, game.id))
@@ -161,7 +173,7 @@ class LiveService:
         return Reveal(game, item, question, counts, len(answers), board)
 
     async def final(self, game_id: int) -> Final:
-        game = await records.get(self.db, game_id)
+        game = await self._game(game_id)
         answers = await records.answers(self.db, game_id)
         items = {item.position: item for item in await records.items(self.db, game_id)}
         places = self.catalog.content.editions
@@ -181,13 +193,13 @@ class LiveService:
         game = await records.get(self.db, game_id)
         if game is None or game.state != "open":
             return None
-        item = await records.item(self.db, game_id, game.position)
+        item = await self._item(game_id, game.position)
         if item.deadline_ms is None or records.to_ms(now) < item.deadline_ms:
             return None
         closed, finished = await records.advance(self.db, game, {}, now)
         if not closed:
             return None
-        reveal = await self._reveal(await records.get(self.db, game_id), game.position)
+        reveal = await self._reveal(await self._game(game_id), game.position)
         if finished:
             return Step(reveal, None, await self.final(game_id))
         return Step(reveal, await self.current(game_id), None)
@@ -197,7 +209,7 @@ class LiveService:
         game = await records.get(self.db, game_id)
         if game is None or not await records.end(self.db, game_id, state, by, {}, now):
             return None
-        return Step(await self._reveal(await records.get(self.db, game_id), game.position), None,
+        return Step(await self._reveal(await self._game(game_id), game.position), None,
                     await self.final(game_id))
 
     def deadline(self, item: records.Item) -> dt.datetime | None:

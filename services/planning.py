@@ -194,15 +194,15 @@ class PlanningService:
         if editions.is_exam_key(module_key):
             return await self._whole_exam_facts(guild_id, user_id, editions.get(module_key), exam_date, now,
                                                 timezone)
-        module = self.content.syllabus.module(module_key)
+        module = self.content.syllabus.module(module_key)  # None: a key the content dropped after the booking
         scores = [s for s in await quiz_records.topic_scores(self.db, guild_id, user_id) if s.module == module_key]
-        weak = [module.topic(s.topic).name for s in weakest_topics(scores) if module.topic(s.topic)]
+        weak = [topic.name for s in weakest_topics(scores) if module and (topic := module.topic(s.topic))]
         due = await quiz_records.due_count(self.db, guild_id, user_id, now, module_key)
         known = await quiz_records.known_count(self.db, guild_id, user_id, module_key, KNOWN_BOX)
         in_bank = len(self.content.bank.for_module(module_key))
         today = now.astimezone(ZoneInfo(timezone)).date()
-        return NudgeFacts(module.code, module.name, exam_date, (exam_date - today).days, tuple(weak), due,
-                          max(in_bank - known, 0))
+        code, name = (module.code, module.name) if module else (module_key, module_key)
+        return NudgeFacts(code, name, exam_date, (exam_date - today).days, tuple(weak), due, max(in_bank - known, 0))
 
     async def _whole_exam_facts(self, guild_id: int, user_id: int, edition: Edition, exam_date: dt.date,
                                 now: dt.datetime, timezone: str) -> NudgeFacts:

@@ -284,9 +284,9 @@ class ProgressService:
         summaries = {s.user_id: s for s in await records.member_summaries(self.db, guild_id, recent_since(now))}
         passed = await records.passed_by_member(self.db, guild_id)
         exams: dict[int, ExamDate] = {}
-        for user, exam in await records.guild_exam_dates(self.db, guild_id):
-            if exam.on >= now.date() and user not in exams:
-                exams[user] = exam
+        for user, booked in await records.guild_exam_dates(self.db, guild_id):
+            if booked.on >= now.date() and user not in exams:
+                exams[user] = booked
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["user_id", "name", "answered", "accuracy", "answered_30d", "accuracy_30d",

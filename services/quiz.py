@@ -153,8 +153,13 @@ class QuizService:
             topic=topic, items=[records.PlannedItem(q.id, q.module, q.topic) for q in questions], now=now,
             deadline=deadline,
         )
+        return Step(await self._session(session_id), 0, questions[0])
+
+    async def _session(self, session_id: str) -> records.Session:
         session = await records.get_session(self.db, session_id)
-        return Step(session, 0, questions[0])
+        if session is None:  # erased (/forgetme) between the click and now
+            raise SessionClosed("That session no longer exists; start a new one with /quiz.")
+        return session
 
     async def _open_session(self, session_id: str, user_id: int, now: dt.datetime) -> records.Session:
         return await self._check_open(await records.get_session(self.db, session_id), user_id, now)
@@ -184,9 +189,10 @@ class QuizService:
         if module:
             found = syllabus.module(module)
             if found is None and lens is not None:
-                owner = lens.editions.edition_of_module(module)
-                found = owner.syllabus.module(module) if owner is not None else None
-                syllabus = owner.syllabus if found is not None else syllabus
+                edition = lens.editions.edition_of_module(module)
+                found = edition.syllabus.module(module) if edition is not None else None
+                if edition is not None and found is not None:
+                    syllabus = edition.syllabus
             if found is None:
                 raise UserInputError(f"I don't know a module called '{module}'. "
                                      f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
@@ -270,7 +276,7 @@ class QuizService:
                      lens: Lens | None = None) -> tuple[records.Session, Summary]:
         """Close the session (if still open) and score it; unanswered items count as not right."""
         await records.close_session(self.db, session_id, "finished", now)
-        session = await records.get_session(self.db, session_id)
+        session = await self._session(session_id)
         items = await records.session_items(self.db, session_id)
         answered = []
         for item in items:

@@ -22,6 +22,7 @@ from study.questions import LETTERS
 if TYPE_CHECKING:
     from services.live import Current, Final, Reveal
     from study.editions import Editions
+    from study.questions import Question
 
 RIGHT = discord.Colour.from_rgb(46, 160, 67)
 RULES = (f"One answer each: your first click counts and cannot be changed. A right answer scores "
@@ -83,9 +84,10 @@ def board_lines(board: list[Standing], limit: int = 10) -> list[str]:
             for s in board[:limit]]
 
 
-def reveal_message(reveal: Reveal, editions: Editions) -> tuple[discord.Embed, discord.ui.View]:
-    """The closed question: counts per choice, the right one and why, and the board; buttons disabled."""
-    game, question = reveal.game, reveal.question
+def reveal_message(reveal: Reveal, question: Question, editions: Editions) -> tuple[discord.Embed, discord.ui.View]:
+    """The closed question (reveal.question when the bank still has it): counts per choice, the right one and
+    why, and the board; buttons disabled."""
+    game = reveal.game
     lines = []
     for index, choice in enumerate(question.choices):
         mark = "✅" if index == question.answer_index else "▫️"

@@ -131,3 +131,9 @@ async def test_a_day_without_a_time_is_nine_local(service, db):
     row, when = await service.remind_once(GUILD, MEMBER, "tomorrow", "book the exam", NOW)
     assert when.assumed_time == dt.time(9, 0)
     assert row.due_at == dt.datetime(2027, 3, 2, 14, 0, tzinfo=UTC)  # 09:00 EST
+
+
+async def test_an_exam_nudge_for_a_module_the_content_dropped_still_goes_out(service):
+    # booked under a key a later content release renamed: the nudge names the key instead of failing the send
+    facts = await service.nudge_facts(GUILD, MEMBER, "old-module", dt.date(2027, 3, 8), NOW, "UTC")
+    assert (facts.module_code, facts.days_left, facts.weakest_topics) == ("old-module", 7, ())

@@ -143,3 +143,9 @@ async def test_weakest_picks_the_weakest_topic_within_the_asked_module(service: 
     assert {(q.module, q.topic) for q in questions} == {("mpr", "forecasting")}
     overall = await service.plan(GUILD, MEMBER, module=None, topic=None, count=3, mode="weakest", now=NOW)
     assert {q.module for q in overall} == {"dsp"}
+
+
+async def test_finishing_a_session_erased_meanwhile_says_so(service: QuizService):
+    # /forgetme between a member's last answer and the report: the report says the session is gone
+    with pytest.raises(SessionClosed, match="no longer exists"):
+        await service.finish("erased-session", NOW)
