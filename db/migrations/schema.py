@@ -25,7 +25,7 @@ class Column:
     not_null: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)  # sorted per table, so both backends list them alike
 class ForeignKey:
     columns: tuple[str, ...]
     table: str

@@ -139,3 +139,12 @@ async def test_four_processes_migrating_at_once_apply_each_migration_once(pg_emp
     finally:
         for connection in connections:
             await connection.close()
+
+
+def test_a_table_with_two_foreign_keys_is_described():
+    # both backends' descriptions sort a table's foreign keys: that needs ForeignKey to be orderable
+    connection = sqlite3.connect(":memory:")
+    connection.executescript("CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE b (id INTEGER PRIMARY KEY);"
+                             "CREATE TABLE c (a_id INTEGER REFERENCES a (id), b_id INTEGER REFERENCES b (id));")
+    keys = sqlite_tables(connection)["c"].foreign_keys
+    assert [(k.columns, k.table) for k in keys] == [(("a_id",), "a"), (("b_id",), "b")]
