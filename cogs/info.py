@@ -16,6 +16,7 @@ from db import progress as progress_records
 from study.editions import Edition
 from study.errors import UserInputError
 from study.fees import entry_in_effect, path_cost
+from study.syllabus import require_module
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -62,10 +63,7 @@ class Info(commands.Cog):
         syllabus = self.bot.content.syllabus
         found = None
         if module is not None:
-            found = syllabus.module(module)
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+            found = require_module(syllabus, module)
         today = self.bot.clock.now().date()
         entries = list(self.bot.content.fees)
         if interaction.guild_id:

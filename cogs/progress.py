@@ -25,6 +25,7 @@ from services.progress import ProgressService
 from study.editions import Lens
 from study.errors import UserInputError
 from study.fees import parse_date
+from study.syllabus import require_module
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -69,11 +70,7 @@ class ProgressCog(commands.Cog):
             return lens.edition.exam_key
         if not text:
             raise UserInputError("Which module? Each 2017 module is its own exam: pick one in `module`.")
-        found = lens.module(text.strip().lower()) or lens.edition.syllabus.module(text)
-        if found is None:
-            raise UserInputError(f"I don't know a module called '{text}'. "
-                                 f"Pick one of: {', '.join(m.code for m in lens.modules)}.")
-        return found.key
+        return require_module(lens.edition.syllabus, text, also=lens.module).key
 
     @app_commands.command(name="progress", description="Where you stand: accuracy, mastery, reviews due, streak")
     @app_commands.describe(member="Another member (only if they share their progress, or you are an admin)")

@@ -17,6 +17,7 @@ from services.editions import EditionService
 from study import live as rules
 from study.errors import UserInputError
 from study.questions import Question
+from study.syllabus import require_module
 
 
 class GameOver(UserInputError):
@@ -72,11 +73,7 @@ class LiveService:
         edition = await self.editions.edition_for(guild_id)
         key = None
         if module:
-            found = edition.syllabus.module(module)
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in edition.modules)}.")
-            key = found.key
+            key = require_module(edition.syllabus, module).key
         places = self.catalog.content.editions
         pool = [q for q in await self.catalog.pool(guild_id)
                 if key is None or places.place(q, edition.key)[0] == key]

@@ -18,6 +18,7 @@ from study.editions import EDITION_8, EDITION_2017, Editions
 from study.errors import UserInputError
 from study.question_bank import parse_question_text
 from study.questions import Question
+from study.syllabus import require_module
 
 MAX_PENDING = 5  # pending submissions per member and server: enough to write a set, too few to flood a lead
 SOURCE = "your question"
@@ -60,10 +61,7 @@ def place_in_both(editions: Editions, edition: str, module: str, topic: str) -> 
     A CPIM 8 topic maps back to the first 2017 topic whose primary home it is, else to the first 2017 topic
     that lands in the same CPIM 8 module (the crosswalk is the project's own mapping, many-to-one)."""
     syllabus = editions.get(edition).syllabus
-    found = syllabus.module(module)
-    if found is None:
-        raise UserInputError(f"I don't know a module called '{module}'. "
-                             f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+    found = require_module(syllabus, module)
     if found.topic(topic) is None:
         raise UserInputError(f"There is no topic '{topic}' in {found.code}; pick one from the list.")
     entries = editions.crosswalk.entries

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from study.content_errors import ContentError, read_toml, require
+from study.errors import UserInputError
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,19 @@ class Syllabus:
 
     def topic_count(self) -> int:
         return sum(len(module.topics) for module in self.modules)
+
+
+def require_module(syllabus: Syllabus, text: str, also: Callable[[str], Module | None] | None = None) -> Module:
+    """The module a member named (key, code or full name, any case) in `syllabus`, else what `also` finds for
+    the stripped, lower-cased text (e.g. `Lens.module`: a stored key of the other edition). Anything else is the
+    one error every command gives for an unknown module, listing the syllabus' codes."""
+    found = syllabus.module(text)
+    if found is None and also is not None:
+        found = also(text.strip().lower())
+    if found is None:
+        raise UserInputError(f"I don't know a module called '{text}'. "
+                             f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+    return found
 
 
 def parse_syllabus(table: dict, where: str = "syllabus.toml") -> Syllabus:
