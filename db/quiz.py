@@ -11,11 +11,27 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from db.connection import Database
 from db.timestamps import from_ts, to_ts
 from study.selection import TopicScore
 from study.srs import Card, review
+
+
+class SessionKind(StrEnum):
+    """What a quiz_sessions row is; the value is what the `kind` column (and answers.source) stores."""
+
+    QUIZ = "quiz"  # /quiz: feedback after each answer, expires when idle
+    EXAM = "exam"  # /practice-exam: answers hidden until the end, a deadline
+
+
+class SessionState(StrEnum):
+    """active → finished (the member finished or time ran out) or expired (a quiz idle too long)."""
+
+    ACTIVE = "active"
+    FINISHED = "finished"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -34,12 +50,12 @@ class Session:
     id: str
     guild_id: int
     user_id: int
-    kind: str
+    kind: SessionKind
     mode: str | None
     module: str | None
     topic: str | None
     size: int
-    state: str
+    state: SessionState
     started_at: dt.datetime
     last_activity_at: dt.datetime
     deadline_at: dt.datetime | None
@@ -63,8 +79,8 @@ class AnswerOutcome:
 
 def _session(row: sqlite3.Row) -> Session:
     return Session(
-        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=row["kind"], mode=row["mode"],
-        module=row["module"], topic=row["topic"], size=row["size"], state=row["state"],
+        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=SessionKind(row["kind"]),
+        mode=row["mode"], module=row["module"], topic=row["topic"], size=row["size"], state=SessionState(row["state"]),
         started_at=from_ts(row["started_at"]), last_activity_at=from_ts(row["last_activity_at"]),
         deadline_at=from_ts(row["deadline_at"]), finished_at=from_ts(row["finished_at"]),
     )
@@ -76,7 +92,7 @@ def _item(row: sqlite3.Row) -> SessionItem:
                        row["chosen"], correct)
 
 
-async def create_session(db: Database, *, session_id: str, guild_id: int, user_id: int, kind: str,
+async def create_session(db: Database, *, session_id: str, guild_id: int, user_id: int, kind: SessionKind | str,
                          mode: str | None, module: str | None, topic: str | None, items: Sequence[PlannedItem],
                          now: dt.datetime, deadline: dt.datetime | None = None) -> None:
     """The session and its items in one group-committed transaction (one hop shared with the answers being
@@ -87,8 +103,8 @@ async def create_session(db: Database, *, session_id: str, guild_id: int, user_i
         conn.execute(
             "INSERT INTO quiz_sessions (id, guild_id, user_id, kind, mode, module, topic, size, started_at,"
             " last_activity_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, guild_id, user_id, kind, mode, module, topic, len(items), to_ts(now), to_ts(now),
-             to_ts(deadline) if deadline else None),
+            (session_id, guild_id, user_id, SessionKind(kind).value, mode, module, topic, len(items), to_ts(now),
+             to_ts(now), to_ts(deadline) if deadline else None),
         )
         conn.executemany(
             "INSERT INTO session_items (session_id, position, question_id, module, topic) VALUES (?, ?, ?, ?, ?)",
@@ -210,13 +226,13 @@ async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None
     await db.run_batched(touch)
 
 
-async def close_session(db: Database, session_id: str, state: str, now: dt.datetime) -> bool:
+async def close_session(db: Database, session_id: str, state: SessionState, now: dt.datetime) -> bool:
     """Mark an active session finished or expired; False if it was already closed. Group-committed."""
 
     def close(conn: sqlite3.Connection) -> bool:
         cursor = conn.execute(
             "UPDATE quiz_sessions SET state = ?, finished_at = ? WHERE id = ? AND state = 'active'",
-            (state, to_ts(now), session_id),
+            (SessionState(state).value, to_ts(now), session_id),
         )
         return cursor.rowcount > 0
 

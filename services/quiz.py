@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from db import quiz as records
 from db.connection import Database
+from db.quiz import SessionKind, SessionState
 from services.catalog import QuestionCatalog
 from study.editions import EDITION_2017, Lens, quotas, weighted_modules
 from study.errors import UserInputError
@@ -16,6 +17,7 @@ from study.questions import Question
 from study.scoring import AnsweredItem, Summary, summarize
 from study.selection import candidate_sample, plan_session, regroup_scores, weakest_topics
 from study.srs import item_key
+from study.syllabus import require_module
 
 MAX_QUIZ = 20
 MAX_EXAM_QUESTIONS = 150  # the full CPIM 8 format
@@ -134,20 +136,20 @@ class QuizService:
         ids = plan_session(mode, count, due=due, sample=sample, seen=seen, families=families, rng=self.rng)
         return [q for q in [await self.catalog.get(guild_id, qid) for qid in ids] if q is not None]
 
-    async def start(self, guild_id: int, user_id: int, *, kind: str, module: str | None, topic: str | None,
-                    count: int, mode: str, now: dt.datetime, minutes: int | None = None,
+    async def start(self, guild_id: int, user_id: int, *, kind: SessionKind | str, module: str | None,
+                    topic: str | None, count: int, mode: str, now: dt.datetime, minutes: int | None = None,
                     lens: Lens | None = None) -> Step:
-        if kind == "quiz" and not 1 <= count <= MAX_QUIZ:
+        if kind == SessionKind.QUIZ and not 1 <= count <= MAX_QUIZ:
             raise UserInputError(f"A quiz has 1 to {MAX_QUIZ} questions.")
-        if kind == "exam":
+        if kind == SessionKind.EXAM:
             if not 1 <= count <= MAX_EXAM_QUESTIONS:
                 raise UserInputError(f"A practice exam has 1 to {MAX_EXAM_QUESTIONS} questions.")
             if minutes is None or not 1 <= minutes <= MAX_EXAM_MINUTES:
                 raise UserInputError(f"A practice exam lasts 1 to {MAX_EXAM_MINUTES} minutes.")
         questions = await self.plan(guild_id, user_id, module=module, topic=topic, count=count, mode=mode, now=now,
-                                    lens=lens, exam=kind == "exam")
+                                    lens=lens, exam=kind == SessionKind.EXAM)
         session_id = new_session_id()
-        deadline = now + dt.timedelta(minutes=minutes) if kind == "exam" and minutes else None
+        deadline = now + dt.timedelta(minutes=minutes) if kind == SessionKind.EXAM and minutes else None
         await records.create_session(
             self.db, session_id=session_id, guild_id=guild_id, user_id=user_id, kind=kind, mode=mode, module=module,
             topic=topic, items=[records.PlannedItem(q.id, q.module, q.topic) for q in questions], now=now,
@@ -170,12 +172,13 @@ class QuizService:
             raise SessionClosed("That session no longer exists; start a new one with /quiz.")
         if session.user_id != user_id:
             raise UserInputError("This is someone else's session; start your own with /quiz.")
-        if session.state == "active" and session.kind == "quiz" and now - session.last_activity_at > self.idle:
-            await records.close_session(self.db, session.id, "expired", now)
+        idle = now - session.last_activity_at > self.idle
+        if session.state == SessionState.ACTIVE and session.kind == SessionKind.QUIZ and idle:
+            await records.close_session(self.db, session.id, SessionState.EXPIRED, now)
             minutes = int(self.idle.total_seconds() // 60)
             raise SessionClosed(f"This quiz expired after {minutes} minutes without a click. "
                                 f"Your answers so far are saved; start a new one with /quiz.")
-        if session.state == "expired":
+        if session.state == SessionState.EXPIRED:
             raise SessionClosed("This quiz has expired. Your answers are saved; start a new one with /quiz.")
         return session
 
@@ -187,15 +190,11 @@ class QuizService:
         syllabus = lens.edition.syllabus if lens is not None else self.catalog.content.syllabus
         found = None
         if module:
-            found = syllabus.module(module)
-            if found is None and lens is not None:
+            if syllabus.module(module) is None and lens is not None:
                 edition = lens.editions.edition_of_module(module)
-                found = edition.syllabus.module(module) if edition is not None else None
-                if edition is not None and found is not None:
-                    syllabus = edition.syllabus
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
+                if edition is not None and edition.syllabus.module(module) is not None:
+                    syllabus = edition.syllabus  # a key of the other edition: its topics are looked up there
+            found = require_module(syllabus, module)
         if topic:
             modules = [found] if found else list(syllabus.modules)
             owner = next((m for m in modules if m.topic(topic)), None)
@@ -225,7 +224,7 @@ class QuizService:
         question = await self.catalog.get(session.guild_id, item.question_id)
         if question is None:
             raise SessionClosed("That question has been removed from the bank; start a new session.")
-        if session.state == "active":
+        if session.state == SessionState.ACTIVE:
             await records.touch_session(self.db, session_id, now)
         return Step(session, position, question)
 
@@ -245,7 +244,7 @@ class QuizService:
         question = await self.catalog.get(session.guild_id, item.question_id)
         if question is None:
             raise SessionClosed("That question has been removed from the bank; start a new session.")
-        if session.state == "active":
+        if session.state == SessionState.ACTIVE:
             await records.touch_session(self.db, session_id, now)
         return Step(session, position + 1, question)
 
@@ -255,14 +254,14 @@ class QuizService:
         # one read hop for session and item, one write hop for the answer: the button's hot path
         session, item = await records.get_session_and_item(self.db, session_id, position)
         session = await self._check_open(session, user_id, now)
-        if session.kind == "exam" and session.deadline_at and now >= session.deadline_at:
+        if session.kind == SessionKind.EXAM and session.deadline_at and now >= session.deadline_at:
             raise ExamTimeUp("Time is up for this practice exam.")
         if item is None:
             raise SessionClosed("That question is not part of this session.")
         question = await self.catalog.get(session.guild_id, item.question_id)
         if question is None or not 0 <= choice < len(question.choices):
             raise SessionClosed("That question has changed since it was shown; start a new session.")
-        if item.chosen is not None or session.state != "active":
+        if item.chosen is not None or session.state != SessionState.ACTIVE:
             outcome = records.AnswerOutcome(False, item.chosen if item.chosen is not None else -1,
                                             bool(item.correct), None)
         else:
@@ -275,7 +274,7 @@ class QuizService:
     async def finish(self, session_id: str, now: dt.datetime,
                      lens: Lens | None = None) -> tuple[records.Session, Summary]:
         """Close the session (if still open) and score it; unanswered items count as not right."""
-        await records.close_session(self.db, session_id, "finished", now)
+        await records.close_session(self.db, session_id, SessionState.FINISHED, now)
         session = await self._session(session_id)
         items = await records.session_items(self.db, session_id)
         answered = []
