@@ -32,12 +32,15 @@ from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.daily import DailyService
 from services.editions import EditionService
+from services.exams import ExamService
 from services.live import LiveService
-from services.planning import PlanningService
 from services.progress import ProgressService
 from services.quiz import QuizService
 from services.registry import Services
+from services.reminders import ReminderService
 from services.rendering import ChartRenderer
+from services.settings import SettingsService
+from services.windows import WindowService
 from study.content import Content
 
 log = logging.getLogger(__name__)
@@ -158,7 +161,8 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
     dispatcher = ReminderDispatcher(db, clock, DiscordSender(bot),
                                     grace=dt.timedelta(hours=config.reminder_grace_hours),
                                     concurrency=config.reminder_dms_in_flight, hold_until_recorded=True)
-    planning = PlanningService(db, content, config.default_timezone, dispatcher.wake)
+    settings = SettingsService(db, config.default_timezone)
+    windows = WindowService(db, content, settings, dispatcher.wake)
     daily = DailyService(db, catalog, content.syllabus, default_timezone=config.default_timezone,
                          lens_for=editions.lens_for)
     retry_after = dt.timedelta(minutes=5)
@@ -167,12 +171,15 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
         catalog=catalog,
         editions=editions,
         quiz=QuizService(db, catalog, idle=dt.timedelta(minutes=config.quiz_session_idle_minutes)),
-        planning=planning,
+        settings=settings,
+        reminders=ReminderService(db, content, settings, dispatcher.wake),
+        exams=ExamService(db, content, settings, windows, dispatcher.wake),
+        windows=windows,
         contributions=ContributionService(db, catalog, editions),
         live=LiveService(db, catalog, editions),
         daily=daily,
         daily_posts=daily_posts,
-        progress=ProgressService(db, catalog, content, planning, renderer=charts, lens_for=editions.lens_for),
+        progress=ProgressService(db, catalog, content, settings, renderer=charts, lens_for=editions.lens_for),
         charts=charts,
         dispatcher=dispatcher,
         daily_scheduler=DailyScheduler(db, clock, daily_posts, grace=dt.timedelta(hours=config.daily_grace_hours),

@@ -38,11 +38,12 @@ async def seed_demo(bot: StudyBot, world: SandboxWorld, clock: Clock) -> str:
     now = clock.now()
     zone = ZoneInfo(TIMEZONE)
     services = bot.services
-    quiz, planning, daily, progress = services.quiz, services.planning, services.daily, services.progress
+    quiz, daily, progress = services.quiz, services.daily, services.progress
+    exams, reminders, windows = services.exams, services.reminders, services.windows
 
     # the members' time zones and the daily question, as /timezone set and /daily setup save them
     for user_id in members.values():
-        await planning.set_timezone(guild_id, user_id, TIMEZONE, now - dt.timedelta(days=DAYS + 1))
+        await services.settings.set_timezone(guild_id, user_id, TIMEZONE, now - dt.timedelta(days=DAYS + 1))
     settings = daily.check_schedule(guild_id, organizer, ScheduleInput(
         channel_id=world.daily, time="08:00", timezone=TIMEZONE, reveal_after_hours=12,
         days="mon-fri", weekly_summary=True), now - dt.timedelta(days=DAYS + 1))
@@ -77,16 +78,16 @@ async def seed_demo(bot: StudyBot, world: SandboxWorld, clock: Clock) -> str:
 
     # what lies ahead: exam dates, reminders, a window, and a module already passed
     exam_day = today + dt.timedelta(days=24)
-    await planning.set_exam(guild_id, members["ben"], "mpr", exam_day.isoformat(), "09:00", now)
-    await planning.set_exam(guild_id, members["chen"], "dsp", (today + dt.timedelta(days=45)).isoformat(), None, now)
-    await planning.set_exam(guild_id, members["olivia"], "smr", (today + dt.timedelta(days=10)).isoformat(), None, now)
-    await planning.remind_study(guild_id, members["ben"], "19:30", "mon-fri", "mpr", now)
-    await planning.remind_study(guild_id, members["chen"], "07:00", "sat,sun", None, now)
-    await planning.remind_once(guild_id, members["dara"], "tomorrow 7pm", "Flashcards on master scheduling", now)
+    await exams.set_exam(guild_id, members["ben"], "mpr", exam_day.isoformat(), "09:00", now)
+    await exams.set_exam(guild_id, members["chen"], "dsp", (today + dt.timedelta(days=45)).isoformat(), None, now)
+    await exams.set_exam(guild_id, members["olivia"], "smr", (today + dt.timedelta(days=10)).isoformat(), None, now)
+    await reminders.remind_study(guild_id, members["ben"], "19:30", "mon-fri", "mpr", now)
+    await reminders.remind_study(guild_id, members["chen"], "07:00", "sat,sun", None, now)
+    await reminders.remind_once(guild_id, members["dara"], "tomorrow 7pm", "Flashcards on master scheduling", now)
     start, end = today + dt.timedelta(days=5), today + dt.timedelta(days=60)
-    await planning.add_window(guild_id, organizer, "Spring testing window", start.isoformat(), end.isoformat(),
-                              "all", now)
-    await planning.join_window(guild_id, members["chen"], "Spring testing window", now)
+    await windows.add_window(guild_id, organizer, "Spring testing window", start.isoformat(), end.isoformat(),
+                             "all", now)
+    await windows.join_window(guild_id, members["chen"], "Spring testing window", now)
     await progress.mark_passed(guild_id, members["olivia"], "bscm", today - dt.timedelta(days=90), now)
     await progress.mark_passed(guild_id, members["olivia"], "mpr", today - dt.timedelta(days=40), now)
     await progress.mark_passed(guild_id, members["ben"], "bscm", today - dt.timedelta(days=30), now)

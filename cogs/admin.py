@@ -13,14 +13,10 @@ from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
 from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText, fit_content
 from db import fees as fee_records
-from db import planning as planning_records
-from db import progress as progress_records
-from db import seasons as season_records
 from study.errors import UserInputError
 from study.fees import FeeEntry, parse_date, validate_fee_input
 from study.nudges import parse_offsets
-from study.seasons import SEASON_LENGTHS, check_months, season_of
-from study.timeparse import validate_timezone
+from study.seasons import SEASON_LENGTHS, season_of
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -131,17 +127,14 @@ class Admin(commands.Cog):
     @app_commands.autocomplete(zone=timezone_autocomplete)
     @admin_only()
     async def settings_timezone(self, interaction: discord.Interaction, zone: ZoneText) -> None:
-        zone = validate_timezone(zone)
-        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
-                                                  timezone=zone)
+        zone = await self.bot.services.settings.set_guild_timezone(interaction.guild_id, zone, self.bot.clock.now())
         await interaction.response.send_message(f"The server's default time zone is now **{zone}**.", ephemeral=True)
 
     @settings.command(name="nudges", description="Default days before an exam to DM members, e.g. 30,14,7,3,1,0")
     @admin_only()
     async def settings_nudges(self, interaction: discord.Interaction, days: DaysText) -> None:
         offsets = parse_offsets(days)
-        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
-                                                  nudge_offsets=offsets)
+        await self.bot.services.settings.set_guild_offsets(interaction.guild_id, offsets, self.bot.clock.now())
         await interaction.response.send_message(
             f"Default nudge days: {', '.join(map(str, offsets)) or 'none'}. Members can set their own with "
             f"/exam nudges; new exam dates use this.", ephemeral=True)
@@ -155,8 +148,8 @@ class Admin(commands.Cog):
         permissions = channel.permissions_for(channel.guild.me)
         if not (permissions.view_channel and permissions.send_messages):
             raise UserInputError(f"I cannot post in {channel.mention}: give me View Channel and Send Messages there.")
-        await planning_records.set_guild_planning(self.bot.db, interaction.guild_id, self.bot.clock.now(),
-                                                  announce_channel_id=channel.id, window_notice_days=notice_days)
+        await self.bot.services.settings.set_announcements(interaction.guild_id, channel.id, notice_days,
+                                                           self.bot.clock.now())
         await interaction.response.send_message(
             f"Exam windows are announced in {channel.mention}; members who join one get a DM {notice_days} days "
             f"before it closes.", ephemeral=True)
@@ -165,8 +158,8 @@ class Admin(commands.Cog):
     @app_commands.describe(role="The role; leave empty to clear it")
     @admin_only()
     async def settings_lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await progress_records.set_study_lead_role(self.bot.db, interaction.guild_id, role.id if role else None,
-                                                   self.bot.clock.now())
+        await self.bot.services.settings.set_study_lead_role(interaction.guild_id, role.id if role else None,
+                                                             self.bot.clock.now())
         if role is None:
             text = "Cleared: only members with Manage Server can use /group now."
         else:
@@ -180,9 +173,8 @@ class Admin(commands.Cog):
                                   for n in SEASON_LENGTHS])
     @admin_only()
     async def settings_season(self, interaction: discord.Interaction, months: int) -> None:
-        check_months(months)
         now = self.bot.clock.now()
-        await season_records.set_months(self.bot.db, interaction.guild_id, months, now)
+        await self.bot.services.settings.set_season_months(interaction.guild_id, months, now)
         current = season_of(now.date(), months)
         await interaction.response.send_message(
             f"Seasons are now {months} month{'s' if months > 1 else ''} long: this one is **{current.label}** "
@@ -193,8 +185,8 @@ class Admin(commands.Cog):
     @app_commands.describe(role="The role to move to each season's winner(s); leave empty to stop moving it")
     @admin_only()
     async def settings_champion_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await season_records.set_champion_role(self.bot.db, interaction.guild_id, role.id if role else None,
-                                               self.bot.clock.now())
+        await self.bot.services.settings.set_champion_role(interaction.guild_id, role.id if role else None,
+                                                           self.bot.clock.now())
         if role is None:
             await interaction.response.send_message("Cleared: no champion role is moved at season ends.",
                                                     ephemeral=True)
@@ -212,7 +204,7 @@ class Admin(commands.Cog):
     @admin_only()
     async def window_add(self, interaction: discord.Interaction, name: WindowName, start: DateText,
                          end: DateText, modules: ModulesText = "all") -> None:
-        window = await self.bot.services.planning.add_window(interaction.guild_id, interaction.user.id, name, start,
+        window = await self.bot.services.windows.add_window(interaction.guild_id, interaction.user.id, name, start,
                                                              end, modules, self.bot.clock.now())
         await interaction.response.send_message(
             f"Added exam window **{window.name}**: {window.starts_on} to {window.ends_on}. Members join it with "
@@ -221,7 +213,7 @@ class Admin(commands.Cog):
     @window.command(name="remove", description="Remove an exam window and its reminders")
     @admin_only()
     async def window_remove(self, interaction: discord.Interaction, name: WindowName) -> None:
-        window = await self.bot.services.planning.remove_window(interaction.guild_id, name)
+        window = await self.bot.services.windows.remove_window(interaction.guild_id, name)
         await interaction.response.send_message(f"Removed exam window **{window.name}**.", ephemeral=True)
 
 

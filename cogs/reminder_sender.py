@@ -10,7 +10,7 @@ import discord
 
 from cogs.ui.limits import fit_content
 from cogs.ui.reminder_views import reminder_view
-from db import planning, reminders
+from db import reminders
 from db.reminders import Reminder
 from scheduling.dispatcher import DeliveryOutcome
 from scheduling.pacing import RequestPacer
@@ -49,8 +49,8 @@ class DiscordSender:
         code = module.code if module else (editions.module_name(reminder.module) if owner is not None else None)
         if reminder.kind == "exam_nudge":
             exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
-            facts = await self.bot.services.planning.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
-                                                        exam_date, self.bot.clock.now(), reminder.timezone)
+            facts = await self.bot.services.exams.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
+                                                              exam_date, self.bot.clock.now(), reminder.timezone)
             text = nudge_text(facts)
         elif reminder.kind == "study":
             scope = f" for **{code}** ({module.name})" if module else ""
@@ -61,7 +61,7 @@ class DiscordSender:
                     f"Book your exam if you have not yet.")
         elif reminder.payload.get("announce") == "opening":
             window = reminder.payload.get("window_id")
-            found = next((w for w in await planning.windows(self.bot.db, reminder.guild_id) if w.id == window), None)
+            found = await self.bot.services.windows.window(reminder.guild_id, window)
             if found is None:
                 return "", None
             text = (f"📣 The exam window **{found.name}** is open: {found.starts_on:%d %b} to "

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from db import question_admin
 from db.connection import Database
 from db.timestamps import from_ts, to_ts
 from study.contributions import Place, question_id
@@ -116,18 +117,8 @@ async def approve(db: Database, submission_id: int, reviewer: int, now: dt.datet
         await conn.execute(
             "UPDATE question_submissions SET state = 'approved', question_id = ?, reviewed_by = ?, reviewed_at = ?"
             " WHERE id = ?", (ident, reviewer, to_ts(now), submission_id))
-        await conn.execute(
-            "INSERT INTO guild_questions (guild_id, id, module, topic, difficulty, stem, choices, answer_index,"
-            " explanation, reference, imported_by, imported_at, cpim8_module, cpim8_topic)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)"
-            " ON CONFLICT (guild_id, id) DO UPDATE SET module = excluded.module, topic = excluded.topic,"
-            " difficulty = excluded.difficulty, stem = excluded.stem, choices = excluded.choices,"
-            " answer_index = excluded.answer_index, explanation = excluded.explanation,"
-            " imported_by = excluded.imported_by, imported_at = excluded.imported_at,"
-            " cpim8_module = excluded.cpim8_module, cpim8_topic = excluded.cpim8_topic",
-            (found.guild_id, ident, found.place.module, found.place.topic, found.difficulty, found.stem,
-             json.dumps(list(found.choices)), found.answer_index, found.explanation, reviewer, to_ts(now),
-             found.place.cpim8_module, found.place.cpim8_topic))
+        # the guild's bank is db/question_admin.py's table: its writer, in this transaction
+        await question_admin.put_questions(conn, found.guild_id, [found.as_question()], reviewer, now)
     return await get(db, submission_id)
 
 

@@ -163,16 +163,6 @@ async def study_lead_role(db: Database, guild_id: int) -> int | None:
     return await db.fetch_value("SELECT study_lead_role FROM guild_settings WHERE guild_id = ?", (guild_id,))
 
 
-async def set_study_lead_role(db: Database, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO guild_settings (guild_id, study_lead_role, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET study_lead_role = excluded.study_lead_role,"
-            " updated_at = excluded.updated_at",
-            (guild_id, role_id, now.isoformat()),
-        )
-
-
 # ---- exam dates (set with /exam set, table from 0006_member_planning.sql) --------------------------------------
 
 async def _exam_rows(db: Database, guild_id: int, user_id: int | None) -> list[tuple[int, ExamDate]]:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from db.connection import Database
 from db.timestamps import to_ts
@@ -43,21 +44,28 @@ async def import_questions(db: Database, guild_id: int, questions: Sequence[Ques
         existing: set[str] = set()
         async with conn.execute("SELECT id FROM guild_questions WHERE guild_id = ?", (guild_id,)) as cursor:
             existing = {row[0] async for row in cursor}
-        await conn.executemany(
-            "INSERT INTO guild_questions (guild_id, id, module, topic, difficulty, stem, choices, answer_index,"
-            " explanation, reference, imported_by, imported_at, cpim8_module, cpim8_topic)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (guild_id, id) DO UPDATE SET module = excluded.module, topic = excluded.topic,"
-            " difficulty = excluded.difficulty, stem = excluded.stem, choices = excluded.choices,"
-            " answer_index = excluded.answer_index, explanation = excluded.explanation,"
-            " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at,"
-            " cpim8_module = excluded.cpim8_module, cpim8_topic = excluded.cpim8_topic",
-            [(guild_id, q.id, q.module, q.topic, q.difficulty, q.stem, json.dumps(list(q.choices)), q.answer_index,
-              q.explanation, q.reference, imported_by, to_ts(now), q.cpim8_module, q.cpim8_topic)
-             for q in questions],
-        )
+        await put_questions(conn, guild_id, questions, imported_by, now)
     updated = sum(1 for q in questions if q.id in existing)
     return len(questions) - updated, updated
+
+
+async def put_questions(conn: Any, guild_id: int, questions: Sequence[Question], added_by: int,
+                        now: dt.datetime) -> None:
+    """Insert or replace guild questions by id, inside the caller's transaction (`conn` from db.transaction()):
+    an import, or an approved member's question (db.contributions.approve, with its submission's update)."""
+    await conn.executemany(
+        "INSERT INTO guild_questions (guild_id, id, module, topic, difficulty, stem, choices, answer_index,"
+        " explanation, reference, imported_by, imported_at, cpim8_module, cpim8_topic)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (guild_id, id) DO UPDATE SET module = excluded.module, topic = excluded.topic,"
+        " difficulty = excluded.difficulty, stem = excluded.stem, choices = excluded.choices,"
+        " answer_index = excluded.answer_index, explanation = excluded.explanation,"
+        " reference = excluded.reference, imported_by = excluded.imported_by, imported_at = excluded.imported_at,"
+        " cpim8_module = excluded.cpim8_module, cpim8_topic = excluded.cpim8_topic",
+        [(guild_id, q.id, q.module, q.topic, q.difficulty, q.stem, json.dumps(list(q.choices)), q.answer_index,
+          q.explanation, q.reference, added_by, to_ts(now), q.cpim8_module, q.cpim8_topic)
+         for q in questions],
+    )
 
 
 async def add_flag(db: Database, guild_id: int, question_id: str, user_id: int, reason: str,

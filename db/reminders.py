@@ -24,6 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from db.connection import Database
@@ -31,13 +32,36 @@ from db.timestamps import from_ts, to_ts
 from study.errors import UserInputError
 from study.recurrence import next_occurrence_json
 
+
+class ReminderKind(StrEnum):
+    """What a reminder row is; the value is what the `kind` column stores."""
+
+    ONCE = "once"                  # /remind me
+    STUDY = "study"                # /remind study, weekly
+    EXAM_NUDGE = "exam_nudge"      # days before an exam (payload exam_id)
+    WINDOW_NUDGE = "window_nudge"  # before a joined window closes (payload window_id)
+    OTHER = "other"                # the server's window announcement in a channel (payload window_id)
+
+
+class ReminderState(StrEnum):
+    """Where a row is in its life (see the module's docstring); the value is what the `state` column stores."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    SENT = "sent"
+    MISSED = "missed"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
 MAX_ACTIVE = 25
-ACTIVE_STATES = ("pending", "in_flight", "paused")
-KINDS = ("once", "study", "exam_nudge", "window_nudge", "other")
+ACTIVE_STATES = (ReminderState.PENDING, ReminderState.IN_FLIGHT, ReminderState.PAUSED)
+KINDS = tuple(ReminderKind)
 # The member's own reminders, the ones the cap counts: exam and window nudges are made by the bot in batches.
-OWN_KINDS = ("once", "study")
-_OWN_SQL = "('once', 'study')"
-_ACTIVE_SQL = "('pending', 'in_flight', 'paused')"
+OWN_KINDS = (ReminderKind.ONCE, ReminderKind.STUDY)
+_OWN_SQL = "(" + ", ".join(f"'{kind}'" for kind in OWN_KINDS) + ")"            # ('once', 'study')
+_ACTIVE_SQL = "(" + ", ".join(f"'{state}'" for state in ACTIVE_STATES) + ")"  # ('pending', 'in_flight', 'paused')
 # Rows that belong to the server rather than to a member (window announcements in a channel). No member has
 # id 0, so these never show up in a member's list, cap, cancel, /mydata or /forgetme.
 SERVER_USER_ID = 0
@@ -63,7 +87,7 @@ class Reminder:
     id: int
     guild_id: int
     user_id: int
-    kind: str
+    kind: ReminderKind
     text: str
     payload: dict[str, Any]
     module: str | None
@@ -72,7 +96,7 @@ class Reminder:
     occurrence_at: dt.datetime
     timezone: str
     recurrence: str | None
-    state: str
+    state: ReminderState
     attempts: int
     last_error: str | None
     created_at: dt.datetime
@@ -92,11 +116,13 @@ class Reminder:
 
 def _reminder(row: Any, missed: tuple[MissedNotice, ...] = ()) -> Reminder:
     return Reminder(
-        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=row["kind"], text=row["text"],
+        id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=ReminderKind(row["kind"]),
+        text=row["text"],
         payload={} if row["payload"] == "{}" else json.loads(row["payload"]), module=row["module"],
         channel_id=row["channel_id"],
         due_at=from_ts(row["due_at"]), occurrence_at=from_ts(row["occurrence_at"]), timezone=row["timezone"],
-        recurrence=row["recurrence"], state=row["state"], attempts=row["attempts"], last_error=row["last_error"],
+        recurrence=row["recurrence"], state=ReminderState(row["state"]), attempts=row["attempts"],
+        last_error=row["last_error"],
         created_at=from_ts(row["created_at"]), sent_at=from_ts(row["sent_at"]), missed_count=row["missed_count"],
         missed=missed,
     )
@@ -104,7 +130,7 @@ def _reminder(row: Any, missed: tuple[MissedNotice, ...] = ()) -> Reminder:
 
 # ---- members' side: add, list, cancel, snooze ---------------------------------------------------------------
 
-async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str, due_at: dt.datetime,
+async def add(db: Database, *, guild_id: int, user_id: int, kind: ReminderKind | str, text: str, due_at: dt.datetime,
               now: dt.datetime, timezone: str = "UTC", recurrence: str | None = None,
               payload: dict[str, Any] | None = None, module: str | None = None, channel_id: int | None = None,
               cap: int | None = MAX_ACTIVE) -> Reminder:
@@ -139,7 +165,7 @@ async def add(db: Database, *, guild_id: int, user_id: int, kind: str, text: str
 class NewReminder:
     """A row to insert with replace_by_payload (system-made, so no cap)."""
 
-    kind: str
+    kind: ReminderKind | str
     text: str
     due_at: dt.datetime
     timezone: str = "UTC"
@@ -157,8 +183,8 @@ async def _insert(conn: Any, new: NewReminder, guild_id: int, user_id: int, now:
         "INSERT INTO reminders (guild_id, user_id, kind, text, payload, module, channel_id, due_at,"
         " occurrence_at, timezone, recurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " RETURNING *",
-        (guild_id, user_id, new.kind, new.text, json.dumps(new.payload), new.module, new.channel_id, due, due,
-         new.timezone, new.recurrence, to_ts(now)),
+        (guild_id, user_id, ReminderKind(new.kind).value, new.text, json.dumps(new.payload), new.module,
+         new.channel_id, due, due, new.timezone, new.recurrence, to_ts(now)),
     ) as cursor:
         return await cursor.fetchone()
 
@@ -171,13 +197,28 @@ async def replace_by_payload(db: Database, *, guild_id: int, user_id: int, key: 
     crash or a concurrent send between a cancel and the inserts must leave either the old series or the new.
     """
     async with db.transaction() as conn:
-        await conn.execute(
-            f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE guild_id = ? AND user_id = ?"
-            f" AND state IN {_ACTIVE_SQL} AND json_extract(payload, ?) = ?",
-            (guild_id, user_id, f"$.{key}", value),
-        )
+        await cancel_by_payload(conn, guild_id=guild_id, user_id=user_id, key=key, value=value)
         rows = [await _insert(conn, item, guild_id, user_id, now) for item in new]
     return [_reminder(row) for row in rows]
+
+
+async def cancel_by_payload(conn: Any, *, guild_id: int, user_id: int | None, key: str, value: int | str) -> int:
+    """Cancel the active rows (pending, paused, and in flight) whose payload has key = value, inside the caller's
+    transaction (`conn` from db.transaction()); user_id None means every member's and the server's rows.
+
+    The one way the bot's own series end: an exam's nudges when it is moved or cancelled (key "exam_id"), a
+    window's DMs when a member leaves it or it is removed (key "window_id"). A row being sent right now is
+    cancelled too: the sender reads the row before it sends and drops a cancelled one, and every outcome
+    update only touches rows still in flight, so the cancel wins. Returns how many rows were cancelled.
+    """
+    sql = (f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE guild_id = ?"
+           f" AND state IN {_ACTIVE_SQL} AND json_extract(payload, ?) = ?")
+    parameters: list[object] = [guild_id, f"$.{key}", value]
+    if user_id is not None:
+        sql += " AND user_id = ?"
+        parameters.append(user_id)
+    cursor = await conn.execute(sql, parameters)
+    return cursor.rowcount
 
 
 async def get(db: Database, reminder_id: int) -> Reminder | None:
@@ -262,7 +303,7 @@ async def snooze_copy(db: Database, source: Reminder, new_due: dt.datetime,
                 row = await cursor.fetchone()
         else:
             row = await _insert(conn, NewReminder(
-                "once", source.text or "your study session", new_due, source.timezone, None,
+                ReminderKind.ONCE, source.text or "your study session", new_due, source.timezone, None,
                 {"snoozed_from": source.id, "snoozed_occurrence": occurrence}, source.module, source.channel_id,
             ), source.guild_id, source.user_id, now)
     return _reminder(row)

@@ -30,22 +30,6 @@ async def settings(db: Database, guild_id: int) -> SeasonSettings:
     return SeasonSettings(row[0], row[1]) if row else SeasonSettings(None, None)
 
 
-async def _upsert(db: Database, guild_id: int, column: str, value: int | None, now: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
-            f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
-            (guild_id, value, now.isoformat()))
-
-
-async def set_months(db: Database, guild_id: int, months: int, now: dt.datetime) -> None:
-    await _upsert(db, guild_id, "season_months", months, now)
-
-
-async def set_champion_role(db: Database, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
-    await _upsert(db, guild_id, "champion_role_id", role_id, now)
-
-
 async def claim_end(db: Database, guild_id: int, start: dt.date, end: dt.date, now: dt.datetime) -> bool:
     """True for the one caller that claims this season's end; False if it was claimed (or posted) already."""
     def work(raw: sqlite3.Connection) -> bool:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from db import daily as records
 from db import seasons as season_records
+from db import settings as settings_records
 from db.connection import Database
 from db.daily import DailySettings, Post
 from services.catalog import QuestionCatalog
@@ -23,7 +24,7 @@ from study.questions import Question
 from study.seasons import DEFAULT_SEASON_MONTHS, Season, check_months, previous_season, season_of
 from study.selection import SEED_SPACE
 from study.srs import item_key
-from study.syllabus import Syllabus
+from study.syllabus import Syllabus, require_module
 from study.timeparse import parse_days
 
 LEADERBOARD_PAGE = 10
@@ -339,12 +340,7 @@ class DailyService:
             raise UserInputError(f"days is a number from 1 to {ARCHIVE_MAX_DAYS}.")
         module_key = None
         if module:
-            syllabus = syllabus or self.syllabus
-            found = syllabus.module(module)
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
-            module_key = found.key
+            module_key = require_module(syllabus or self.syllabus, module).key
         since = await self.today(guild_id, now) - dt.timedelta(days=days - 1)
         entries = []
         for row in await records.archived_posts(self.db, guild_id, user_id, since):
@@ -369,11 +365,7 @@ class DailyService:
         lens = await self._lens(guild_id)
         syllabus = lens.edition.syllabus if lens is not None else self.syllabus
         if module:
-            found = syllabus.module(module) or (lens.module(module.strip().lower()) if lens is not None else None)
-            if found is None:
-                raise UserInputError(f"I don't know a module called '{module}'. "
-                                     f"Pick one of: {', '.join(m.code for m in syllabus.modules)}.")
-            module_key = found.key
+            module_key = require_module(syllabus, module, also=lens.module if lens is not None else None).key
         today = await self.today(guild_id, now)
         season = None
         since: dt.date | None
@@ -435,11 +427,11 @@ class DailyService:
 
     async def set_season_months(self, guild_id: int, months: int, now: dt.datetime) -> Season:
         check_months(months)
-        await season_records.set_months(self.db, guild_id, months, now)
+        await settings_records.set_season_months(self.db, guild_id, months, now)
         return season_of(await self.today(guild_id, now), months)
 
     async def set_champion_role(self, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
-        await season_records.set_champion_role(self.db, guild_id, role_id, now)
+        await settings_records.set_champion_role(self.db, guild_id, role_id, now)
 
     async def weekly_summary_due(self, settings: DailySettings, today: dt.date) -> WeeklySummary | None:
         """Last week's figures if the guild wants a summary, had answers last week, and has none posted yet."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db import editions as records
+from db import settings as records
 from db.connection import Database
 from study.content import Content
 from study.editions import Edition, Lens

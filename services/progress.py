@@ -17,8 +17,8 @@ from db import progress as records
 from db.connection import Database
 from services import anki, charts
 from services.catalog import QuestionCatalog
-from services.planning import PlanningService
 from services.rendering import ChartRenderer
+from services.settings import SettingsService
 from study.content import Content
 from study.csv_cells import csv_safe
 from study.editions import EDITION_2017, Lens
@@ -64,12 +64,12 @@ class GroupReport:
 
 class ProgressService:
     def __init__(self, db: Database, catalog: QuestionCatalog, content: Content,
-                 planning: PlanningService | None = None, renderer: ChartRenderer | None = None,
+                 settings: SettingsService | None = None, renderer: ChartRenderer | None = None,
                  lens_for: Callable[[int], Awaitable[Lens]] | None = None) -> None:
         self.db = db
         self.catalog = catalog
         self.content = content
-        self.planning = planning  # for members' time zones; without it (benchmarks) days are UTC days
+        self.settings = settings  # for members' time zones; without it (benchmarks) days are UTC days
         # the bot's renderer draws in a process pool; without one (benchmarks, scripts) charts draw in a thread
         self.renderer = renderer or ChartRenderer(processes=0, cache_entries=0)
         # the guild's edition, which figures are grouped by; records keep the keys they were stored with.
@@ -108,9 +108,9 @@ class ProgressService:
     async def local_today(self, guild_id: int, user_id: int, now: dt.datetime) -> dt.date:
         """Today in the member's time zone: exam and passed dates are the member's local dates, so near
         midnight UTC's date would call tomorrow's exam "in 2 days" or refuse today's pass as in the future."""
-        if self.planning is None:
+        if self.settings is None:
             return now.date()
-        return now.astimezone(ZoneInfo(await self.planning.timezone_for(guild_id, user_id))).date()
+        return now.astimezone(ZoneInfo(await self.settings.timezone_for(guild_id, user_id))).date()
 
     # ---- one member -------------------------------------------------------------------------------------------
 

@@ -21,11 +21,14 @@ from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.daily import DailyService
 from services.editions import EditionService
+from services.exams import ExamService
 from services.live import LiveService
-from services.planning import PlanningService
 from services.progress import ProgressService
 from services.quiz import QuizService
+from services.reminders import ReminderService
 from services.rendering import ChartRenderer
+from services.settings import SettingsService
+from services.windows import WindowService
 
 
 class DailyPosts(DailyHandler, Protocol):
@@ -53,7 +56,10 @@ class Services:
     catalog: QuestionCatalog
     editions: EditionService
     quiz: QuizService
-    planning: PlanningService
+    settings: SettingsService
+    reminders: ReminderService
+    exams: ExamService
+    windows: WindowService
     contributions: ContributionService
     live: LiveService
     daily: DailyService

@@ -219,7 +219,7 @@ async def test_switching_back_and_forth_keeps_every_record_and_regroups_the_figu
     plan = (await world.fake.slash(world.member, world.channel, "studyplan")).embeds[0]
     names = [f["name"] for f in plan["fields"]]
     assert any(n.startswith("M1 · exam 2027-03-01") for n in names) and not any("DSP" in n for n in names)
-    facts = await world.bot.services.planning.nudge_facts(world.guild.id, world.member.id, "cpim-8",
+    facts = await world.bot.services.exams.nudge_facts(world.guild.id, world.member.id, "cpim-8",
                                                  dt.date(2027, 3, 1), world.clock.now(), "UTC")
     assert (facts.module_code == "CPIM 8" and "Planning hierarchy and links" in " ".join(facts.weakest_topics)) \
         or facts.weakest_topics

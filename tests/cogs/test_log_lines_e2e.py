@@ -67,7 +67,7 @@ async def test_an_unexpected_error_still_gets_its_traceback(world: World, caplog
     async def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug")
 
-    world.bot.services.planning.member_reminders = broken
+    world.bot.services.reminders.member_reminders = broken
     result = await world.fake.slash(world.member, world.channel, "remind list")
     assert "Something went wrong on my side" in result.content
     [record] = problems(caplog)

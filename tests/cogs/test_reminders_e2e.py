@@ -258,6 +258,25 @@ async def test_a_reminder_cancelled_after_it_was_claimed_is_not_sent(world: Worl
     assert world.fake.dm_messages(world.member) == []
 
 
+async def test_leaving_a_window_stops_its_dm_while_it_is_being_sent(world: World):
+    """Cancelling an exam always stopped a nudge the dispatcher had claimed; leaving a window did not (#10)."""
+    from cogs.reminder_sender import DiscordSender
+    from db import reminders as reminder_records
+    from scheduling.dispatcher import DeliveryStatus
+
+    await world.bot.services.dispatcher.stop()  # the test plays the dispatcher's part
+    await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027",
+                           start="2026-12-01", end="2026-12-20")
+    joined = await world.fake.slash(world.member, world.channel, "window join", name="Spring 2027")
+    assert "I'll DM you on Sun 13 Dec 2026 09:00" in joined.content
+    [claimed] = await reminder_records.claim_due(world.bot.db, dt.datetime(2026, 12, 13, 9, 0, tzinfo=UTC), 10)
+    left = await world.fake.slash(world.member, world.channel, "window leave", name="Spring 2027")
+    assert "You left 'Spring 2027'" in left.content
+    outcome = await DiscordSender(world.bot).deliver(claimed)
+    assert outcome.status is DeliveryStatus.GONE
+    assert world.fake.dm_messages(world.member) == []
+
+
 # ---- review fixes ---------------------------------------------------------------------------------------------
 
 async def test_snooze_one_hour_and_tomorrow_on_a_one_off(world: World):
@@ -343,14 +362,14 @@ async def test_server_nudge_days_off_schedule_no_nudges(world: World):
 
 
 async def test_window_list_shows_open_windows_at_most_25(world: World):
-    from db import planning as planning_records
+    from db import windows as window_records
 
     now = world.clock.now()
-    await planning_records.add_window(world.bot.db, world.guild.id, "Autumn", dt.date(2026, 10, 1),
+    await window_records.add_window(world.bot.db, world.guild.id, "Autumn", dt.date(2026, 10, 1),
                                       dt.date(2026, 11, 1), ("dsp",), world.admin.id, now)  # already closed
     for index in range(27):
         start = dt.date(2027, 1, 1) + dt.timedelta(days=index)
-        await planning_records.add_window(world.bot.db, world.guild.id, f"Window {index:02d}", start,
+        await window_records.add_window(world.bot.db, world.guild.id, f"Window {index:02d}", start,
                                           start + dt.timedelta(days=10), ("dsp", "eco"), world.admin.id, now)
     embed = (await world.fake.slash(world.member, world.channel, "window list")).embeds[0]
     assert len(embed["fields"]) == 25

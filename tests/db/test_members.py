@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from db import daily, members, planning, question_admin, reminders
+from db import daily, exams, members, question_admin, reminders, settings, windows
 from db import progress as records
 from db import quiz as quiz_records
 from db.connection import Database
@@ -103,11 +103,11 @@ async def member_data(db: Database, guild: int, user: int) -> None:
     await records.set_passed(db, guild, user, "bscm", NOW.date(), NOW)
     await records.set_sharing(db, guild, user, True, NOW)
     await question_admin.add_flag(db, guild, "smr-q2", user, "typo in choice B", NOW)
-    await planning.set_member_setting(db, guild, user, NOW, timezone="Pacific/Auckland")
-    await planning.set_exam(db, guild, user, "mpr", dt.date(2027, 1, 10), None, "Pacific/Auckland", NOW)
-    window = await planning.window_by_name(db, guild, "Spring") or await planning.add_window(
+    await settings.set_member_setting(db, guild, user, NOW, timezone="Pacific/Auckland")
+    await exams.set_exam(db, guild, user, "mpr", dt.date(2027, 1, 10), None, "Pacific/Auckland", NOW)
+    window = await windows.window_by_name(db, guild, "Spring") or await windows.add_window(
         db, guild, "Spring", dt.date(2026, 12, 1), dt.date(2026, 12, 20), ("mpr",), ADMIN, NOW)
-    await planning.join_window(db, window, user, NOW)
+    await windows.join_window(db, window, user, NOW)
     # a daily post of the guild (no user_id, not the member's) and the member's answer to it (no guild_id)
     post = await daily.claim_post(db, guild_id=guild, kind="manual", local_day=NOW.date(), channel_id=5,
                                   question=daily.PlannedQuestion("smr-q3", "smr", "demand", 1, 4), now=NOW,

@@ -1,0 +1,77 @@
+"""/window: the chapter's exam windows; a member who joins one gets a DM before it closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui.embeds import BRAND
+from cogs.ui.limits import WindowName, excerpt, fit_embed
+from cogs.ui.times import local_time
+
+MAX_FIELDS = 25  # Discord's limit per embed
+
+if TYPE_CHECKING:
+    from app.factory import StudyBot
+    from services.windows import WindowService
+
+
+class Windows(commands.Cog):
+    help_section = "Reminders and exams"
+
+    window = app_commands.Group(name="window", description="The chapter's exam windows", guild_only=True)
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @property
+    def windows(self) -> WindowService:
+        return self.bot.services.windows
+
+    def _now(self) -> dt.datetime:
+        return self.bot.clock.now()
+
+    @window.command(name="list", description="The chapter's exam windows")
+    async def window_list(self, interaction: discord.Interaction) -> None:
+        listing = await self.windows.list_windows(interaction.guild_id, self._now())
+        closed = f"{listing.closed} closed window{'s' if listing.closed != 1 else ''} not shown" \
+            if listing.closed else ""
+        if not listing.shown:
+            await interaction.response.send_message(
+                "No open or upcoming exam windows; admins add them with /admin window add."
+                + (f" ({closed}.)" if closed else ""), ephemeral=True)
+            return
+        mine = await self.windows.member_windows(interaction.guild_id, interaction.user.id)
+        syllabus = self.bot.content.syllabus
+        embed = discord.Embed(title="Exam windows", colour=BRAND)
+        for window in listing.shown[:MAX_FIELDS]:
+            codes = ", ".join(syllabus.module(m).code for m in window.modules if syllabus.module(m))
+            joined = " · ✅ you're in" if window.id in mine else ""
+            embed.add_field(name=f"{window.name}{joined}",
+                            value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes or 'all'} · "
+                                  f"{window.members} member(s)", inline=False)
+        more = len(listing.shown) - MAX_FIELDS
+        footer = ([f"and {more} more"] if more > 0 else []) + ([closed] if closed else [])
+        if footer:
+            embed.set_footer(text=" · ".join(footer))
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
+
+    @window.command(name="join", description="Get a DM before an exam window closes")
+    async def window_join(self, interaction: discord.Interaction, name: WindowName) -> None:
+        when = await self.windows.join_window(interaction.guild_id, interaction.user.id, name, self._now())
+        zone = await self.bot.services.settings.timezone_for(interaction.guild_id, interaction.user.id)
+        detail = f" I'll DM you on {local_time(when, zone)}." if when else " It closes soon, so no reminder is planned."
+        await interaction.response.send_message(f"You joined '{excerpt(name)}'.{detail}", ephemeral=True)
+
+    @window.command(name="leave", description="Stop reminders for an exam window")
+    async def window_leave(self, interaction: discord.Interaction, name: WindowName) -> None:
+        window = await self.windows.leave_window(interaction.guild_id, interaction.user.id, name)
+        await interaction.response.send_message(f"You left '{window.name}'.", ephemeral=True)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Windows(bot))
