@@ -222,7 +222,8 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
 async def test_the_demo_seeds_weeks_of_a_chapter_through_the_bots_own_services(tmp_path: Path, content: Content,
                                                                                capsys: pytest.CaptureFixture[str]
                                                                                ) -> None:
-    """`--demo` writes through bot.services (quiz, exams, reminders, windows, daily, progress): /progress shows figures at once."""
+    """`--demo` writes through bot.services (quiz, exams, reminders, windows, daily, progress): /progress shows
+    figures at once."""
     import re
 
     config = Config(token="sandbox", database_path=tmp_path / "sandbox-demo.sqlite3", content_dir=ROOT / "content")
