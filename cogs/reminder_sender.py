@@ -11,7 +11,7 @@ import discord
 from cogs.ui.limits import fit_content
 from cogs.ui.reminder_views import reminder_view
 from db import reminders
-from db.reminders import Reminder
+from db.reminders import Reminder, ReminderKind, ReminderState
 from scheduling.dispatcher import DeliveryOutcome
 from scheduling.pacing import RequestPacer
 from study.nudges import nudge_text
@@ -47,15 +47,15 @@ class DiscordSender:
         # a reminder keeps the module it was booked for, shown under that module's own edition's name
         module = owner.syllabus.module(reminder.module) if owner is not None and reminder.module else None
         code = module.code if module else (editions.module_name(reminder.module) if owner is not None else None)
-        if reminder.kind == "exam_nudge":
+        if reminder.kind == ReminderKind.EXAM_NUDGE:
             exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
             facts = await self.bot.services.exams.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
                                                               exam_date, self.bot.clock.now(), reminder.timezone)
             text = nudge_text(facts)
-        elif reminder.kind == "study":
+        elif reminder.kind == ReminderKind.STUDY:
             scope = f" for **{code}** ({module.name})" if module else ""
             text = f"📚 Study time{scope}! A short quiz keeps your reviews on schedule."
-        elif reminder.kind == "window_nudge":
+        elif reminder.kind == ReminderKind.WINDOW_NUDGE:
             text = (f"🗓️ The exam window **{reminder.payload.get('name', '')}** closes in "
                     f"{reminder.payload.get('days_left', '?')} days ({reminder.payload.get('ends_on', '')}). "
                     f"Book your exam if you have not yet.")
@@ -79,7 +79,7 @@ class DiscordSender:
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
         # A member may cancel or /forgetme after the dispatcher claimed the row: the row decides, not the claim.
         current = await reminders.get(self.bot.db, reminder.id)
-        if current is None or current.state != "in_flight":
+        if current is None or current.state != ReminderState.IN_FLIGHT:
             return DeliveryOutcome.gone("cancelled or deleted before it was sent")
         text, view = await self._content(reminder)
         if not text:

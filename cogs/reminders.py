@@ -16,6 +16,7 @@ from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.embeds import BRAND
 from cogs.ui.limits import DateText, DaysText, KeyText, ReminderText, WhenText, excerpt, fit_embed
 from cogs.ui.times import local_time
+from services.reminders import ReminderState
 from study.recurrence import WeeklySchedule
 
 MAX_FIELDS = 25  # Discord's limit per embed
@@ -103,7 +104,7 @@ class Reminders(commands.Cog):
                 what = "Study " + WeeklySchedule.from_json(row.recurrence).describe()
             else:
                 what = row.text[:80] or "Reminder"  # Discord refuses an empty field value
-            paused = " · ⏸ paused (DMs closed)" if row.state == "paused" else ""
+            paused = " · ⏸ paused (DMs closed)" if row.state == ReminderState.PAUSED else ""
             embed.add_field(name=f"#{row.id} · next {local_time(row.due_at, row.timezone)}", value=what + paused,
                             inline=False)
         if len(own) > len(shown):
