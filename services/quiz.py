@@ -284,6 +284,10 @@ class QuizService:
                 answered.append(AnsweredItem(question, item.chosen))
         return session, summarize(answered, lens.place if lens is not None else None)
 
+    async def expire_idle(self, now: dt.datetime) -> int:
+        """Close the quizzes with no click for `idle` (their answers stay); how many were closed."""
+        return await records.expire_idle_sessions(self.db, now - self.idle, now)
+
     async def finish_overdue_exams(self, now: dt.datetime) -> list[str]:  # report built later, per edition
         finished = []
         for session in await records.overdue_exams(self.db, now):

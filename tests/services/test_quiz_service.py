@@ -83,6 +83,20 @@ async def test_an_idle_quiz_expires_and_changes_nothing(service: QuizService):
     assert len(answer_rows(service)) == 2
 
 
+async def test_housekeeping_closes_only_the_quizzes_idle_for_longer_than_the_idle_time(service: QuizService):
+    idle = await service.start(GUILD, MEMBER, kind="quiz", module="dsp", topic=None, count=2, mode="new", now=NOW)
+    later = NOW + dt.timedelta(minutes=10)
+    busy = await service.start(GUILD, OTHER, kind="quiz", module="dsp", topic=None, count=2, mode="new", now=later)
+    exam = await service.start(GUILD, MEMBER, kind="exam", module=None, topic=None, count=2, mode="mixed", now=NOW,
+                               minutes=60)
+    assert await service.expire_idle(NOW + IDLE + dt.timedelta(minutes=1)) == 1
+    with pytest.raises(SessionClosed, match="has expired"):
+        await service.answer(idle.session.id, 0, 0, MEMBER, NOW + IDLE + dt.timedelta(minutes=2))
+    await service.answer(busy.session.id, 0, 0, OTHER, NOW + IDLE + dt.timedelta(minutes=2))
+    await service.answer(exam.session.id, 0, 0, MEMBER, NOW + IDLE + dt.timedelta(minutes=2))
+    assert len(answer_rows(service)) == 2
+
+
 async def test_an_exam_stops_taking_answers_at_its_deadline(service: QuizService):
     step = await service.start(GUILD, MEMBER, kind="exam", module=None, topic=None, count=4, mode="mixed", now=NOW,
                                minutes=10)
