@@ -33,8 +33,10 @@ from services.contributions import ContributionService
 from services.daily import DailyService
 from services.editions import EditionService
 from services.exams import ExamService
+from services.fees import FeeService
 from services.live import LiveService
 from services.progress import ProgressService
+from services.question_bank import QuestionBankService
 from services.quiz import QuizService
 from services.registry import Services
 from services.reminders import ReminderService
@@ -170,6 +172,8 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
     return Services(
         catalog=catalog,
         editions=editions,
+        fees=FeeService(db),
+        question_bank=QuestionBankService(db, catalog),
         quiz=QuizService(db, catalog, idle=dt.timedelta(minutes=config.quiz_session_idle_minutes)),
         settings=settings,
         reminders=ReminderService(db, content, settings, dispatcher.wake),

@@ -12,7 +12,6 @@ from cogs.checks import admin_only
 from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
 from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText, fit_content
-from db import fees as fee_records
 from study.errors import UserInputError
 from study.fees import FeeEntry, parse_date, validate_fee_input
 from study.nudges import parse_offsets
@@ -68,12 +67,8 @@ class Admin(commands.Cog):
         edition = await self.bot.services.editions.edition_for(interaction.guild_id)
         entry = FeeEntry(effective=day, member=member, non_member=non_member, currency=currency,
                          source=source.strip()[:300], added_by_guild=True, bundle=bundle)
-        try:
-            await fee_records.add_fee_entry(self.bot.db, interaction.guild_id, entry, interaction.user.id,
-                                            self.bot.clock.now(), edition.key)
-        except fee_records.DuplicateFeeDateError:
-            raise UserInputError(f"This server already has a fee entry from {day.isoformat()} for {edition.name}; "
-                                 f"remove it first with /admin fees remove.") from None
+        await self.bot.services.fees.add(interaction.guild_id, edition, entry, interaction.user.id,
+                                         self.bot.clock.now())
         scope = "for the exam" if edition.single_exam else "per module"
         extra = f", bundle {money(bundle, currency)}" if bundle else ""
         await interaction.response.send_message(
@@ -86,7 +81,7 @@ class Admin(commands.Cog):
     @admin_only()
     async def fees_list(self, interaction: discord.Interaction) -> None:
         edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        entries = await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id, edition.key)
+        entries = await self.bot.services.fees.guild_entries(interaction.guild_id, edition.key)
         if not entries:
             shipped = ("the shipped table (content/editions/cpim-2017/fees.toml)" if edition.fees.current
                        else "no price: add one from ascm.org with /admin fees add")
@@ -104,7 +99,7 @@ class Admin(commands.Cog):
     async def fees_remove(self, interaction: discord.Interaction, effective: DateText) -> None:
         day = parse_date(effective)
         edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        removed = await fee_records.remove_fee_entry(self.bot.db, interaction.guild_id, day, edition.key)
+        removed = await self.bot.services.fees.remove(interaction.guild_id, day, edition.key)
         if not removed:
             raise UserInputError(f"This server has no fee entry from {day.isoformat()}; see /admin fees list.")
         await interaction.response.send_message(f"Removed the fee entry from {day.isoformat()}.", ephemeral=True)

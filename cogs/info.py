@@ -11,8 +11,6 @@ from discord.ext import commands
 from cogs.ui import embeds
 from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.limits import KeyText
-from db import fees as fee_records
-from db import progress as progress_records
 from study.editions import Edition
 from study.errors import UserInputError
 from study.fees import entry_in_effect, path_cost
@@ -67,14 +65,14 @@ class Info(commands.Cog):
         today = self.bot.clock.now().date()
         entries = list(self.bot.content.fees)
         if interaction.guild_id:
-            entries += await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id)
+            entries += await self.bot.services.fees.guild_entries(interaction.guild_id)
         entry = entry_in_effect(entries, today)
         if entry is None:
             raise UserInputError("No fee table is in effect yet; an admin can add one with /admin fees add.")
         passed = 0
         if interaction.guild_id:
             # the member's recorded passes (/passed add) leave fewer modules to pay for
-            done = await progress_records.passed_modules(self.bot.db, interaction.guild_id, interaction.user.id)
+            done = await self.bot.services.progress.passed(interaction.guild_id, interaction.user.id)
             passed = sum(1 for m in syllabus.modules if m.key in done)
         cost = path_cost(entry, len(syllabus.modules), passed)
         # with recorded passes the answer tells the member's own path: only they see it
@@ -89,8 +87,8 @@ class Info(commands.Cog):
         entries = list(edition.fees.current)
         passed = False
         if interaction.guild_id:
-            entries += await fee_records.guild_fee_entries(self.bot.db, interaction.guild_id, edition.key)
-            done = await progress_records.passed_modules(self.bot.db, interaction.guild_id, interaction.user.id)
+            entries += await self.bot.services.fees.guild_entries(interaction.guild_id, edition.key)
+            done = await self.bot.services.progress.passed(interaction.guild_id, interaction.user.id)
             passed = edition.exam_key in done
         entry = entry_in_effect(entries, today)
         await interaction.response.send_message(

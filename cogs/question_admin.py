@@ -11,10 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.checks import admin_only, organizer_only
-from cogs.ui.embeds import BRAND
-from cogs.ui.limits import FIELD_VALUE, KeyText, clip, excerpt, fit_content, fit_embed
+from cogs.ui import question_admin_views as views
+from cogs.ui.limits import KeyText, excerpt, fit_content, fit_embed
 from cogs.ui.quiz_views import question_detail_embed
-from db import question_admin
 from study.content_errors import ContentError
 from study.errors import UserInputError
 from study.question_import import MAX_IMPORT_BYTES, export_csv, export_yaml, parse_import
@@ -67,29 +66,11 @@ class QuestionAdmin(commands.Cog):
     @questions.command(name="flagged", description="Questions members flagged, most flagged first")
     @admin_only()
     async def flagged(self, interaction: discord.Interaction) -> None:
-        flags = await question_admin.flagged_questions(self.bot.db, interaction.guild_id)
+        flags = await self.bot.services.question_bank.flagged(interaction.guild_id)
         if not flags:
             await interaction.response.send_message("No flagged questions. 🎉", ephemeral=True)
             return
-        embed = discord.Embed(title="Flagged questions", colour=BRAND,
-                              description="See one in full with `/questions show`, retire it with "
-                                          "`/questions retire`, bring it back with `/questions restore`.")
-        shown = 0
-        for flag in flags:
-            question = await self.bot.services.catalog.get(interaction.guild_id, flag.question_id)
-            stem = question.stem.replace("\n", " ")[:120] if question else "(no longer in the bank)"
-            reasons = "\n".join(f"• {reason[:80]}{'…' if len(reason) > 80 else ''}" for reason in flag.reasons[:3])
-            state = " · retired" if flag.retired else ""
-            value = clip(f"{stem}\n{reasons}", FIELD_VALUE)
-            name = f"{flag.question_id} · {flag.count} flag(s){state}"
-            # stay well inside Discord's 6,000 characters per embed and 25 fields
-            if shown == 20 or len(embed) + len(name) + len(value) > 5600:
-                break
-            embed.add_field(name=name, value=value, inline=False)
-            shown += 1
-        if shown < len(flags):
-            embed.set_footer(text=f"…and {len(flags) - shown} more flagged question(s)")
-        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
+        await interaction.response.send_message(embed=views.flagged_embed(flags), ephemeral=True)
 
     @questions.command(name="show", description="A question exactly as members see it, with answer and explanation")
     @app_commands.describe(question_id="The id, e.g. dsp-lot-004 or gen:eoq:12345 (from a flag or a quiz footer)")
@@ -105,9 +86,8 @@ class QuestionAdmin(commands.Cog):
     @admin_only()
     async def retire(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         key = await self._retirement_key(interaction.guild_id, question_id)
-        changed = await question_admin.retire(self.bot.db, interaction.guild_id, key, interaction.user.id,
-                                              self.bot.clock.now())
-        self.bot.services.catalog.invalidate(interaction.guild_id)
+        changed = await self.bot.services.question_bank.retire(interaction.guild_id, key, interaction.user.id,
+                                                               self.bot.clock.now())
         what = f"the calculation family `{key}`" if key.startswith("gen:") else f"`{key}`"
         text = (f"{what} is retired: quizzes in this server no longer ask it." if changed
                 else f"{what} was already retired.")
@@ -118,8 +98,7 @@ class QuestionAdmin(commands.Cog):
     @admin_only()
     async def restore(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         key = self.bot.services.catalog.retirement_key(question_id.strip()) or question_id.strip()
-        changed = await question_admin.restore(self.bot.db, interaction.guild_id, key)
-        self.bot.services.catalog.invalidate(interaction.guild_id)
+        changed = await self.bot.services.question_bank.restore(interaction.guild_id, key)
         if not changed:
             raise UserInputError(f"`{excerpt(question_id)}` is not retired in this server.")
         await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
@@ -148,9 +127,8 @@ class QuestionAdmin(commands.Cog):
             heading = f"Nothing was imported: {len(error.problems)} problem(s) in {file.filename}."
             await interaction.followup.send(fit_content(f"{heading}\n{lines}{more}"), ephemeral=True)
             return
-        added, updated = await question_admin.import_questions(self.bot.db, interaction.guild_id, questions,
-                                                               interaction.user.id, self.bot.clock.now())
-        self.bot.services.catalog.invalidate(interaction.guild_id)
+        added, updated = await self.bot.services.question_bank.import_questions(
+            interaction.guild_id, questions, interaction.user.id, self.bot.clock.now())
         await interaction.followup.send(
             f"Imported {len(questions)} question(s) from {file.filename}: {added} new, {updated} updated. "
             f"They are asked in this server only.", ephemeral=True)
@@ -159,7 +137,7 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(format="csv (one file) or yaml (one file per module)")
     @admin_only()
     async def export(self, interaction: discord.Interaction, format: Literal["csv", "yaml"] = "csv") -> None:
-        questions = await question_admin.guild_questions(self.bot.db, interaction.guild_id)
+        questions = await self.bot.services.question_bank.own_questions(interaction.guild_id)
         if not questions:
             raise UserInputError("This server has no questions of its own yet; add some with /questions import.")
         if format == "csv":

@@ -16,10 +16,9 @@ from cogs.errors import send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from cogs.ui.limits import KeyText
-from db import question_admin
 from services.quiz import MAX_EXAM_MINUTES, MAX_EXAM_QUESTIONS, ExamTimeUp, QuizService, SessionClosed, Step
 from study.editions import Edition, Lens
-from study.scoring import Summary, weakest_first
+from study.scoring import Summary
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -77,9 +76,7 @@ class Quiz(commands.Cog):
         """Close idle quizzes and hand in exams whose time ran out, so history is complete."""
         now = self._now()
         try:
-            from db import quiz as records
-
-            await records.expire_idle_sessions(self.bot.db, now - self.service.idle, now)
+            await self.service.expire_idle(now)
             await self.service.finish_overdue_exams(now)
         except Exception:
             log.exception("quiz housekeeping failed; it runs again in a minute")
@@ -176,8 +173,8 @@ class Quiz(commands.Cog):
                              reason: str) -> None:
         # a flag is about the question, so it is taken even after the session expired
         step = await self.service.question_at(session_id, position, interaction.user.id)
-        await question_admin.add_flag(self.bot.db, step.session.guild_id, step.question.id, interaction.user.id,
-                                      reason.strip(), self._now())
+        await self.bot.services.question_bank.flag(step.session.guild_id, step.question.id, interaction.user.id,
+                                                   reason, self._now())
         await interaction.response.send_message(
             f"Thanks: question `{step.question.id}` is flagged for the admins to review.", ephemeral=True)
 
@@ -241,21 +238,7 @@ class Quiz(commands.Cog):
             await interaction.response.send_message("No practice exams yet: try /practice-exam start.",
                                                     ephemeral=True)
             return
-        embed = discord.Embed(title="Your practice exams", colour=quiz_views.BRAND)
-        syllabus = lens
-        for session, summary in history:
-            module = syllabus.module(session.module) if session.module else None
-            scope = module.code if module else "All modules"
-            worst = weakest_first(summary.by_topic)[:2]
-            weak = ", ".join(syllabus.module(m).topic(t).name for (m, t), _ in worst
-                             if syllabus.module(m) and syllabus.module(m).topic(t))
-            embed.add_field(
-                name=f"{session.started_at:%d %b %Y %H:%M} UTC · {scope}",
-                value=f"{summary.overall.right}/{summary.overall.asked} ({summary.overall.percent}%)"
-                      + (f" · weakest: {weak}" if weak else ""),
-                inline=False,
-            )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=quiz_views.exam_history_embed(history, lens), ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

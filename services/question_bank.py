@@ -37,9 +37,10 @@ class QuestionBankService:
         same member replaces the reason. True if new."""
         return await records.add_flag(self.db, guild_id, question_id, user_id, reason.strip(), now)
 
-    async def flagged(self, guild_id: int) -> list[FlagSummary]:
-        """Flagged questions, most flagged first."""
-        return await records.flagged_questions(self.db, guild_id)
+    async def flagged(self, guild_id: int) -> list[tuple[FlagSummary, Question | None]]:
+        """Flagged questions, most flagged first, each with the question (None once it left the bank)."""
+        return [(flag, await self.catalog.get(guild_id, flag.question_id))
+                for flag in await records.flagged_questions(self.db, guild_id)]
 
     async def retire(self, guild_id: int, key: str, admin_id: int, now: dt.datetime) -> bool:
         """Stop asking a question (or, for `gen:<family>`, a calculation family); False if it already was."""

@@ -22,8 +22,10 @@ from services.contributions import ContributionService
 from services.daily import DailyService
 from services.editions import EditionService
 from services.exams import ExamService
+from services.fees import FeeService
 from services.live import LiveService
 from services.progress import ProgressService
+from services.question_bank import QuestionBankService
 from services.quiz import QuizService
 from services.reminders import ReminderService
 from services.rendering import ChartRenderer
@@ -55,6 +57,8 @@ class DailyPosts(DailyHandler, Protocol):
 class Services:
     catalog: QuestionCatalog
     editions: EditionService
+    fees: FeeService
+    question_bank: QuestionBankService
     quiz: QuizService
     settings: SettingsService
     reminders: ReminderService

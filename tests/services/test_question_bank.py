@@ -37,9 +37,10 @@ async def test_flags_are_counted_per_question_and_a_members_second_flag_replaces
     assert await bank.flag(GUILD, question_id, MEMBER, "  B is right too  ", NOW)
     assert not await bank.flag(GUILD, question_id, MEMBER, "the answer should be B", NOW)
     await bank.flag(GUILD, question_id, OTHER, "typo in the stem", NOW)
-    [flag] = await bank.flagged(GUILD)
+    [(flag, question)] = await bank.flagged(GUILD)
     assert (flag.question_id, flag.count, sorted(flag.reasons)) == (
         question_id, 2, ["the answer should be B", "typo in the stem"])
+    assert question == content.bank.get(question_id)
     assert await bank.flagged(GUILD + 1) == []
 
 
