@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app import postgres_cli
 from app.config import TOKEN_ENV, Config, ConfigError, load_config
 from db import question_admin
 from db.backup import BackupError, DamagedDatabaseError, backup_database, refuse_damaged
@@ -60,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply pending migrations without starting the bot")
     backup = db_commands.add_parser("backup", help="make a consistent copy while the bot may be running")
     backup.add_argument("path", type=Path)
+    migrate = db_commands.add_parser(
+        "migrate-to", help="copy the SQLite database into an EMPTY PostgreSQL database (the bot stopped), then "
+                           "compare every table's row count and checksum on both sides")
+    migrate.add_argument("url", help="postgresql://user[:password]@host[:port]/database (the database must exist)")
+    migrate.add_argument("--from", dest="source", type=Path,
+                         help="the SQLite file to copy (default: database.path of the config)")
+    migrate.add_argument("--batch", type=int, default=5000, help="rows per COPY (default 5000)")
     questions = commands.add_parser("questions", help="review the bank; validate, import, export a guild's own")
     q_commands = questions.add_subparsers(dest="questions_command", required=True)
     validate = q_commands.add_parser("validate", help="check a .yaml/.csv question file as /questions import would")
@@ -128,8 +136,12 @@ def _check_edition(content: Content, config: Config) -> None:
 
 
 def check(config: Config) -> int:
-    problem = database_path_problem(config.database_path)
-    if problem is None:
+    status = ""
+    if config.database_url:
+        problem, status = asyncio.run(postgres_cli.postgres_status(config.database_url))
+    else:
+        problem = database_path_problem(config.database_path)
+    if problem is None and not config.database_url:
         try:
             refuse_damaged(config.database_path)
         except DamagedDatabaseError as error:
@@ -140,7 +152,9 @@ def check(config: Config) -> int:
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_FAILED
-    print(f"config: {config.source} is valid (database {config.database_path}, "
+    if status:
+        print(f"database: {config.database_label}: {status}")
+    print(f"config: {config.source} is valid (database {config.database_label}, "
           f"time zone {config.default_timezone}, token {'set' if config.token else 'NOT set'})")
     _check_edition(content, config)
     print(f"questions: {len(content.bank)} in all, each tagged in both editions")
@@ -271,7 +285,7 @@ def _by_module(questions: Sequence[Question]) -> str:
 
 
 async def _import_questions(config: Config, guild_id: int, questions: list[Question]) -> tuple[int, int]:
-    database = await Database.open(config.database_path)
+    database = await Database.open(config.database_target)
     try:
         # imported_by 0: no Discord member ran it (the command line)
         return await question_admin.import_questions(database, guild_id, questions, 0, dt.datetime.now(dt.UTC))
@@ -280,7 +294,7 @@ async def _import_questions(config: Config, guild_id: int, questions: list[Quest
 
 
 async def _guild_questions(config: Config, guild_id: int) -> list[Question]:
-    database = await Database.open(config.database_path)
+    database = await Database.open(config.database_target)
     try:
         return await question_admin.guild_questions(database, guild_id)
     finally:
@@ -338,7 +352,7 @@ def questions_command(config: Config, args: argparse.Namespace) -> int:
         return _fail("a guild's questions export as --format csv (the default) or yaml")
     questions = asyncio.run(_guild_questions(config, args.guild))
     if not questions:
-        return _fail(f"guild {args.guild} has no questions of its own in {config.database_path}", EXIT_FAILED)
+        return _fail(f"guild {args.guild} has no questions of its own in {config.database_label}", EXIT_FAILED)
     if args.format == "yaml":
         args.file.mkdir(parents=True, exist_ok=True)
         documents = export_yaml(questions)
@@ -353,6 +367,8 @@ def questions_command(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _db_upgrade(config: Config) -> int:
+    if config.database_url:
+        return await postgres_cli.db_upgrade(config)
     refuse_damaged(config.database_path)  # before anything writes: a damaged file is left exactly as it was
     database = await Database.open(config.database_path)
     await database.close()
@@ -396,14 +412,18 @@ def run(config: Config) -> int:
     token = config.token
     if not token:
         return _fail(NO_TOKEN)
-    problem = database_path_problem(config.database_path)
+    if config.database_url:  # can the server be reached, and is its schema one this release knows?
+        problem, _ = asyncio.run(postgres_cli.postgres_status(config.database_url))
+    else:
+        problem = database_path_problem(config.database_path)
     if problem:
         return _fail(problem)
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_USAGE
     try:
-        refuse_damaged(config.database_path)
+        if not config.database_url:
+            refuse_damaged(config.database_path)
     except DamagedDatabaseError as error:
         return _fail(str(error), EXIT_DAMAGED)
     import discord  # here, not at the top: the other commands start faster without it
@@ -421,7 +441,7 @@ def run(config: Config) -> int:
     except discord.LoginFailure:
         return _fail("Discord refused the token: copy it again from the developer portal (Bot → Reset Token).")
     except SchemaTooNewError as error:
-        return _fail(f"{config.database_path}: {error}")
+        return _fail(f"{config.database_label}: {error}")
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused an intent this bot does not need; update the bot (README, 'Discord setup').")
     except (sqlite3.Error, OSError) as error:
@@ -453,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return questions_command(config, args)
         except SchemaTooNewError as error:
-            return _fail(f"{config.database_path}: {error}")
+            return _fail(f"{config.database_label}: {error}")
         except FileExistsError as error:
             return _fail(f"{error.filename}: already exists; choose another name or move it away", EXIT_FAILED)
         except (NotADirectoryError, IsADirectoryError, PermissionError) as error:
@@ -467,11 +487,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.db_command == "upgrade":
                 return asyncio.run(_db_upgrade(config))
+            if args.db_command == "migrate-to":
+                return asyncio.run(postgres_cli.db_migrate_to(config, args))
+            if config.database_url:
+                return _fail(postgres_cli.backup_refused(config))
             size = backup_database(config.database_path, args.path)
             print(f"backup written to {args.path} ({size:,} bytes)")
             return EXIT_OK
         except SchemaTooNewError as error:
-            return _fail(f"{config.database_path}: {error}")
+            return _fail(f"{config.database_label}: {error}")
         except DamagedDatabaseError as error:
             return _fail(str(error), EXIT_DAMAGED)
         except (FileNotFoundError, FileExistsError, BackupError) as error:

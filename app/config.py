@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.usable import database_url_problem, redact_url
 from study.content_errors import utf8_problem
 from study.timezones import is_known_zone
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EDITIONS = ("cpim-2017", "cpim-8")  # content/editions/<key>/, see study.editions
 TOKEN_ENV = "DISCORD_TOKEN"
+DATABASE_URL_ENV = "DATABASE_URL"
 
 
 class ConfigError(Exception):
@@ -32,6 +34,7 @@ class Config:
     log_level: str = "INFO"
     default_timezone: str = "UTC"
     database_path: Path = Path("data/studybot.sqlite3")
+    database_url: str | None = None  # postgresql://…: PostgreSQL instead of the SQLite file at database_path
     content_dir: Path = Path("content")
     edition: str = "cpim-2017"  # the syllabus edition of servers whose admins chose none
     reminder_grace_hours: float = 6.0
@@ -40,6 +43,16 @@ class Config:
     quiz_session_idle_minutes: int = 15
     source: str = "defaults"
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def database_target(self) -> Path | str:
+        """What Database.open takes: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages: the URL without its password, or the file."""
+        return redact_url(self.database_url) if self.database_url else str(self.database_path)
 
 
 def _is_int(value: object) -> bool:
@@ -79,6 +92,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], bool], str, _Check | None]] = {
         "a string",
         lambda v: None if v.strip() else "must not be empty",
     ),
+    "database.url": ("database_url", lambda v: isinstance(v, str), "a string", database_url_problem),
     "content.directory": ("content_dir", lambda v: isinstance(v, str), "a string", None),
     "content.edition": (
         "edition",
@@ -156,6 +170,17 @@ def parse_config(table: Mapping[str, Any], *, name: str = "config.toml", base_di
         values["database_path"] = base_dir / Config.database_path
     if "content_dir" not in values:
         values["content_dir"] = app_root / Config.content_dir
+    if "database_url" in values and "database.path" in _flatten(table):
+        raise ConfigError(f"{name}: key 'database.url': set database.url (PostgreSQL) or database.path (SQLite), "
+                          f"not both")
+    env_url = environ.get(DATABASE_URL_ENV, "").strip()
+    if env_url:  # the environment overrides the file, as DISCORD_TOKEN does
+        problem = database_url_problem(env_url)
+        if problem:
+            raise ConfigError(f"{DATABASE_URL_ENV} (environment): {problem}")
+        values["database_url"] = env_url
+    if "database_url" in values:
+        values["database_url"] = values["database_url"].strip()
     token = environ.get(TOKEN_ENV) or values.get("token") or None
     values["token"] = token.strip() if token else None
     values["source"] = name
