@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from db import daily as records
 from db import seasons as season_records
-from db import settings as settings_records
 from db.connection import Database
 from db.daily import DailySettings, Post
 from services.catalog import QuestionCatalog
@@ -21,7 +20,7 @@ from study.editions import EDITION_2017, Lens
 from study.errors import UserInputError
 from study.generated_ids import generated_id
 from study.questions import Question
-from study.seasons import DEFAULT_SEASON_MONTHS, Season, check_months, previous_season, season_of
+from study.seasons import DEFAULT_SEASON_MONTHS, Season, previous_season, season_of
 from study.selection import SEED_SPACE
 from study.srs import item_key
 from study.syllabus import Syllabus, require_module
@@ -424,14 +423,6 @@ class DailyService:
 
     async def champion_role_id(self, guild_id: int) -> int | None:
         return (await season_records.settings(self.db, guild_id)).champion_role_id
-
-    async def set_season_months(self, guild_id: int, months: int, now: dt.datetime) -> Season:
-        check_months(months)
-        await settings_records.set_season_months(self.db, guild_id, months, now)
-        return season_of(await self.today(guild_id, now), months)
-
-    async def set_champion_role(self, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
-        await settings_records.set_champion_role(self.db, guild_id, role_id, now)
 
     async def weekly_summary_due(self, settings: DailySettings, today: dt.date) -> WeeklySummary | None:
         """Last week's figures if the guild wants a summary, had answers last week, and has none posted yet."""
