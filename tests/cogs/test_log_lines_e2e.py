@@ -13,8 +13,8 @@ import logging
 import pytest
 
 from simulator import FakeDiscordError
+from tests.cogs.dm_helpers import advance_to, dms
 from tests.cogs.test_daily_e2e import channel_posts, idle, set_up
-from tests.cogs.test_reminders_e2e import advance_to, dms
 from tests.conftest import World
 
 UTC = dt.UTC

@@ -1,60 +1,14 @@
-"""Reminders, exam nudges and windows end to end: commands, DMs at the right local times, buttons, failures."""
+"""Reminders end to end: /remind, DMs at the right local times, snooze buttons, failures and restarts."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
 
-import discord
-
+from tests.cogs.dm_helpers import advance_to, dms, labels, rows, settle
 from tests.conftest import World
 
 UTC = dt.UTC
-
-
-def rows(world: World, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(world.config.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-async def settle(world: World) -> None:
-    """Let the dispatcher notice a clock change and finish its sends."""
-    for _ in range(3):
-        await asyncio.sleep(0.05)
-        await world.bot.services.dispatcher.wait_idle()
-
-
-async def dms(world: World, user, count: int, wait_seconds: float = 5.0) -> list[dict]:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_seconds
-    while True:
-        messages = world.fake.dm_messages(user)
-        if len(messages) >= count or loop.time() > deadline:
-            return messages
-        await asyncio.sleep(0.02)
-
-
-async def advance_to(world: World, instant: dt.datetime) -> None:
-    world.clock.set(instant)
-    await settle(world)
-
-
-def labels(message: dict) -> list[str]:
-    return [c.get("label") for row in message["components"] for c in row["components"]]
-
-
-async def test_timezone_set_show_and_refused(world: World):
-    result = await world.fake.slash(world.member, world.channel, "timezone set", zone="Europe/Berlin")
-    assert "**Europe/Berlin**" in result.content
-    shown = await world.fake.slash(world.member, world.channel, "timezone show")
-    assert "**Europe/Berlin**" in shown.content
-    bad = await world.fake.slash(world.member, world.channel, "timezone set", zone="Mars/Olympus")
-    assert bad.ephemeral and "'Mars/Olympus' is not a time zone I know" in bad.content
-    assert rows(world, "SELECT timezone FROM member_settings") == [("Europe/Berlin",)]
-    choices = await world.fake.autocomplete(world.member, world.channel, "timezone set", focused="zone",
-                                            value="berl")
-    assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in choices
 
 
 async def test_one_off_reminder_arrives_once_by_dm_with_snooze(world: World):
@@ -124,48 +78,6 @@ async def test_weekly_study_reminder_keeps_local_time_across_dst(world: World):
         assert "Start a MPR quiz" in labels(messages[-1])
 
 
-async def test_the_full_exam_nudge_series_arrives_with_content_and_a_quiz_button(world: World):
-    result = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-01-10")
-    assert "Your **DSP** exam is on Sun 10 Jan 2027" in result.content
-    assert rows(world, "SELECT COUNT(*) FROM reminders WHERE kind = 'exam_nudge'") == [(6,)]
-    for count, days in enumerate((30, 14, 7, 3, 1, 0), start=1):
-        instant = dt.datetime(2027, 1, 10, 8, 0, tzinfo=UTC) - dt.timedelta(days=days)
-        await advance_to(world, instant - dt.timedelta(minutes=1))
-        assert len(world.fake.dm_messages(world.member)) == count - 1
-        await advance_to(world, instant)
-        messages = await dms(world, world.member, count)
-        assert len(messages) == count
-        last = messages[-1]
-        if days == 0:
-            assert "Today is your **DSP** exam" in last["content"]
-        elif days == 1:
-            assert "**1 day** to your **DSP** exam" in last["content"]
-        else:
-            assert f"**{days} days** to your **DSP** exam" in last["content"]
-            assert "Suggested pace:" in last["content"] and "Reviews due: 0." in last["content"]
-    assert len(world.fake.dm_messages(world.member)) == 6
-    quiz = await world.fake.click(world.member, world.fake.dm_messages(world.member)[0],
-                                  f"startquiz:{world.guild.id}:dsp")
-    assert quiz.ephemeral and quiz.embeds[0]["title"].startswith("Quiz: question 1 of 5")
-
-
-async def test_exam_input_is_checked(world: World):
-    past = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2026-01-01")
-    assert "is in the past" in past.content
-    unknown = await world.fake.slash(world.member, world.channel, "exam set", module="xyz", date="2027-01-01")
-    assert "I don't know a module called 'xyz'" in unknown.content
-    bad = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="01/02/2027")
-    assert "is not a date; use YYYY-MM-DD" in bad.content
-    assert rows(world, "SELECT COUNT(*) FROM exams") == [(0,)]
-    nudges = await world.fake.slash(world.member, world.channel, "exam nudges", days="7,1")
-    assert "Nudge days: 7, 1" in nudges.content
-    await world.fake.slash(world.member, world.channel, "exam set", module="eco", date="2027-02-01")
-    assert rows(world, "SELECT COUNT(*) FROM reminders WHERE kind = 'exam_nudge' AND state = 'pending'") == [(2,)]
-    cancel = await world.fake.slash(world.member, world.channel, "exam cancel", module="eco")
-    assert "Removed your ECO exam" in cancel.content
-    assert rows(world, "SELECT COUNT(*) FROM reminders WHERE state = 'pending'") == [(0,)]
-
-
 async def test_closed_dms_pause_reminders_and_the_member_is_told(world: World):
     world.fake.set_dms_closed(world.member)
     await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="study")
@@ -194,33 +106,6 @@ async def test_a_500_and_a_429_on_send_are_retried(world: World):
     assert [m["content"] for m in await dms(world, world.member, 1, wait_seconds=10)] == ["⏰ Reminder: first"]
     assert [m["content"] for m in await dms(world, world.other, 1, wait_seconds=10)] == ["⏰ Reminder: second"]
     assert rows(world, "SELECT state FROM reminders ORDER BY id") == [("sent",), ("sent",)]
-
-
-async def test_exam_windows_announced_joined_and_closing_dm(world: World):
-    perms = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
-    world.fake.set_bot_permissions(world.guild, perms)
-    setup = await world.fake.slash(world.admin, world.channel, "admin settings announcements", channel=world.channel,
-                                   notice_days=3)
-    assert "announced in" in setup.content
-    added = await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027",
-                                   start="2026-12-01", end="2026-12-20", modules="dsp,eco")
-    assert "Added exam window **Spring 2027**" in added.content
-    bad = await world.fake.slash(world.admin, world.channel, "admin window add", name="Broken", start="2026-12-20",
-                                 end="2026-12-01")
-    assert "ends before it starts" in bad.content
-    listed = await world.fake.slash(world.member, world.channel, "window list")
-    assert "Spring 2027" in listed.embeds[0]["fields"][0]["name"]
-    joined = await world.fake.slash(world.member, world.channel, "window join", name="spring 2027")
-    assert "I'll DM you on Thu 17 Dec 2026 09:00" in joined.content
-    await advance_to(world, dt.datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
-    announcement = await world.fake.wait_for_message(lambda m: "is open" in m.get("content", ""),
-                                                     channel=world.channel)
-    assert "**Spring 2027** is open" in announcement["content"]
-    await advance_to(world, dt.datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
-    [dm] = await dms(world, world.member, 1)
-    assert "**Spring 2027** closes in 3 days" in dm["content"]
-    member_refused = await world.fake.slash(world.member, world.channel, "window leave", name="Spring 2027")
-    assert "You left" in member_refused.content
 
 
 async def test_reminders_due_while_the_bot_was_down(world: World):
@@ -253,25 +138,6 @@ async def test_a_reminder_cancelled_after_it_was_claimed_is_not_sent(world: Worl
     await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="claimed")
     [claimed] = await reminder_records.claim_due(world.bot.db, world.clock.now() + dt.timedelta(hours=1), 10)
     await world.fake.slash(world.member, world.channel, "remind cancel", reminder=claimed.id)
-    outcome = await DiscordSender(world.bot).deliver(claimed)
-    assert outcome.status is DeliveryStatus.GONE
-    assert world.fake.dm_messages(world.member) == []
-
-
-async def test_leaving_a_window_stops_its_dm_while_it_is_being_sent(world: World):
-    """Cancelling an exam always stopped a nudge the dispatcher had claimed; leaving a window did not (#10)."""
-    from cogs.reminder_sender import DiscordSender
-    from db import reminders as reminder_records
-    from scheduling.dispatcher import DeliveryStatus
-
-    await world.bot.services.dispatcher.stop()  # the test plays the dispatcher's part
-    await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027",
-                           start="2026-12-01", end="2026-12-20")
-    joined = await world.fake.slash(world.member, world.channel, "window join", name="Spring 2027")
-    assert "I'll DM you on Sun 13 Dec 2026 09:00" in joined.content
-    [claimed] = await reminder_records.claim_due(world.bot.db, dt.datetime(2026, 12, 13, 9, 0, tzinfo=UTC), 10)
-    left = await world.fake.slash(world.member, world.channel, "window leave", name="Spring 2027")
-    assert "You left 'Spring 2027'" in left.content
     outcome = await DiscordSender(world.bot).deliver(claimed)
     assert outcome.status is DeliveryStatus.GONE
     assert world.fake.dm_messages(world.member) == []
@@ -319,65 +185,6 @@ async def test_snoozing_a_study_reminder_twice_brings_one_extra_dm(world: World)
     assert len(world.fake.dm_messages(world.member)) == 2
 
 
-async def test_an_admins_list_after_adding_a_window_and_the_announcement_is_the_servers(world: World):
-    perms = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
-    world.fake.set_bot_permissions(world.guild, perms)
-    await world.fake.slash(world.admin, world.channel, "admin settings announcements", channel=world.channel)
-    await world.fake.slash(world.admin, world.channel, "admin window add", name="Spring 2027", start="2026-12-01",
-                           end="2026-12-20")
-    listed = await world.fake.slash(world.admin, world.channel, "remind list")
-    assert listed.content == "No active reminders. Try /remind study or /remind me."
-    [(announcement_id, owner)] = rows(world, "SELECT id, user_id FROM reminders")
-    assert owner == 0
-    refused = await world.fake.slash(world.admin, world.channel, "remind cancel", reminder=announcement_id)
-    assert f"You have no active reminder #{announcement_id}" in refused.content
-    for hours in range(1, 26):  # the announcement takes none of the admin's 25 slots
-        await world.fake.slash(world.admin, world.channel, "remind me", when=f"in {hours} hours", text="x")
-    full = await world.fake.slash(world.admin, world.channel, "remind list")
-    assert len(full.embeds[0]["fields"]) == 25 and all(f["value"] for f in full.embeds[0]["fields"])
-    await advance_to(world, dt.datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
-    posted = await world.fake.wait_for_message(lambda m: "is open" in m.get("content", ""), channel=world.channel)
-    assert "**Spring 2027** is open" in posted["content"]
-
-
-async def test_exams_in_five_modules_leave_room_for_own_reminders_and_list_one_line_each(world: World):
-    for module in ("bscm", "mpr", "dsp", "eco", "smr"):
-        await world.fake.slash(world.member, world.channel, "exam set", module=module, date="2027-03-01")
-    assert rows(world, "SELECT COUNT(*) FROM reminders WHERE kind = 'exam_nudge'") == [(30,)]
-    added = await world.fake.slash(world.member, world.channel, "remind me", when="in 2 hours", text="Flashcards")
-    assert "Reminder #31 set for" in added.content
-    listed = (await world.fake.slash(world.member, world.channel, "remind list")).embeds[0]
-    assert [(f["name"], f["value"]) for f in listed["fields"]] == [("#31 · next Wed 25 Nov 2026 14:00", "Flashcards")]
-    lines = listed["description"].splitlines()
-    assert len(lines) == 6 and lines[0].startswith("**Exam and window nudges**")
-    assert "🎯 DSP exam on Mon 01 Mar 2027: 6 nudges, next Sat 30 Jan 2027 08:00" in lines
-
-
-async def test_server_nudge_days_off_schedule_no_nudges(world: World):
-    off = await world.fake.slash(world.admin, world.channel, "admin settings nudges", days="off")
-    assert "Default nudge days: none" in off.content
-    exam = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-01-10")
-    assert "I'll DM you on: never, nudges are off" in exam.content
-    assert rows(world, "SELECT COUNT(*) FROM reminders") == [(0,)]
-
-
-async def test_window_list_shows_open_windows_at_most_25(world: World):
-    from db import windows as window_records
-
-    now = world.clock.now()
-    await window_records.add_window(world.bot.db, world.guild.id, "Autumn", dt.date(2026, 10, 1),
-                                      dt.date(2026, 11, 1), ("dsp",), world.admin.id, now)  # already closed
-    for index in range(27):
-        start = dt.date(2027, 1, 1) + dt.timedelta(days=index)
-        await window_records.add_window(world.bot.db, world.guild.id, f"Window {index:02d}", start,
-                                          start + dt.timedelta(days=10), ("dsp", "eco"), world.admin.id, now)
-    embed = (await world.fake.slash(world.member, world.channel, "window list")).embeds[0]
-    assert len(embed["fields"]) == 25
-    assert embed["fields"][0]["name"] == "Window 00" and embed["fields"][0]["value"].startswith("01 Jan – 11 Jan")
-    assert all(f["name"] != "Autumn" for f in embed["fields"])
-    assert embed["footer"]["text"] == "and 2 more · 1 closed window not shown"
-
-
 async def test_a_send_that_outlasts_discord_pys_own_retries_is_retried_by_the_dispatcher(world: World):
     await world.fake.slash(world.member, world.channel, "remind me", when="in 1 hour", text="persist")
     # discord.py retries a 429 itself 5 times (discord/http.py: `for tries in range(5)`), then raises; the
@@ -411,21 +218,6 @@ async def test_a_resend_with_the_same_nonce_is_one_dm_only_within_discords_nonce
     assert len(world.fake.dm_messages(world.member)) == 2
 
 
-async def test_exam_list_counts_days_in_the_members_zone(world: World):
-    await world.fake.slash(world.member, world.channel, "timezone set", zone="America/New_York")
-    await world.fake.slash(world.member, world.channel, "exam nudges", days="off")
-    await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2026-11-26")
-    await world.fake.slash(world.member, world.channel, "exam set", module="eco", date="2026-12-05")
-    listed = await world.fake.slash(world.member, world.channel, "exam list")
-    assert listed.content.splitlines() == ["**DSP** Thu 26 Nov 2026 · tomorrow", "**ECO** Sat 05 Dec 2026 · in 10 days"]
-    world.clock.set(dt.datetime(2026, 11, 27, 3, 0, tzinfo=UTC))  # 26 Nov 22:00 in New York
-    listed = await world.fake.slash(world.member, world.channel, "exam list")
-    assert listed.content.splitlines()[0] == "**DSP** Thu 26 Nov 2026 · today"
-    world.clock.set(dt.datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
-    listed = await world.fake.slash(world.member, world.channel, "exam list")
-    assert listed.content.splitlines() == ["**DSP** Thu 26 Nov 2026 · passed", "**ECO** Sat 05 Dec 2026 · in 8 days"]
-
-
 async def test_a_start_quiz_button_that_cannot_start_answers_the_member(world: World):
     from db import reminders as reminder_records
 
@@ -450,31 +242,3 @@ async def test_a_one_off_for_a_day_without_a_time_is_at_nine_and_says_so(world: 
     assert rows(world, "SELECT COUNT(*) FROM reminders") == [(1,)]
 
 
-async def test_exam_nudges_in_new_york_come_at_eight_local_and_name_real_weak_topics(world: World):
-    from tests.cogs.test_quiz_e2e import answer, custom_ids
-
-    await world.fake.slash(world.member, world.channel, "timezone set", zone="America/New_York")
-    quiz = await world.fake.slash(world.member, world.channel, "quiz", module="dsp", topic="lot-sizing", count=3,
-                                  mode="new")
-    message = quiz.message
-    for position in range(3):
-        wrong, question, _ = await answer(world, message, right=False)
-        assert question.topic == "lot-sizing"
-        if position < 2:
-            message = (await world.fake.click(world.member, wrong.message,
-                                              next(i for i in custom_ids(wrong.message) if "quiz-next" in i))).message
-    exam = await world.fake.slash(world.member, world.channel, "exam set", module="dsp", date="2027-03-20")
-    assert "(America/New_York)" in exam.content
-    # New York moves to EDT on Sun 14 Mar 2027: 08:00 local is 13:00 UTC before, 12:00 UTC after
-    expected = [(30, dt.datetime(2027, 2, 18, 13, 0, tzinfo=UTC)), (14, dt.datetime(2027, 3, 6, 13, 0, tzinfo=UTC)),
-                (7, dt.datetime(2027, 3, 13, 13, 0, tzinfo=UTC)), (3, dt.datetime(2027, 3, 17, 12, 0, tzinfo=UTC)),
-                (1, dt.datetime(2027, 3, 19, 12, 0, tzinfo=UTC)), (0, dt.datetime(2027, 3, 20, 12, 0, tzinfo=UTC))]
-    for count, (days, instant) in enumerate(expected, start=1):
-        await advance_to(world, instant - dt.timedelta(minutes=1))
-        assert len(world.fake.dm_messages(world.member)) == count - 1, days
-        await advance_to(world, instant)
-        last = (await dms(world, world.member, count))[-1]
-        assert "Weakest topics: Lot sizing." in last["content"], last["content"]
-        if days > 1:
-            assert f"**{days} days** to your **DSP** exam" in last["content"]
-    assert "Today is your **DSP** exam" in world.fake.dm_messages(world.member)[-1]["content"]
