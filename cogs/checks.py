@@ -8,8 +8,6 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from db.progress import study_lead_role
-
 
 def is_guild_admin(interaction: discord.Interaction) -> bool:
     permissions = interaction.permissions
@@ -38,7 +36,8 @@ async def is_organizer(interaction: discord.Interaction) -> bool:
         return False
     if is_guild_admin(interaction):
         return True
-    role_id = await study_lead_role(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    role_id = await interaction.client.services.settings.study_lead_role(  # type: ignore[attr-defined]
+        interaction.guild_id)
     roles = getattr(interaction.user, "roles", [])
     return bool(role_id) and any(role.id == role_id for role in roles)
 

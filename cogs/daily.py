@@ -69,12 +69,10 @@ class Daily(commands.Cog):
         # can wait behind other writers (a burst of clicks, a backup) longer than Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
         message_id = interaction.message.id if interaction.message else None
-        try:
-            result = await self.service.answer(post_id, interaction.guild_id, interaction.user.id, choice,
-                                               message_id=message_id, now=self._now())
-        except UserInputError as error:  # a button is not a slash command: the tree's error handler never sees it
-            await send_ephemeral(interaction, str(error))
-            return
+        # an error from here on (a UserInputError's words, or "something went wrong") is sent as the follow-up
+        # that replaces "thinking…", by the button base (cogs/ui/buttons.py)
+        result = await self.service.answer(post_id, interaction.guild_id, interaction.user.id, choice,
+                                           message_id=message_id, now=self._now())
         outcome = result.outcome
         if not outcome.first and outcome.chosen >= 0:
             await send_ephemeral(interaction, f"You already answered this one ({LETTERS[outcome.chosen]}); "
@@ -202,11 +200,7 @@ class Daily(commands.Cog):
 
     async def on_archive_page(self, interaction: discord.Interaction, days: int, module: str | None,
                               page: int) -> None:
-        try:
-            embed, view = await self._archive(interaction, days, module, page)
-        except UserInputError as error:
-            await send_ephemeral(interaction, str(error))
-            return
+        embed, view = await self._archive(interaction, days, module, page)
         await interaction.response.edit_message(embed=embed, view=view)
 
     @app_commands.command(name="daily-archive", description="Past daily questions with their answers and yours")

@@ -15,13 +15,13 @@ import aiohttp
 import discord
 
 from cogs.ui import daily_views
-from db.daily import DailySettings, Post
 from services.daily import LEADERBOARD_PAGE, DailyService, PostDelayed, PostRefused
 from study.questions import Question
 from study.seasons import champions
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
+    from db.daily import DailySettings, Post
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 
 import aiohttp
 import discord
@@ -90,16 +88,3 @@ async def answer_component_error(interaction: discord.Interaction, error: Except
         return
     custom_id = (interaction.data or {}).get("custom_id", "?")
     await _answer(interaction, error, "", True, f"component {custom_id}")
-
-
-def guarded(callback: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Wrap a component callback `(self, interaction, ...)` so every error gets a friendly answer."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: object, interaction: discord.Interaction, *args: object, **kwargs: object) -> None:
-        try:
-            await callback(self, interaction, *args, **kwargs)
-        except Exception as error:
-            await answer_component_error(interaction, error)
-
-    return wrapper

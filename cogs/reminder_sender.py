@@ -10,14 +10,14 @@ import discord
 
 from cogs.ui.limits import fit_content
 from cogs.ui.reminder_views import reminder_view
-from db import reminders
-from db.reminders import Reminder, ReminderKind, ReminderState
 from scheduling.dispatcher import DeliveryOutcome
 from scheduling.pacing import RequestPacer
+from services.reminders import ReminderKind, ReminderState
 from study.nudges import nudge_text
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
+    from db.reminders import Reminder
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
@@ -33,11 +33,11 @@ class DiscordSender:
 
     async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
         """The stored DM channel (no request), or one created once and stored."""
-        channel_id = await reminders.get_dm_channel(self.bot.db, user_id)
+        channel_id = await self.bot.services.reminders.dm_channel(user_id)
         if not channel_id:
             await self.pacer.acquire()
             channel = await self.bot.create_dm(discord.Object(id=user_id))
-            await reminders.set_dm_channel(self.bot.db, user_id, channel.id, self.bot.clock.now())
+            await self.bot.services.reminders.remember_dm_channel(user_id, channel.id, self.bot.clock.now())
             return channel
         return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
@@ -78,7 +78,7 @@ class DiscordSender:
 
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
         # A member may cancel or /forgetme after the dispatcher claimed the row: the row decides, not the claim.
-        current = await reminders.get(self.bot.db, reminder.id)
+        current = await self.bot.services.reminders.get(reminder.id)
         if current is None or current.state != ReminderState.IN_FLIGHT:
             return DeliveryOutcome.gone("cancelled or deleted before it was sent")
         text, view = await self._content(reminder)
@@ -104,7 +104,7 @@ class DiscordSender:
             return DeliveryOutcome.gone(f"missing access: {error.text}")
         except discord.NotFound as error:
             if error.code == UNKNOWN_CHANNEL and reminder.is_dm:
-                await reminders.set_dm_channel(self.bot.db, reminder.user_id, 0, self.bot.clock.now())
+                await self.bot.services.reminders.remember_dm_channel(reminder.user_id, 0, self.bot.clock.now())
                 return DeliveryOutcome.retry_later("the stored DM channel is gone")
             return DeliveryOutcome.gone(f"not found: {error.text}")
         except discord.HTTPException as error:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.errors import guarded, send_ephemeral
+from cogs.errors import send_ephemeral
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.embeds import BRAND
@@ -124,7 +124,6 @@ class Reminders(commands.Cog):
         await interaction.response.send_message(f"Resumed {resumed} reminder(s). Keep DMs open so I can reach you.",
                                                 ephemeral=True)
 
-    @guarded  # a button is not a slash command: the tree's error handler never sees its errors
     async def on_snooze(self, interaction: discord.Interaction, reminder_id: int, choice: str) -> None:
         when = await self.reminders.snooze(reminder_id, interaction.user.id, choice, self._now())
         zone = await self.reminders.timezone_of(reminder_id)

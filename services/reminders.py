@@ -122,6 +122,18 @@ class ReminderService:
         self.wake()
         return when
 
+    async def get(self, reminder_id: int) -> Reminder | None:
+        """The reminder as stored now (the sender checks it is still in flight before sending)."""
+        return await reminders.get(self.db, reminder_id)
+
+    async def dm_channel(self, user_id: int) -> int | None:
+        """The member's stored DM channel id, so a DM costs one request (None or 0: none stored)."""
+        return await reminders.get_dm_channel(self.db, user_id)
+
+    async def remember_dm_channel(self, user_id: int, channel_id: int, now: dt.datetime) -> None:
+        """Store the member's DM channel (0 forgets a channel Discord no longer knows)."""
+        await reminders.set_dm_channel(self.db, user_id, channel_id, now)
+
     async def timezone_of(self, reminder_id: int) -> str:
         """The zone a reminder's times are shown in (UTC if it is gone)."""
         row = await reminders.get(self.db, reminder_id)

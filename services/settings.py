@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db import progress as progress_records
 from db import settings as records
 from db.connection import Database
 from db.settings import GuildPlanning
@@ -70,6 +71,10 @@ class SettingsService:
     async def set_announcements(self, guild_id: int, channel_id: int, notice_days: int, now: dt.datetime) -> None:
         await records.set_guild_planning(self.db, guild_id, now, announce_channel_id=channel_id,
                                          window_notice_days=notice_days)
+
+    async def study_lead_role(self, guild_id: int) -> int | None:
+        """The role that may organize (/group, /quiz-live, /questions review) besides Manage Server."""
+        return await progress_records.study_lead_role(self.db, guild_id)
 
     async def set_study_lead_role(self, guild_id: int, role_id: int | None, now: dt.datetime) -> None:
         await records.set_study_lead_role(self.db, guild_id, role_id, now)

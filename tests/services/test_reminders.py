@@ -93,3 +93,16 @@ async def test_closed_dms_are_told_once_and_resume_brings_reminders_back(reminde
     reminders.wake = lambda: woken.append(True)
     assert await reminders.resume(MEMBER, NOW) == 1
     assert woken and (await records.get(db, row.id)).state == records.ReminderState.PENDING
+
+
+async def test_the_sender_reads_the_row_as_stored_and_a_dm_channel_is_kept_per_member(reminders, db):
+    row, _ = await reminders.remind_study(GUILD, MEMBER, "19:30", "daily", None, NOW)
+    assert (await reminders.get(row.id)).state == "pending"
+    assert await records.cancel(db, GUILD, MEMBER, row.id)
+    assert (await reminders.get(row.id)).state == "cancelled"
+    assert await reminders.get(row.id + 1000) is None
+    assert not await reminders.dm_channel(MEMBER)
+    await reminders.remember_dm_channel(MEMBER, 4242, NOW)
+    assert (await reminders.dm_channel(MEMBER), await reminders.dm_channel(ADMIN)) == (4242, None)
+    await reminders.remember_dm_channel(MEMBER, 0, NOW)  # Discord no longer knows it: create a new one next time
+    assert not await reminders.dm_channel(MEMBER)

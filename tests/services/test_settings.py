@@ -64,3 +64,11 @@ async def test_nudge_days_the_member_the_server_or_the_default(settings):
     assert await settings.offsets_for(GUILD, MEMBER) == (14, 1)
     await settings.set_member_offsets(GUILD, MEMBER, (), NOW)  # the member's "off" wins
     assert await settings.offsets_for(GUILD, MEMBER) == ()
+
+
+async def test_the_study_lead_role_reads_back_per_server_for_the_organizer_check(settings):
+    assert await settings.study_lead_role(GUILD) is None
+    await settings.set_study_lead_role(GUILD, 77, NOW)
+    assert (await settings.study_lead_role(GUILD), await settings.study_lead_role(GUILD + 1)) == (77, None)
+    await settings.set_study_lead_role(GUILD, None, NOW)
+    assert await settings.study_lead_role(GUILD) is None
