@@ -103,7 +103,7 @@ class StudyBot(commands.Bot):
 
     async def _start_daily_when_ready(self) -> None:
         await self.wait_until_ready()
-        self.services.daily_scheduler.start()
+        await self.services.daily_scheduler.start()
 
     async def _stop_loops(self) -> None:
         """Stop claiming; let the reminder DMs and the daily post under way finish and be recorded."""

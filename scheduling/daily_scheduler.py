@@ -8,7 +8,8 @@ so a restart, a setup or a pause changes the plan at once. A turn
    guild's current local day, and not before the schedule became active; if that day has no scheduled post
    yet, the handler posts one. The same rule makes the on-time post and the post a restart owes: a bot that
    was down at 08:00 and starts at 10:30 posts at once, one that starts the next day does not;
-3. sleeps until the earliest next fire time or reveal, or until wake() (setup, pause, resume).
+3. sleeps until the earliest next fire time or reveal, or until wake() (setup, pause, resume); the loop itself
+   (start, wake, stop, wait_idle) is scheduling.loop.SleepingLoop, shared with the reminder dispatcher.
 
 A post is claimed before it is sent. If Discord fails for now (5xx, 429, the network) the handler raises and
 the claim stays: the guild is tried again `retry_after` later, and each turn hands every post still `claimed`
@@ -24,11 +25,8 @@ claims the day with an INSERT that a UNIQUE index refuses the second time.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
-import time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -38,6 +36,7 @@ from db import daily as store
 from db.connection import Database
 from db.daily import DailySettings, Post
 from scheduling.clock import Clock
+from scheduling.loop import SleepingLoop
 from study.daily import cron_days, may_still_send
 from study.errors import UserInputError
 
@@ -92,34 +91,25 @@ def owed_post(settings: DailySettings, now: dt.datetime, grace: dt.timedelta) ->
     return latest.astimezone(dt.UTC), day
 
 
-class DailyScheduler:
+class DailyScheduler(SleepingLoop):
+    task_name = "daily-scheduler"
+
     def __init__(self, db: Database, clock: Clock, handler: DailyHandler, *, grace: dt.timedelta,
                  max_sleep: dt.timedelta = dt.timedelta(hours=1),
                  retry_after: dt.timedelta = dt.timedelta(minutes=5)) -> None:
+        super().__init__(clock, max_sleep=max_sleep)
         self._db = db
-        self._clock = clock
         self._handler = handler
         self.grace = grace
-        self._max_sleep = max_sleep
         self._retry_after = retry_after
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self._sleeping = False
-        self.sleep_target: dt.datetime | None = None
-        self.next_due: dt.datetime | None = None  # the earliest post, reveal or retry ahead (for /daily show, tests)
         # a guild whose post raised is retried after retry_after, not in a tight loop
         self._retry_at: dict[int, dt.datetime] = {}
 
-    def start(self) -> None:
-        if self._task is not None:
-            raise RuntimeError("the daily scheduler is already running")
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="daily-scheduler")
+    # ---- lifecycle (start, wake, stop, wait_idle: scheduling.loop) -------------------------------------------
 
-    def wake(self) -> None:
-        """Re-read the schedules now (after setup, pause or resume)."""
-        self._wake.set()
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Let a post or reveal in progress finish (up to `grace_seconds`), then end the loop."""
+        await super().stop(grace_seconds)
 
     @property
     def retry_after(self) -> dt.timedelta:
@@ -136,55 +126,11 @@ class DailyScheduler:
         self._retry_at[guild_id] = when
         return when
 
-    async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Let a post or reveal in progress finish (up to `grace_seconds`), then end the loop."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is None:
-            return
-        task, self._task = self._task, None
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(task, grace_seconds)
+    # ---- the loop --------------------------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def is_idle(self) -> bool:
-        """Asleep until a future instant (or forever) with nothing left to do now."""
-        return (self._sleeping and not self._wake.is_set()
-                and (self.sleep_target is None or self._clock.now() < self.sleep_target))
-
-    async def wait_idle(self, limit_seconds: float = 10.0) -> None:
-        """For tests: return once the loop has handled everything due at the clock's current time."""
-        deadline = time.monotonic() + limit_seconds
-        while not (self.is_idle() and await _settled(self)):
-            if self._task is not None and self._task.done():
-                self._task.result()
-                raise RuntimeError("the daily scheduler has stopped")
-            if time.monotonic() > deadline:
-                raise TimeoutError("the daily scheduler did not become idle")
-            await asyncio.sleep(0.005)
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                self.next_due = await self._turn()
-            except Exception:
-                log.exception("daily scheduler turn failed; trying again in %s", self._retry_after)
-                self.next_due = self._clock.now() + self._retry_after
-            if self._stopping:
-                break
-            # a bounded sleep re-checks now and then, in case the machine slept through a timer
-            ceiling = self._clock.now() + self._max_sleep
-            target = ceiling if self.next_due is None else min(self.next_due, ceiling)
-            self.sleep_target = target
-            self._sleeping = True
-            try:
-                await self._clock.sleep_until(target, self._wake)
-            finally:
-                self._sleeping = False
+    async def _turn_failed(self) -> dt.datetime | None:
+        log.exception("daily scheduler turn failed; trying again in %s", self._retry_after)
+        return self._clock.now() + self._retry_after
 
     async def _turn(self) -> dt.datetime | None:
         """Do what is due now; return when something is due next (None: nothing is scheduled)."""
@@ -230,8 +176,3 @@ class DailyScheduler:
             targets.append(max(reveal, now + ONE_SECOND) if reveal <= now else reveal)
         return min(targets, default=None)
 
-
-async def _settled(scheduler: DailyScheduler) -> bool:
-    """Idle twice in a row across a yield: a wake() or clock move just made is seen."""
-    await asyncio.sleep(0)
-    return scheduler.is_idle()

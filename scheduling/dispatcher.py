@@ -16,7 +16,8 @@ sending. Its loop:
    occurrence is logged in reminder_deliveries and a recurring reminder gets its next occurrence in the
    member's time zone (study.recurrence); retry → pending again after an exponential backoff, at most
    `max_attempts` sends per occurrence; DMs closed → that member's DM reminders are paused; gone → cancelled;
-5. when nothing is due it sleeps until the next due_at (at most `max_sleep`), or until wake().
+5. when nothing is due it sleeps until the next due_at (at most `max_sleep`), or until wake() (the loop itself,
+   start, wake, stop and wait_idle, is scheduling.loop.SleepingLoop, shared with the daily scheduler).
 
 start() settles rows a previous run left in flight (db.reminders.recover_in_flight: already delivered →
 finalized, never resent; the rest → pending, then subject to the grace window) and starts the loop; it
@@ -38,6 +39,7 @@ from db import reminders as store
 from db.connection import Database
 from db.reminders import Reminder
 from scheduling.clock import Clock
+from scheduling.loop import SleepingLoop
 from study.recurrence import next_occurrence_json
 
 log = logging.getLogger(__name__)
@@ -103,15 +105,18 @@ class DispatcherStats:
     max_lag_seconds: float = 0.0  # worst due → handed-to-sender delay seen
 
 
-class ReminderDispatcher:
+class ReminderDispatcher(SleepingLoop):
+    task_name = "reminder-dispatcher"
+    idle_poll_seconds = 0.001
+
     def __init__(self, db: Database, clock: Clock, sender: Sender, *, grace: dt.timedelta = dt.timedelta(hours=6),
                  batch: int = 500, concurrency: int = 50, max_attempts: int = 5,
                  retry_base: dt.timedelta = dt.timedelta(seconds=30),
                  retry_cap: dt.timedelta = dt.timedelta(minutes=15),
                  send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5),
                  hold_until_recorded: bool = False) -> None:
+        super().__init__(clock, max_sleep=max_sleep)
         self._db = db
-        self._clock = clock
         self._sender = sender
         self.grace = grace
         self._batch = batch
@@ -119,44 +124,30 @@ class ReminderDispatcher:
         self._retry_base = retry_base
         self._retry_cap = retry_cap
         self._send_timeout = send_timeout
-        self._max_sleep = max_sleep
         self._semaphore = asyncio.Semaphore(concurrency)
         self._hold_until_recorded = hold_until_recorded
-        self._wake = asyncio.Event()
         # each outcome with the future its send task awaits: resolved once the outcome is committed
         self._queue: asyncio.Queue[tuple[store.Outcome, asyncio.Future[None]]] = asyncio.Queue()
         self._sends: dict[asyncio.Task[None], float] = {}  # send task → monotonic start
         self._timed_out: set[asyncio.Task[None]] = set()
         self._watchdog_task: asyncio.Task[None] | None = None
-        self._loop_task: asyncio.Task[None] | None = None
         self._recorder_task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self._sleep_target: dt.datetime | None = None
-        self._sleeping = False
         self._recording = False
         self._unhanded: list[int] = []  # claimed, then not handed to the sender because stop() was called
         self.stats = DispatcherStats()
 
-    # ---- lifecycle -------------------------------------------------------------------------------------------
+    # ---- lifecycle (start, wake, stop, wait_idle: scheduling.loop) -------------------------------------------
 
-    async def start(self) -> None:
-        """Recover rows left in flight by a previous run and start the loop; returns without waiting for it."""
-        if self._loop_task is not None:
-            raise RuntimeError("the dispatcher is already running")
+    async def _prepare(self) -> None:
+        """start(): recover rows left in flight by a previous run, then start the recorder and the watchdog."""
         recovery = await store.recover_in_flight(self._db, self._clock.now())
         self.stats.recovered_requeued += recovery.requeued
         self.stats.recovered_finalized += recovery.finalized
         if recovery.requeued or recovery.finalized:
             log.info("reminders left in flight: %d requeued, %d already delivered and finalized",
                      recovery.requeued, recovery.finalized)
-        self._stopping = False
         self._recorder_task = asyncio.create_task(self._record_loop(), name="reminder-recorder")
-        self._loop_task = asyncio.create_task(self._run(), name="reminder-dispatcher")
         self._watchdog_task = asyncio.create_task(self._watchdog(), name="reminder-send-watchdog")
-
-    def wake(self) -> None:
-        """Re-read the earliest due time now (call after adding, snoozing or resuming a reminder)."""
-        self._wake.set()
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop claiming, let sends in progress finish (up to `grace_seconds`) and record their outcomes, and put
@@ -165,11 +156,14 @@ class ReminderDispatcher:
         Sends still running after `grace_seconds` are cancelled; their rows stay in flight (whether Discord got
         them is unknown) and the next start() settles them.
         """
-        self._stopping = True
-        self._wake.set()
-        if self._loop_task is not None:
-            await self._loop_task
-            self._loop_task = None
+        await super().stop(grace_seconds)
+
+    async def _finish_turn(self, task: asyncio.Task[None], grace_seconds: float) -> None:
+        # Not bounded: a turn only claims and hands over (each send runs in a task of its own, bounded below),
+        # and it stops handing over at once, noting the rows it claimed but did not hand (_unhanded).
+        await task
+
+    async def _stopped(self, grace_seconds: float) -> None:
         if self._sends:
             _, late = await asyncio.wait(set(self._sends), timeout=grace_seconds)
             for task in late:
@@ -189,54 +183,23 @@ class ReminderDispatcher:
             await store.release_claims(self._db, self._unhanded)
             self._unhanded = []
 
-    @property
-    def running(self) -> bool:
-        return self._loop_task is not None and not self._loop_task.done()
-
-    def is_idle(self) -> bool:
-        """Asleep until a future instant, with no send in progress and no outcome waiting to be recorded."""
-        return (
-            self._sleeping and not self._wake.is_set() and not self._sends and self._queue.empty()
-            and not self._recording and (self._sleep_target is None or self._clock.now() < self._sleep_target)
-        )
-
-    async def wait_idle(self, limit_seconds: float = 30.0) -> None:
-        """For tests and benchmarks: return once is_idle() holds (polls every millisecond of real time)."""
-        deadline = time.monotonic() + limit_seconds
-        while True:
-            if self.is_idle():
-                await asyncio.sleep(0)
-                if self.is_idle():
-                    return
-            if self._loop_task is not None and self._loop_task.done():
-                self._loop_task.result()
-                raise RuntimeError("the dispatcher loop has ended")
-            if time.monotonic() > deadline:
-                raise TimeoutError("the dispatcher did not become idle")
-            await asyncio.sleep(0.001)
+    def _quiet(self) -> bool:
+        """No send in progress and no outcome waiting to be recorded."""
+        return not self._sends and self._queue.empty() and not self._recording
 
     # ---- the loop --------------------------------------------------------------------------------------------
 
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                self._wake.clear()
-                now = self._clock.now()
-                claimed = await self._claim()
-                if claimed:
-                    await self._drain(claimed)
-                    continue
-                earliest = await store.next_due_at(self._db)
-                limit = now + self._max_sleep
-                self._sleep_target = limit if earliest is None else min(earliest, limit)
-                self._sleeping = True
-                try:
-                    await self._clock.sleep_until(self._sleep_target, self._wake)
-                finally:
-                    self._sleeping = False
-            except Exception:
-                log.exception("reminder dispatcher loop failed; trying again in a second")
-                await asyncio.sleep(1)
+    async def _turn(self) -> dt.datetime | None:
+        claimed = await self._claim()
+        if claimed:
+            await self._drain(claimed)
+            return self._clock.now()  # claim again at once: more may have fallen due meanwhile
+        return await store.next_due_at(self._db)
+
+    async def _turn_failed(self) -> dt.datetime | None:
+        log.exception("reminder dispatcher loop failed; trying again in a second")
+        await asyncio.sleep(1)
+        return self._clock.now()
 
     async def _claim(self) -> list[Reminder]:
         claimed = await store.claim_due(self._db, self._clock.now(), self._batch)
