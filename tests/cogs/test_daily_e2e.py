@@ -446,6 +446,7 @@ async def test_daily_now_during_an_outage_tells_the_admin_and_posts_later(world:
     world.clock.advance(dt.timedelta(minutes=5))
     [post] = await wait_for_posts(world, 1)
     assert post["embeds"][0]["title"] == "Daily question · Day 1"
+    await idle(world)  # the message is out; its row is marked sent right after
     assert rows(world, "SELECT kind, state FROM daily_posts") == [("manual", "open")]
 
 
