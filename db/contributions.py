@@ -14,8 +14,10 @@ import json
 from dataclasses import dataclass
 
 from db import question_admin
+from db import work as q
 from db.connection import Database
 from db.timestamps import from_ts, to_ts
+from db.work import Row, Work
 from study.contributions import Place, question_id
 from study.questions import Question
 
@@ -46,7 +48,7 @@ class Submission:
                         author_id=self.user_id)
 
 
-def _submission(row) -> Submission:
+def _submission(row: Row) -> Submission:
     return Submission(
         id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"],
         place=Place(row["module"], row["topic"], row["cpim8_module"], row["cpim8_topic"]),
@@ -60,21 +62,24 @@ def _submission(row) -> Submission:
 async def add(db: Database, guild_id: int, user_id: int, question: Question, now: dt.datetime,
               max_pending: int) -> tuple[Submission | None, int]:
     """Queue a checked question; (None, pending) if the member already has max_pending waiting."""
-    async with db.transaction() as conn:
-        async with conn.execute("SELECT COUNT(*) FROM question_submissions WHERE guild_id = ? AND user_id = ?"
-                                " AND state = 'pending'", (guild_id, user_id)) as cursor:
-            (pending,) = await cursor.fetchone() or (0,)  # COUNT(*) always gives its one row
+
+    def work() -> Work[tuple[int | None, int]]:
+        pending = yield q.fetch_value("SELECT COUNT(*) FROM question_submissions WHERE guild_id = ?"
+                                           " AND user_id = ? AND state = 'pending'", (guild_id, user_id))
         if pending >= max_pending:
             return None, pending
-        cursor = await conn.execute(
+        new_id = yield q.fetch_value(
             "INSERT INTO question_submissions (guild_id, user_id, module, topic, cpim8_module, cpim8_topic,"
             " difficulty, stem, choices, answer_index, explanation, submitted_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, user_id, question.module, question.topic, question.cpim8_module, question.cpim8_topic,
              question.difficulty, question.stem, json.dumps(list(question.choices)), question.answer_index,
              question.explanation, to_ts(now)))
-        new_id = cursor.lastrowid
-        assert new_id is not None  # set by every INSERT
+        return new_id, pending
+
+    new_id, pending = await db.run_in_transaction(work)
+    if new_id is None:
+        return None, pending
     return await get(db, new_id), pending + 1
 
 
@@ -106,38 +111,38 @@ async def of_member(db: Database, guild_id: int, user_id: int, limit: int = 25) 
 
 async def approve(db: Database, submission_id: int, reviewer: int, now: dt.datetime) -> Submission | None:
     """Approve a pending submission and add it to its guild's bank in one transaction; None if not pending."""
-    async with db.transaction() as conn:
-        async with conn.execute("SELECT * FROM question_submissions WHERE id = ? AND state = 'pending'",
-                                (submission_id,)) as cursor:
-            row = await cursor.fetchone()
+
+    def work() -> Work[bool]:
+        row = yield q.fetch_one("SELECT * FROM question_submissions WHERE id = ? AND state = 'pending'",
+                                     (submission_id,))
         if row is None:
-            return None
+            return False
         found = _submission(row)
         ident = question_id(found.id)
-        await conn.execute(
+        yield q.execute(
             "UPDATE question_submissions SET state = 'approved', question_id = ?, reviewed_by = ?, reviewed_at = ?"
             " WHERE id = ?", (ident, reviewer, to_ts(now), submission_id))
         # the guild's bank is db/question_admin.py's table: its writer, in this transaction
-        await question_admin.put_questions(conn, found.guild_id, [found.as_question()], reviewer, now)
+        yield from question_admin.put_questions(found.guild_id, [found.as_question()], reviewer, now)
+        return True
+
+    if not await db.run_in_transaction(work):
+        return None
     return await get(db, submission_id)
 
 
 async def reject(db: Database, submission_id: int, reviewer: int, reason: str,
                  now: dt.datetime) -> Submission | None:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE question_submissions SET state = 'rejected', reason = ?, reviewed_by = ?, reviewed_at = ?"
-            " WHERE id = ? AND state = 'pending'", (reason, reviewer, to_ts(now), submission_id))
-        changed = cursor.rowcount > 0
+    changed = await db.execute(
+        "UPDATE question_submissions SET state = 'rejected', reason = ?, reviewed_by = ?, reviewed_at = ?"
+        " WHERE id = ? AND state = 'pending'", (reason, reviewer, to_ts(now), submission_id)) > 0
     return await get(db, submission_id) if changed else None
 
 
 async def revise(db: Database, submission_id: int, question: Question) -> bool:
     """A reviewer's edit of a pending submission (the author stays the author)."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE question_submissions SET difficulty = ?, stem = ?, choices = ?, answer_index = ?,"
-            " explanation = ? WHERE id = ? AND state = 'pending'",
-            (question.difficulty, question.stem, json.dumps(list(question.choices)), question.answer_index,
-             question.explanation, submission_id))
-        return cursor.rowcount > 0
+    return await db.execute(
+        "UPDATE question_submissions SET difficulty = ?, stem = ?, choices = ?, answer_index = ?,"
+        " explanation = ? WHERE id = ? AND state = 'pending'",
+        (question.difficulty, question.stem, json.dumps(list(question.choices)), question.answer_index,
+         question.explanation, submission_id)) > 0

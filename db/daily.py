@@ -11,12 +11,13 @@ Two guarantees live here, in SQL rather than in memory:
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
+from db import work as q
 from db.connection import Database
 from db.quiz import write_answer_records
 from db.timestamps import from_ts, to_ts
+from db.work import Row, Work
 from study.daily import DailyAnswer, MemberTally, ModuleTally
 from study.srs import Card
 
@@ -82,7 +83,7 @@ class DailyAnswerOutcome:
     card: Card | None = None
 
 
-def _settings(row: sqlite3.Row) -> DailySettings:
+def _settings(row: Row) -> DailySettings:
     return DailySettings(
         guild_id=row["guild_id"], channel_id=row["channel_id"], hour=row["hour"], minute=row["minute"],
         timezone=row["timezone"], days=tuple(_DAY_NAMES.index(d) for d in row["days"].split(",") if d),
@@ -94,7 +95,7 @@ def _settings(row: sqlite3.Row) -> DailySettings:
     )
 
 
-def _post(row: sqlite3.Row) -> Post:
+def _post(row: Row) -> Post:
     return Post(
         id=row["id"], guild_id=row["guild_id"], kind=row["kind"], local_day=dt.date.fromisoformat(row["local_day"]),
         day_number=row["day_number"], channel_id=row["channel_id"], message_id=row["message_id"],
@@ -109,8 +110,7 @@ def _post(row: sqlite3.Row) -> Post:
 async def save_settings(db: Database, settings: DailySettings) -> None:
     """Create or replace a guild's schedule (setup). It starts active from settings.active_since."""
     days = ",".join(_DAY_NAMES[d] for d in sorted(set(settings.days)))
-    async with db.transaction() as conn:
-        await conn.execute(
+    await db.execute(
             "INSERT INTO daily_settings (guild_id, channel_id, hour, minute, timezone, days, modules, rotation,"
             " reveal_after_hours, explain_at_once, repeat_window_days, weekly_summary, paused, active_since,"
             " updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -125,7 +125,7 @@ async def save_settings(db: Database, settings: DailySettings) -> None:
              ",".join(settings.modules), settings.rotation, settings.reveal_after_hours, int(settings.explain_at_once),
              settings.repeat_window_days, int(settings.weekly_summary), int(settings.paused),
              to_ts(settings.active_since), settings.updated_by, to_ts(settings.updated_at)),
-        )
+    )
 
 
 async def get_settings(db: Database, guild_id: int) -> DailySettings | None:
@@ -140,15 +140,12 @@ async def active_settings(db: Database) -> list[DailySettings]:
 
 async def set_paused(db: Database, guild_id: int, paused: bool, user_id: int, now: dt.datetime) -> bool:
     """Pause or resume; False if it already was. Resuming moves active_since, so the days paused are not owed."""
-    async with db.transaction() as conn:
-        sql = "UPDATE daily_settings SET paused = ?, updated_by = ?, updated_at = ?"
-        parameters: list[object] = [int(paused), user_id, to_ts(now)]
-        if not paused:
-            sql += ", active_since = ?"
-            parameters.append(to_ts(now))
-        cursor = await conn.execute(sql + " WHERE guild_id = ? AND paused = ?",
-                                    (*parameters, guild_id, int(not paused)))
-        return cursor.rowcount > 0
+    sql = "UPDATE daily_settings SET paused = ?, updated_by = ?, updated_at = ?"
+    parameters: list[object] = [int(paused), user_id, to_ts(now)]
+    if not paused:
+        sql += ", active_since = ?"
+        parameters.append(to_ts(now))
+    return await db.execute(sql + " WHERE guild_id = ? AND paused = ?", (*parameters, guild_id, int(not paused))) > 0
 
 
 # ---- posts ----------------------------------------------------------------------------------------------------
@@ -167,23 +164,21 @@ async def claim_post(db: Database, *, guild_id: int, kind: str, local_day: dt.da
     racing (each having chosen from the same list of recent questions) never take the same question: the
     second raises QuestionRecentlyPosted."""
 
-    def work(raw: sqlite3.Connection) -> int | None:
-        if repeat_since is not None and raw.execute(
+    def work() -> Work[int | None]:
+        if repeat_since is not None and (yield q.fetch_one(
                 "SELECT 1 FROM daily_posts WHERE guild_id = ? AND question_id = ? AND posted_at >= ?",
-                (guild_id, question.question_id, to_ts(repeat_since))).fetchone():
+                (guild_id, question.question_id, to_ts(repeat_since)))):
             raise QuestionRecentlyPosted(question.question_id)
-        number = raw.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND state != 'failed'",
-                             (guild_id,)).fetchone()[0] + 1
-        try:
-            cursor = raw.execute(
-                "INSERT INTO daily_posts (guild_id, kind, local_day, day_number, channel_id, question_id, module,"
-                " topic, answer_index, choice_count, posted_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, kind, local_day.isoformat(), number, channel_id, question.question_id, question.module,
-                 question.topic, question.answer_index, question.choice_count, to_ts(now), to_ts(reveal_at)),
-            )
-        except sqlite3.IntegrityError:
-            return None
-        return cursor.lastrowid
+        number = (yield q.fetch_value("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND state != 'failed'",
+                                           (guild_id,))) + 1
+        # a second scheduled post of the day conflicts with daily_posts_one_per_day: no row, no id
+        return (yield q.fetch_value(
+            "INSERT INTO daily_posts (guild_id, kind, local_day, day_number, channel_id, question_id, module,"
+            " topic, answer_index, choice_count, posted_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING RETURNING id",
+            (guild_id, kind, local_day.isoformat(), number, channel_id, question.question_id, question.module,
+             question.topic, question.answer_index, question.choice_count, to_ts(now), to_ts(reveal_at)),
+        ))
 
     post_id = await db.run_in_transaction(work)
     return None if post_id is None else await get_post(db, post_id)
@@ -204,28 +199,22 @@ async def scheduled_post_exists(db: Database, guild_id: int, local_day: dt.date)
 
 async def mark_sent(db: Database, post_id: int, message_id: int) -> bool:
     """Record the message of a claimed post and open it for answers; False if it was not claimed any more."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
-            (message_id, post_id))
-        return cursor.rowcount > 0
+    return await db.execute("UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
+                            (message_id, post_id)) > 0
 
 
 async def mark_failed(db: Database, post_id: int, error: str) -> None:
     """Discord refused the message for good (no access, no channel), or it could not be sent within the grace
     window: the day's claim stays (never posted twice), the post never opens."""
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE daily_posts SET state = 'failed', error = ? WHERE id = ? AND state = 'claimed'",
-                           (error[:500], post_id))
+    await db.execute("UPDATE daily_posts SET state = 'failed', error = ? WHERE id = ? AND state = 'claimed'",
+                     (error[:500], post_id))
 
 
 async def mark_revealed(db: Database, post_id: int, now: dt.datetime) -> bool:
     """Close a post for answers; False if it was not open (already revealed by another path)."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE daily_posts SET state = 'revealed', revealed_at = ? WHERE id = ? AND state = 'open'",
-            (to_ts(now), post_id))
-        return cursor.rowcount > 0
+    return await db.execute(
+        "UPDATE daily_posts SET state = 'revealed', revealed_at = ? WHERE id = ? AND state = 'open'",
+        (to_ts(now), post_id)) > 0
 
 
 async def get_post(db: Database, post_id: int) -> Post | None:
@@ -273,38 +262,39 @@ async def group_module_tallies(db: Database, guild_id: int) -> list[ModuleTally]
 
 # ---- answers --------------------------------------------------------------------------------------------------
 
-def _record_daily_answer(raw: sqlite3.Connection, post_id: int, user_id: int, chosen: int, item_key: str,
-                         message_id: int | None, now: dt.datetime) -> DailyAnswerOutcome:
-    row = raw.execute("SELECT guild_id, state, question_id, module, topic, answer_index FROM daily_posts"
-                      " WHERE id = ?", (post_id,)).fetchone()
+def _record_daily_answer(post_id: int, user_id: int, chosen: int, item_key: str, message_id: int | None,
+                         now: dt.datetime) -> Work[DailyAnswerOutcome]:
+    row = yield q.fetch_one("SELECT guild_id, state, question_id, module, topic, answer_index FROM daily_posts"
+                                 " WHERE id = ?", (post_id,))
     if row is None:
         return DailyAnswerOutcome(first=False, closed=True, chosen=-1, correct=False, count=0)
     guild_id, state, question_id, module, topic, answer_index = row
 
-    def count() -> int:
-        return raw.execute("SELECT COUNT(*) FROM daily_answers WHERE post_id = ?", (post_id,)).fetchone()[0]
+    def count() -> Work[int]:
+        return (yield q.fetch_value("SELECT COUNT(*) FROM daily_answers WHERE post_id = ?", (post_id,)))
 
-    earlier = raw.execute("SELECT choice, correct FROM daily_answers WHERE post_id = ? AND user_id = ?",
-                          (post_id, user_id)).fetchone()
+    earlier = yield q.fetch_one("SELECT choice, correct FROM daily_answers WHERE post_id = ? AND user_id = ?",
+                                     (post_id, user_id))
     if earlier is not None:
         return DailyAnswerOutcome(first=False, closed=False, chosen=earlier[0], correct=bool(earlier[1]),
-                                  count=count())
+                                  count=(yield from count()))
     if state == "claimed" and message_id is not None:
         # the bot stopped between sending the post and recording its message: the click tells us which it is
-        raw.execute("UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
-                    (message_id, post_id))
+        yield q.execute("UPDATE daily_posts SET message_id = ?, state = 'open' WHERE id = ? AND state = 'claimed'",
+                             (message_id, post_id))
         state = "open"
     if state != "open":
-        return DailyAnswerOutcome(first=False, closed=True, chosen=-1, correct=False, count=count())
+        return DailyAnswerOutcome(first=False, closed=True, chosen=-1, correct=False, count=(yield from count()))
     correct = chosen == answer_index
-    seq = raw.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM daily_answers WHERE post_id = ?",
-                      (post_id,)).fetchone()[0]
-    raw.execute("INSERT INTO daily_answers (post_id, user_id, choice, correct, answered_at, seq)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (post_id, user_id, chosen, int(correct), to_ts(now), seq))
+    seq = yield q.fetch_value("SELECT COALESCE(MAX(seq), 0) + 1 FROM daily_answers WHERE post_id = ?",
+                                   (post_id,))
+    yield q.execute("INSERT INTO daily_answers (post_id, user_id, choice, correct, answered_at, seq)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", (post_id, user_id, chosen, int(correct), to_ts(now), seq))
     # The same records a /quiz answer writes, so the daily question feeds spaced repetition, weakest-topic
     # modes and progress like any other answer.
-    card = write_answer_records(raw, guild_id=guild_id, user_id=user_id, question_id=question_id, item_key=item_key,
-                                module=module, topic=topic, correct=correct, source="daily", session_id=None, now=now)
+    card = yield from write_answer_records(guild_id=guild_id, user_id=user_id, question_id=question_id,
+                                           item_key=item_key, module=module, topic=topic, correct=correct,
+                                           source="daily", session_id=None, now=now)
     return DailyAnswerOutcome(first=True, closed=False, chosen=chosen, correct=correct, count=seq, card=card)
 
 
@@ -312,7 +302,7 @@ async def record_answer(db: Database, post_id: int, user_id: int, chosen: int, *
                         message_id: int | None, now: dt.datetime) -> DailyAnswerOutcome:
     """Record a member's first answer to an open post with its quiz records, all in one transaction."""
     return await db.run_in_transaction(
-        lambda raw: _record_daily_answer(raw, post_id, user_id, chosen, item_key, message_id, now))
+        lambda: _record_daily_answer(post_id, user_id, chosen, item_key, message_id, now))
 
 
 async def answer_count(db: Database, post_id: int) -> int:
@@ -359,7 +349,8 @@ class StreakHistory:
 async def streak_history(db: Database, guild_id: int, user_id: int) -> StreakHistory:
     """The guild's days with a post members could answer, the member's answered days, and days still open."""
     posts = await db.fetch_all(
-        "SELECT local_day, MAX(state = 'open') FROM daily_posts WHERE guild_id = ? AND state IN ('open', 'revealed')"
+        "SELECT local_day, MAX(CASE WHEN state = 'open' THEN 1 ELSE 0 END) FROM daily_posts"
+        " WHERE guild_id = ? AND state IN ('open', 'revealed')"
         " GROUP BY local_day", (guild_id,))
     answered = await db.fetch_all(
         "SELECT DISTINCT p.local_day FROM daily_answers a JOIN daily_posts p ON p.id = a.post_id"
@@ -414,18 +405,15 @@ async def module_accuracy(db: Database, guild_id: int, since: dt.date, until: dt
 
 async def claim_summary(db: Database, guild_id: int, week_start: dt.date, now: dt.datetime) -> bool:
     """Reserve the summary of a week; False if it was posted (or claimed) already."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO daily_summaries (guild_id, week_start, posted_at) VALUES (?, ?, ?)",
-            (guild_id, week_start.isoformat(), to_ts(now)))
-        return cursor.rowcount > 0
+    return await db.execute(
+        "INSERT INTO daily_summaries (guild_id, week_start, posted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (guild_id, week_start.isoformat(), to_ts(now))) > 0
 
 
 async def release_summary(db: Database, guild_id: int, week_start: dt.date) -> None:
     """Give back a claimed summary that could not be sent, so the week's next post tries again."""
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM daily_summaries WHERE guild_id = ? AND week_start = ? AND message_id IS NULL",
-                           (guild_id, week_start.isoformat()))
+    await db.execute("DELETE FROM daily_summaries WHERE guild_id = ? AND week_start = ? AND message_id IS NULL",
+                     (guild_id, week_start.isoformat()))
 
 
 async def summary_posted(db: Database, guild_id: int, week_start: dt.date) -> bool:
@@ -434,6 +422,5 @@ async def summary_posted(db: Database, guild_id: int, week_start: dt.date) -> bo
 
 
 async def set_summary_message(db: Database, guild_id: int, week_start: dt.date, message_id: int) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE daily_summaries SET message_id = ? WHERE guild_id = ? AND week_start = ?",
-                           (message_id, guild_id, week_start.isoformat()))
+    await db.execute("UPDATE daily_summaries SET message_id = ? WHERE guild_id = ? AND week_start = ?",
+                     (message_id, guild_id, week_start.isoformat()))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from db import reminders
+from db import work as q
 from db.connection import Database
 from db.timestamps import to_ts
+from db.work import Row, Work
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Exam:
     timezone: str
 
 
-def _exam(row: Any) -> Exam:
+def _exam(row: Row) -> Exam:
     return Exam(row["id"], row["guild_id"], row["user_id"], row["module"], dt.date.fromisoformat(row["exam_date"]),
                 dt.time.fromisoformat(row["exam_time"]) if row["exam_time"] else None, row["timezone"])
 
@@ -35,15 +36,15 @@ def _exam(row: Any) -> Exam:
 async def set_exam(db: Database, guild_id: int, user_id: int, module: str, exam_date: dt.date,
                    exam_time: dt.time | None, timezone: str, now: dt.datetime) -> Exam:
     """Record (or move) the member's exam for a module; the caller replaces its nudges."""
-    async with db.transaction() as conn, conn.execute(
-        "INSERT INTO exams (guild_id, user_id, module, exam_date, exam_time, timezone, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, module) DO UPDATE SET"
-        " exam_date = excluded.exam_date, exam_time = excluded.exam_time, timezone = excluded.timezone"
-        " RETURNING *",
-        (guild_id, user_id, module, exam_date.isoformat(),
-         exam_time.strftime("%H:%M") if exam_time else None, timezone, to_ts(now)),
-    ) as cursor:
-        return _exam(await cursor.fetchone())
+    statement = ("INSERT INTO exams (guild_id, user_id, module, exam_date, exam_time, timezone, created_at)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, module) DO UPDATE SET"
+                 " exam_date = excluded.exam_date, exam_time = excluded.exam_time, timezone = excluded.timezone"
+                 " RETURNING *")
+    parameters = (guild_id, user_id, module, exam_date.isoformat(),
+                  exam_time.strftime("%H:%M") if exam_time else None, timezone, to_ts(now))
+    row = await db.run_in_transaction(lambda: q.single(q.fetch_one(statement, parameters)))
+    assert row is not None  # an upsert always returns its row
+    return _exam(row)
 
 
 async def member_exams(db: Database, guild_id: int, user_id: int) -> list[Exam]:
@@ -54,13 +55,16 @@ async def member_exams(db: Database, guild_id: int, user_id: int) -> list[Exam]:
 
 async def remove_exam(db: Database, guild_id: int, user_id: int, module: str) -> Exam | None:
     """Delete the member's exam for a module and cancel its nudges (one being sent included) in one transaction."""
-    async with db.transaction() as conn:
-        async with conn.execute(
+    def work() -> Work[Row | None]:
+        row = yield q.fetch_one(
             "DELETE FROM exams WHERE guild_id = ? AND user_id = ? AND module = ? RETURNING *",
             (guild_id, user_id, module),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
-        await reminders.cancel_by_payload(conn, guild_id=guild_id, user_id=user_id, key="exam_id", value=row["id"])
-    return _exam(row)
+        yield from reminders.cancel_by_payload(db.dialect, guild_id=guild_id, user_id=user_id, key="exam_id",
+                                               value=row["id"])
+        return row
+
+    row = await db.run_in_transaction(work)
+    return None if row is None else _exam(row)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db import work as q
 from db.connection import Database
 from study.fees import FeeEntry
 
@@ -17,28 +18,23 @@ class DuplicateFeeDateError(Exception):
 
 async def add_fee_entry(db: Database, guild_id: int, entry: FeeEntry, added_by: int, now: dt.datetime,
                         edition: str = "cpim-2017") -> None:
-    async with db.transaction() as conn:
-        async with conn.execute(
-            "SELECT 1 FROM fee_entries WHERE guild_id = ? AND edition = ? AND effective = ?",
-            (guild_id, edition, entry.effective.isoformat()),
-        ) as cursor:
-            if await cursor.fetchone():
-                raise DuplicateFeeDateError(entry.effective.isoformat())
-        await conn.execute(
+    def work() -> q.Work[None]:
+        if (yield q.fetch_one("SELECT 1 FROM fee_entries WHERE guild_id = ? AND edition = ? AND effective = ?",
+                                   (guild_id, edition, entry.effective.isoformat()))):
+            raise DuplicateFeeDateError(entry.effective.isoformat())
+        yield q.execute(
             "INSERT INTO fee_entries (guild_id, edition, effective, currency, member, non_member, bundle, source,"
             " note, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, edition, entry.effective.isoformat(), entry.currency, entry.member, entry.non_member,
              entry.bundle, entry.source, entry.note, added_by, now.isoformat()),
         )
 
+    await db.run_in_transaction(work)
+
 
 async def remove_fee_entry(db: Database, guild_id: int, effective: dt.date, edition: str = "cpim-2017") -> bool:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "DELETE FROM fee_entries WHERE guild_id = ? AND edition = ? AND effective = ?",
-            (guild_id, edition, effective.isoformat()),
-        )
-        return cursor.rowcount > 0
+    return await db.execute("DELETE FROM fee_entries WHERE guild_id = ? AND edition = ? AND effective = ?",
+                            (guild_id, edition, effective.isoformat())) > 0
 
 
 async def guild_fee_entries(db: Database, guild_id: int, edition: str = "cpim-2017") -> list[FeeEntry]:

@@ -17,11 +17,12 @@ later migration is covered without touching this file. The rules:
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from db import work as q
 from db.connection import Database
+from db.work import ForeignKey, SchemaInfo, Work
 
 # A relation is a SQL predicate over one table with the named parameters :guild and :user.
 Rows = list[dict[str, Any]]
@@ -52,46 +53,26 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@dataclass(frozen=True)
-class _Key:
-    parent: str
-    columns: tuple[str, ...]
-    parent_columns: tuple[str, ...]
-
-
 class _Schema:
     """Columns and foreign keys of every table, and the relations derived from them (memoised)."""
 
-    def __init__(self, raw: sqlite3.Connection) -> None:
-        self.tables = [row[0] for row in raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        self.columns: dict[str, list[str]] = {}
-        self.primary: dict[str, tuple[str, ...]] = {}
-        self.keys: dict[str, list[_Key]] = {}
+    def __init__(self, info: SchemaInfo) -> None:
+        self.tables = list(info.tables)
+        self.columns = info.columns
+        self.keys: dict[str, list[ForeignKey]] = {}
         for table in self.tables:
-            info = list(raw.execute(f"PRAGMA table_info({_quote(table)})"))
-            self.columns[table] = [row[1] for row in info]
-            self.primary[table] = tuple(row[1] for row in sorted(info, key=lambda r: r[5]) if row[5] > 0)
-        for table in self.tables:
-            grouped: dict[int, list[tuple[str, str, str | None]]] = {}
-            for row in raw.execute(f"PRAGMA foreign_key_list({_quote(table)})"):
-                # (id, seq, parent table, from column, to column, ...)
-                grouped.setdefault(row[0], []).append((row[2], row[3], row[4]))
             keys = []
-            for parts in grouped.values():
-                parent = parts[0][0]
-                if parent not in self.columns:
+            for key in info.foreign_keys.get(table, []):
+                if key.parent not in self.columns:
                     continue
-                # a key without target columns references the parent's primary key (or rowid)
-                targets = [to for _, _, to in parts]
-                parent_columns = (tuple(to for to in targets if to) if all(targets)
-                                  else self.primary[parent] or ("rowid",))
-                keys.append(_Key(parent, tuple(f for _, f, _ in parts), parent_columns))
+                # a key without target columns references the parent's primary key (or, in SQLite, rowid)
+                parent_columns = key.parent_columns or info.primary.get(key.parent) or ("rowid",)
+                keys.append(ForeignKey(key.parent, key.columns, parent_columns))
             self.keys[table] = keys
         self._guild: dict[str, tuple[str, int] | None] = {}
         self._member: dict[str, tuple[str, int] | None] = {}
 
-    def _through(self, key: _Key, where: str) -> str:
+    def _through(self, key: ForeignKey, where: str) -> str:
         columns = ", ".join(_quote(c) for c in key.columns)
         parents = ", ".join(_quote(c) for c in key.parent_columns)
         return f"({columns}) IN (SELECT {parents} FROM {_quote(key.parent)} WHERE {where})"
@@ -137,8 +118,8 @@ class _Schema:
         return found
 
 
-def _member_tables(raw: sqlite3.Connection) -> MemberTables:
-    schema = _Schema(raw)
+def _member_tables() -> Work[MemberTables]:
+    schema = _Schema((yield q.schema()))
     member, authored, across = [], [], []
     for table in schema.tables:
         relation = schema.member_relation(table)
@@ -158,20 +139,24 @@ async def member_tables(db: Database) -> MemberTables:
     return await db.run_in_transaction(_member_tables)
 
 
-def _rows(raw: sqlite3.Connection, found: MemberTable, parameters: dict[str, int]) -> Rows:
-    cursor = raw.execute(f"SELECT * FROM {_quote(found.table)} WHERE {found.where}", parameters)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _rows(found: MemberTable, parameters: dict[str, int]) -> Work[Rows]:
+    rows = yield q.fetch_all(f"SELECT * FROM {_quote(found.table)} WHERE {found.where}", parameters)
+    return [dict(row) for row in rows]
 
 
-def _export(raw: sqlite3.Connection, guild_id: int, user_id: int) -> MemberExport:
-    found = _member_tables(raw)
+def _export(guild_id: int, user_id: int) -> Work[MemberExport]:
+    found = yield from _member_tables()
     parameters = {"guild": guild_id, "user": user_id}
-    return MemberExport(
-        tables={t.table: _rows(raw, t, parameters) for t in found.member},
-        authored={t.table: rows for t in found.authored if (rows := _rows(raw, t, parameters))},
-        across_servers={t.table: _rows(raw, t, parameters) for t in found.across_servers},
-    )
+    export = MemberExport()
+    for t in found.member:
+        export.tables[t.table] = yield from _rows(t, parameters)
+    for t in found.authored:
+        rows = yield from _rows(t, parameters)
+        if rows:
+            export.authored[t.table] = rows
+    for t in found.across_servers:
+        export.across_servers[t.table] = yield from _rows(t, parameters)
+    return export
 
 
 async def export_member(db: Database, guild_id: int, user_id: int) -> MemberExport:
@@ -180,18 +165,18 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> MemberExpo
 
     Read inside one transaction so the export is a consistent snapshot.
     """
-    return await db.run_in_transaction(lambda raw: _export(raw, guild_id, user_id))
+    return await db.run_in_transaction(lambda: _export(guild_id, user_id))
 
 
-def _delete(raw: sqlite3.Connection, guild_id: int, user_id: int) -> dict[str, int]:
-    found = _member_tables(raw)
+def _delete(guild_id: int, user_id: int) -> Work[dict[str, int]]:
+    found = yield from _member_tables()
     parameters = {"guild": guild_id, "user": user_id}
     counts: dict[str, int] = {}
     # deepest first: a child's rows are found through its parent's rows, so they go before them; this also
     # counts them right whether or not the key cascades
     for table in sorted(found.member, key=lambda t: -t.depth):
-        counts[table.table] = raw.execute(f"DELETE FROM {_quote(table.table)} WHERE {table.where}",
-                                          parameters).rowcount
+        counts[table.table] = yield q.execute(f"DELETE FROM {_quote(table.table)} WHERE {table.where}",
+                                                   parameters)
     return counts
 
 
@@ -202,4 +187,4 @@ async def delete_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     Pending reminders go with their rows, so the dispatcher, which only ever sends rows it claims from the
     table, never sends them; an in-flight send's outcome updates nothing once its row is gone.
     """
-    return await db.run_in_transaction(lambda raw: _delete(raw, guild_id, user_id))
+    return await db.run_in_transaction(lambda: _delete(guild_id, user_id))

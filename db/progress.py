@@ -8,17 +8,22 @@ Python. Days are UTC days.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from db import work as q
 from db.connection import Database
+from db.dialect import json_list
 from db.timestamps import to_ts
+from db.work import Work
 from study.progress import AnswerTally, CardTally
 from study.selection import TopicScore
 from study.studyplan import ExamDate
 
 DAY = 86_400
+# answers and right answers since the instant given twice as parameters (counted conditions: portable SQL)
+_RECENT = ("SUM(CASE WHEN answered_at >= ? THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN correct = 1 AND answered_at >= ? THEN 1 ELSE 0 END)")
 
 
 def _day(day_number: int) -> dt.date:
@@ -55,10 +60,11 @@ async def card_tallies(db: Database, guild_id: int, user_id: int, now: dt.dateti
     count for "due" and not for mastery. The pool travels as one JSON array, which SQLite turns into a
     lookup once per query.
     """
+    in_pool = db.dialect.in_json_texts("item")
     rows = await db.fetch_all(
-        "SELECT module, SUM(box >= ? AND item IN (SELECT value FROM json_each(?))), SUM(due_at <= ?) FROM cards"
-        " WHERE guild_id = ? AND user_id = ? GROUP BY module",
-        (known_box, json.dumps(list(pool)), to_ts(now), guild_id, user_id),
+        f"SELECT module, SUM(CASE WHEN box >= ? AND {in_pool} THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) FROM cards WHERE guild_id = ? AND user_id = ? GROUP BY module",
+        (known_box, json_list(pool), to_ts(now), guild_id, user_id),
     )
     return [CardTally(row[0], row[1] or 0, row[2] or 0) for row in rows]
 
@@ -114,24 +120,24 @@ async def missed_question_ids(db: Database, guild_id: int, user_id: int) -> list
 async def set_passed(db: Database, guild_id: int, user_id: int, module: str, passed_on: dt.date,
                      now: dt.datetime) -> bool:
     """Record (or re-date) a passed module; True if it is new."""
-    async with db.transaction() as conn:
-        async with conn.execute("SELECT 1 FROM passed_modules WHERE guild_id = ? AND user_id = ? AND module = ?",
-                                (guild_id, user_id, module)) as cursor:
-            existed = await cursor.fetchone() is not None
-        await conn.execute(
+
+    def work() -> Work[bool]:
+        existed = yield q.fetch_one("SELECT 1 FROM passed_modules WHERE guild_id = ? AND user_id = ?"
+                                         " AND module = ?", (guild_id, user_id, module))
+        yield q.execute(
             "INSERT INTO passed_modules (guild_id, user_id, module, passed_on, recorded_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, user_id, module) DO UPDATE SET passed_on = excluded.passed_on,"
             " recorded_at = excluded.recorded_at",
             (guild_id, user_id, module, passed_on.isoformat(), to_ts(now)),
         )
-    return not existed
+        return existed is None
+
+    return await db.run_in_transaction(work)
 
 
 async def remove_passed(db: Database, guild_id: int, user_id: int, module: str) -> bool:
-    async with db.transaction() as conn:
-        cursor = await conn.execute("DELETE FROM passed_modules WHERE guild_id = ? AND user_id = ? AND module = ?",
-                                    (guild_id, user_id, module))
-        return cursor.rowcount > 0
+    return await db.execute("DELETE FROM passed_modules WHERE guild_id = ? AND user_id = ? AND module = ?",
+                            (guild_id, user_id, module)) > 0
 
 
 async def passed_modules(db: Database, guild_id: int, user_id: int) -> dict[str, dt.date]:
@@ -145,12 +151,11 @@ async def passed_modules(db: Database, guild_id: int, user_id: int) -> dict[str,
 # ---- sharing consent and the study-lead role -------------------------------------------------------------------
 
 async def set_sharing(db: Database, guild_id: int, user_id: int, shared: bool, now: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO progress_sharing (guild_id, user_id, shared, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (guild_id, user_id) DO UPDATE SET shared = excluded.shared, updated_at = excluded.updated_at",
-            (guild_id, user_id, int(shared), to_ts(now)),
-        )
+    await db.execute(
+        "INSERT INTO progress_sharing (guild_id, user_id, shared, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (guild_id, user_id) DO UPDATE SET shared = excluded.shared, updated_at = excluded.updated_at",
+        (guild_id, user_id, int(shared), to_ts(now)),
+    )
 
 
 async def shares_progress(db: Database, guild_id: int, user_id: int) -> bool:
@@ -205,8 +210,7 @@ async def active_members(db: Database, guild_id: int, since: dt.datetime) -> int
 
 async def group_tallies(db: Database, guild_id: int, recent_since: dt.datetime) -> list[AnswerTally]:
     rows = await db.fetch_all(
-        "SELECT module, COUNT(*), SUM(correct), SUM(answered_at >= ?), SUM(correct AND answered_at >= ?)"
-        " FROM answers WHERE guild_id = ? GROUP BY module",
+        f"SELECT module, COUNT(*), SUM(correct), {_RECENT} FROM answers WHERE guild_id = ? GROUP BY module",
         (to_ts(recent_since), to_ts(recent_since), guild_id),
     )
     return [AnswerTally(row[0], row[1], row[2] or 0, row[3] or 0, row[4] or 0) for row in rows]
@@ -229,7 +233,7 @@ async def passed_by_member(db: Database, guild_id: int) -> dict[int, list[str]]:
 
 async def member_summaries(db: Database, guild_id: int, recent_since: dt.datetime) -> list[MemberSummary]:
     rows = await db.fetch_all(
-        "SELECT user_id, COUNT(*), SUM(correct), SUM(answered_at >= ?), SUM(correct AND answered_at >= ?),"
+        f"SELECT user_id, COUNT(*), SUM(correct), {_RECENT},"
         " MAX(answered_at) FROM answers WHERE guild_id = ? GROUP BY user_id ORDER BY user_id",
         (to_ts(recent_since), to_ts(recent_since), guild_id),
     )
@@ -265,8 +269,8 @@ async def group_tallies_by_topic(db: Database, guild_id: int,
                                  recent_since: dt.datetime) -> list[tuple[str, str, int, int, int, int]]:
     """The guild's answers per stored (module, topic): answered, right, and the same since `recent_since`."""
     rows = await db.fetch_all(
-        "SELECT module, topic, COUNT(*), SUM(correct), SUM(answered_at >= ?), SUM(correct AND answered_at >= ?)"
-        " FROM answers WHERE guild_id = ? GROUP BY module, topic",
+        f"SELECT module, topic, COUNT(*), SUM(correct), {_RECENT} FROM answers WHERE guild_id = ?"
+        " GROUP BY module, topic",
         (to_ts(recent_since), to_ts(recent_since), guild_id),
     )
     return [(row[0], row[1], row[2], row[3] or 0, row[4] or 0, row[5] or 0) for row in rows]

@@ -8,13 +8,14 @@ tallies, so a double click or a click racing a restart changes nothing the secon
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from db import work as q
 from db.connection import Database
 from db.timestamps import from_ts, to_ts
+from db.work import Row, Work
 from study.selection import TopicScore
 from study.srs import Card, review
 
@@ -77,7 +78,7 @@ class AnswerOutcome:
     card: Card | None
 
 
-def _session(row: sqlite3.Row) -> Session:
+def _session(row: Row) -> Session:
     return Session(
         id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"], kind=SessionKind(row["kind"]),
         mode=row["mode"], module=row["module"], topic=row["topic"], size=row["size"], state=SessionState(row["state"]),
@@ -86,7 +87,7 @@ def _session(row: sqlite3.Row) -> Session:
     )
 
 
-def _item(row: sqlite3.Row) -> SessionItem:
+def _item(row: Row) -> SessionItem:
     correct = None if row["correct"] is None else bool(row["correct"])
     return SessionItem(row["session_id"], row["position"], row["question_id"], row["module"], row["topic"],
                        row["chosen"], correct)
@@ -99,14 +100,14 @@ async def create_session(db: Database, *, session_id: str, guild_id: int, user_i
     written). Under load, a transaction of several hops held the write lock while each hop queued behind
     every member's reads: /quiz then missed Discord's 3 s deadline (bench/interactions_bench.py)."""
 
-    def create(conn: sqlite3.Connection) -> None:
-        conn.execute(
+    def create() -> Work[None]:
+        yield q.execute(
             "INSERT INTO quiz_sessions (id, guild_id, user_id, kind, mode, module, topic, size, started_at,"
             " last_activity_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, guild_id, user_id, SessionKind(kind).value, mode, module, topic, len(items), to_ts(now),
              to_ts(now), to_ts(deadline) if deadline else None),
         )
-        conn.executemany(
+        yield q.execute_many(
             "INSERT INTO session_items (session_id, position, question_id, module, topic) VALUES (?, ?, ?, ?, ?)",
             [(session_id, position, item.question_id, item.module, item.topic)
              for position, item in enumerate(items)],
@@ -138,15 +139,15 @@ async def get_session_and_item(db: Database, session_id: str,
     Why not get_session + get_item: each of those is three hops (execute, fetch, close) through aiosqlite's
     queue, and on the answer button's hot path those hops, not SQLite, were the cost (bench/quiz_bench.py).
     """
-    rows = await db.connection.execute_fetchall(
+    rows = await db.fetch_all(
         "SELECT s.*, i.position AS item_position, i.question_id, i.module AS item_module,"
         " i.topic AS item_topic, i.chosen, i.correct FROM quiz_sessions s"
         " LEFT JOIN session_items i ON i.session_id = s.id AND i.position = ? WHERE s.id = ?",
         (position, session_id),
     )
-    row = next(iter(rows), None)
-    if row is None:
+    if not rows:
         return None, None
+    row = rows[0]
     item = None
     if row["item_position"] is not None:
         correct = None if row["correct"] is None else bool(row["correct"])
@@ -155,25 +156,26 @@ async def get_session_and_item(db: Database, session_id: str,
     return _session(row), item
 
 
-def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int, question_id: str, item_key: str,
+def write_answer_records(*, guild_id: int, user_id: int, question_id: str, item_key: str,
                          module: str, topic: str, correct: bool, source: str, session_id: str | None,
-                         now: dt.datetime) -> Card:
+                         now: dt.datetime) -> Work[Card]:
     """What every counted answer writes, whichever feature took it (quiz, exam, daily question): the answer
-    row, the member's spaced-repetition card and the topic tally. Runs inside the caller's transaction."""
-    raw.execute(
+    row, the member's spaced-repetition card and the topic tally. Runs inside the caller's transaction
+    (`card = yield from write_answer_records(...)`)."""
+    yield q.execute(
         "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, session_id,"
         " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (guild_id, user_id, question_id, module, topic, int(correct), source, session_id, to_ts(now)),
     )
-    row = raw.execute(
+    row = yield q.fetch_one(
         "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
         " WHERE guild_id = ? AND user_id = ? AND item = ?", (guild_id, user_id, item_key),
-    ).fetchone()
+    )
     card = Card(item_key) if row is None else Card(item_key, row[0], from_ts(row[1]), row[2], row[3],
                                                   from_ts(row[4]))
     card = review(card, correct, now)
     assert card.due_at is not None  # review() always schedules the next showing
-    raw.execute(
+    yield q.execute(
         "INSERT INTO cards (guild_id, user_id, item, module, topic, box, due_at, right_count, wrong_count,"
         " last_answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (guild_id, user_id, item) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
@@ -181,30 +183,31 @@ def write_answer_records(raw: sqlite3.Connection, *, guild_id: int, user_id: int
         " last_answered_at = excluded.last_answered_at",
         (guild_id, user_id, item_key, module, topic, card.box, to_ts(card.due_at), card.right, card.wrong, to_ts(now)),
     )
-    raw.execute(
+    yield q.execute(
         "INSERT INTO topic_stats (guild_id, user_id, module, topic, answered, right_count) VALUES (?, ?, ?, ?, 1, ?)"
-        " ON CONFLICT (guild_id, user_id, module, topic) DO UPDATE SET answered = answered + 1,"
-        " right_count = right_count + excluded.right_count",
+        " ON CONFLICT (guild_id, user_id, module, topic) DO UPDATE SET answered = topic_stats.answered + 1,"
+        " right_count = topic_stats.right_count + excluded.right_count",
         (guild_id, user_id, module, topic, int(correct)),
     )
     return card
 
 
-def _record_answer(raw: sqlite3.Connection, session: Session, item: SessionItem, item_key: str, chosen: int,
-                   correct: bool, now: dt.datetime, source: str) -> AnswerOutcome:
-    claimed = raw.execute(
+def _record_answer(session: Session, item: SessionItem, item_key: str, chosen: int,
+                   correct: bool, now: dt.datetime, source: str) -> Work[AnswerOutcome]:
+    claimed = yield q.execute(
         "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
         " WHERE session_id = ? AND position = ? AND chosen IS NULL",
         (chosen, int(correct), to_ts(now), item.session_id, item.position),
-    ).rowcount
+    )
     if not claimed:
-        row = raw.execute("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
-                          (item.session_id, item.position)).fetchone()
+        row = yield q.fetch_one("SELECT chosen, correct FROM session_items WHERE session_id = ? AND position = ?",
+                                     (item.session_id, item.position))
+        assert row is not None
         return AnswerOutcome(first=False, chosen=row[0], correct=bool(row[1]), card=None)
-    card = write_answer_records(raw, guild_id=session.guild_id, user_id=session.user_id,
+    card = yield from write_answer_records(guild_id=session.guild_id, user_id=session.user_id,
                                 question_id=item.question_id, item_key=item_key, module=item.module,
                                 topic=item.topic, correct=correct, source=source, session_id=session.id, now=now)
-    raw.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session.id))
+    yield q.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session.id))
     return AnswerOutcome(first=True, chosen=chosen, correct=correct, card=card)
 
 
@@ -213,15 +216,15 @@ async def record_answer(db: Database, session: Session, item: SessionItem, *, it
     """Record the member's first answer to a session item; later calls return the first answer unchanged."""
     # batched: concurrent answers share one transaction (group commit); each still runs in its own savepoint
     return await db.run_batched(
-        lambda raw: _record_answer(raw, session, item, item_key, chosen, correct, now, source)
+        lambda: _record_answer(session, item, item_key, chosen, correct, now, source)
     )
 
 
 async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None:
     """Group-committed with the answers being written (one hop shared, not BEGIN, UPDATE and COMMIT alone)."""
 
-    def touch(conn: sqlite3.Connection) -> None:
-        conn.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session_id))
+    def touch() -> Work[None]:
+        yield q.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session_id))
 
     await db.run_batched(touch)
 
@@ -229,23 +232,21 @@ async def touch_session(db: Database, session_id: str, now: dt.datetime) -> None
 async def close_session(db: Database, session_id: str, state: SessionState, now: dt.datetime) -> bool:
     """Mark an active session finished or expired; False if it was already closed. Group-committed."""
 
-    def close(conn: sqlite3.Connection) -> bool:
-        cursor = conn.execute(
+    def close() -> Work[bool]:
+        closed = yield q.execute(
             "UPDATE quiz_sessions SET state = ?, finished_at = ? WHERE id = ? AND state = 'active'",
             (SessionState(state).value, to_ts(now), session_id),
         )
-        return cursor.rowcount > 0
+        return closed > 0
 
     return await db.run_batched(close)
 
 
 async def expire_idle_sessions(db: Database, idle_before: dt.datetime, now: dt.datetime) -> int:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE quiz_sessions SET state = 'expired', finished_at = ? WHERE state = 'active' AND kind = 'quiz'"
-            " AND last_activity_at < ?", (to_ts(now), to_ts(idle_before)),
-        )
-        return cursor.rowcount
+    return await db.execute(
+        "UPDATE quiz_sessions SET state = 'expired', finished_at = ? WHERE state = 'active' AND kind = 'quiz'"
+        " AND last_activity_at < ?", (to_ts(now), to_ts(idle_before)),
+    )
 
 
 async def overdue_exams(db: Database, now: dt.datetime) -> list[Session]:

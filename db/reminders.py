@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from db import work as q
 from db.connection import Database
+from db.dialect import Dialect, json_list, json_value
 from db.timestamps import from_ts, to_ts
+from db.work import Row, Work
 from study.errors import UserInputError
 from study.recurrence import next_occurrence_json
 
@@ -143,22 +146,23 @@ async def add(db: Database, *, guild_id: int, user_id: int, kind: ReminderKind |
     """
     if kind not in KINDS:
         raise ValueError(f"unknown reminder kind {kind!r}")
-    async with db.transaction() as conn:
+
+    def work() -> Work[Row]:
         if cap is not None:
-            async with conn.execute(
+            count = yield q.fetch_value(
                 f"SELECT COUNT(*) FROM reminders WHERE guild_id = ? AND user_id = ? AND state IN {_ACTIVE_SQL}"
                 f" AND kind IN {_OWN_SQL}",
                 (guild_id, user_id),
-            ) as cursor:
-                (count,) = await cursor.fetchone() or (0,)  # COUNT(*) always gives its one row
+            )
             if count >= cap:
                 raise TooManyRemindersError(
                     f"You already have {count} active reminders here, the most allowed is {cap}. "
                     "Cancel one with /remind cancel first."
                 )
-        row = await _insert(conn, NewReminder(kind, text, due_at, timezone, recurrence, payload or {}, module,
-                                              channel_id), guild_id, user_id, now)
-    return _reminder(row)
+        return (yield from _insert(NewReminder(kind, text, due_at, timezone, recurrence, payload or {}, module,
+                                               channel_id), guild_id, user_id, now))
+
+    return _reminder(await db.run_in_transaction(work))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,18 +179,19 @@ class NewReminder:
     channel_id: int | None = None
 
 
-async def _insert(conn: Any, new: NewReminder, guild_id: int, user_id: int, now: dt.datetime) -> Any:
+def _insert(new: NewReminder, guild_id: int, user_id: int, now: dt.datetime) -> Work[Row]:
     if new.kind not in KINDS:
         raise ValueError(f"unknown reminder kind {new.kind!r}")
     due = to_ts(new.due_at)
-    async with conn.execute(
+    row = yield q.fetch_one(
         "INSERT INTO reminders (guild_id, user_id, kind, text, payload, module, channel_id, due_at,"
         " occurrence_at, timezone, recurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " RETURNING *",
         (guild_id, user_id, ReminderKind(new.kind).value, new.text, json.dumps(new.payload), new.module,
          new.channel_id, due, due, new.timezone, new.recurrence, to_ts(now)),
-    ) as cursor:
-        return await cursor.fetchone()
+    )
+    assert row is not None
+    return row
 
 
 async def replace_by_payload(db: Database, *, guild_id: int, user_id: int, key: str, value: int | str,
@@ -196,15 +201,20 @@ async def replace_by_payload(db: Database, *, guild_id: int, user_id: int, key: 
     Why one transaction: an exam's nudges are replaced when its date or the member's nudge days change; a
     crash or a concurrent send between a cancel and the inserts must leave either the old series or the new.
     """
-    async with db.transaction() as conn:
-        await cancel_by_payload(conn, guild_id=guild_id, user_id=user_id, key=key, value=value)
-        rows = [await _insert(conn, item, guild_id, user_id, now) for item in new]
-    return [_reminder(row) for row in rows]
+    def work() -> Work[list[Row]]:
+        yield from cancel_by_payload(db.dialect, guild_id=guild_id, user_id=user_id, key=key, value=value)
+        rows = []
+        for item in new:
+            rows.append((yield from _insert(item, guild_id, user_id, now)))
+        return rows
+
+    return [_reminder(row) for row in await db.run_in_transaction(work)]
 
 
-async def cancel_by_payload(conn: Any, *, guild_id: int, user_id: int | None, key: str, value: int | str) -> int:
+def cancel_by_payload(dialect: Dialect, *, guild_id: int, user_id: int | None, key: str,
+                      value: int | str) -> Work[int]:
     """Cancel the active rows (pending, paused, and in flight) whose payload has key = value, inside the caller's
-    transaction (`conn` from db.transaction()); user_id None means every member's and the server's rows.
+    transaction (`yield from` it in a work); user_id None means every member's and the server's rows.
 
     The one way the bot's own series end: an exam's nudges when it is moved or cancelled (key "exam_id"), a
     window's DMs when a member leaves it or it is removed (key "window_id"). A row being sent right now is
@@ -212,13 +222,12 @@ async def cancel_by_payload(conn: Any, *, guild_id: int, user_id: int | None, ke
     update only touches rows still in flight, so the cancel wins. Returns how many rows were cancelled.
     """
     sql = (f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE guild_id = ?"
-           f" AND state IN {_ACTIVE_SQL} AND json_extract(payload, ?) = ?")
-    parameters: list[object] = [guild_id, f"$.{key}", value]
+           f" AND state IN {_ACTIVE_SQL} AND {dialect.json_eq('payload', key)}")
+    parameters: list[object] = [guild_id, json_value(value)]
     if user_id is not None:
         sql += " AND user_id = ?"
         parameters.append(user_id)
-    cursor = await conn.execute(sql, parameters)
-    return cursor.rowcount
+    return (yield q.execute(sql, parameters))
 
 
 async def get(db: Database, reminder_id: int) -> Reminder | None:
@@ -238,13 +247,11 @@ async def list_active(db: Database, guild_id: int, user_id: int) -> list[Reminde
 
 async def cancel(db: Database, guild_id: int, user_id: int, reminder_id: int) -> bool:
     """Cancel the member's own active reminder; False if it is not theirs, not in this guild or not active."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE id = ? AND guild_id = ?"
-            f" AND user_id = ? AND state IN {_ACTIVE_SQL}",
-            (reminder_id, guild_id, user_id),
-        )
-        return cursor.rowcount > 0
+    return await db.execute(
+        f"UPDATE reminders SET state = 'cancelled', claimed_at = NULL WHERE id = ? AND guild_id = ?"
+        f" AND user_id = ? AND state IN {_ACTIVE_SQL}",
+        (reminder_id, guild_id, user_id),
+    ) > 0
 
 
 async def snooze(db: Database, guild_id: int, user_id: int, reminder_id: int, new_due: dt.datetime) -> bool:
@@ -254,14 +261,12 @@ async def snooze(db: Database, guild_id: int, user_id: int, reminder_id: int, ne
     False for another member's row, a cancelled one, or one being sent right now. Call dispatcher.wake().
     """
     due = to_ts(new_due)
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE reminders SET state = 'pending', due_at = ?, occurrence_at = ?, attempts = 0,"
-            " last_error = NULL, claimed_at = NULL WHERE id = ? AND guild_id = ? AND user_id = ?"
-            " AND state IN ('pending', 'sent', 'missed', 'failed', 'paused')",
-            (due, due, reminder_id, guild_id, user_id),
-        )
-        return cursor.rowcount > 0
+    return await db.execute(
+        "UPDATE reminders SET state = 'pending', due_at = ?, occurrence_at = ?, attempts = 0,"
+        " last_error = NULL, claimed_at = NULL WHERE id = ? AND guild_id = ? AND user_id = ?"
+        " AND state IN ('pending', 'sent', 'missed', 'failed', 'paused')",
+        (due, due, reminder_id, guild_id, user_id),
+    ) > 0
 
 
 SNOOZE_CANCELLED = "cancelled"   # snooze_copy refused: the reminder is no longer active
@@ -278,35 +283,37 @@ async def snooze_copy(db: Database, source: Reminder, new_due: dt.datetime,
     and a copy being sent right now (SNOOZE_SENDING). One transaction, so two clicks cannot both insert.
     """
     due = to_ts(new_due)
-    async with db.transaction() as conn:
-        async with conn.execute(
+    copy_of = (f"{db.dialect.json_eq('payload', 'snoozed_from')}"
+               f" AND {db.dialect.json_eq('payload', 'snoozed_occurrence')}")
+
+    def work() -> Work[Row | str]:
+        current = yield q.fetch_one(
             "SELECT state, (SELECT MAX(due_at) FROM reminder_deliveries WHERE reminder_id = r.id) AS last"
             " FROM reminders r WHERE id = ?", (source.id,),
-        ) as cursor:
-            current = await cursor.fetchone()
+        )
         if current is None or current["state"] not in ACTIVE_STATES:
             return SNOOZE_CANCELLED
         occurrence = current["last"] if current["last"] is not None else to_ts(source.occurrence_at)
-        async with conn.execute(
-            "SELECT id, state FROM reminders WHERE guild_id = ? AND user_id = ?"
-            " AND json_extract(payload, '$.snoozed_from') = ? AND json_extract(payload, '$.snoozed_occurrence') = ?",
-            (source.guild_id, source.user_id, source.id, occurrence),
-        ) as cursor:
-            copy = await cursor.fetchone()
+        copy = yield q.fetch_one(
+            f"SELECT id, state FROM reminders WHERE guild_id = ? AND user_id = ? AND {copy_of}",
+            (source.guild_id, source.user_id, json_value(source.id), json_value(occurrence)),
+        )
         if copy is not None:
             if copy["state"] == "in_flight":
                 return SNOOZE_SENDING
-            async with conn.execute(
+            row = yield q.fetch_one(
                 "UPDATE reminders SET state = 'pending', due_at = ?1, occurrence_at = ?1, attempts = 0,"
                 " last_error = NULL, claimed_at = NULL WHERE id = ?2 RETURNING *", (due, copy["id"]),
-            ) as cursor:
-                row = await cursor.fetchone()
-        else:
-            row = await _insert(conn, NewReminder(
-                ReminderKind.ONCE, source.text or "your study session", new_due, source.timezone, None,
-                {"snoozed_from": source.id, "snoozed_occurrence": occurrence}, source.module, source.channel_id,
-            ), source.guild_id, source.user_id, now)
-    return _reminder(row)
+            )
+            assert row is not None
+            return row
+        return (yield from _insert(NewReminder(
+            ReminderKind.ONCE, source.text or "your study session", new_due, source.timezone, None,
+            {"snoozed_from": source.id, "snoozed_occurrence": occurrence}, source.module, source.channel_id,
+        ), source.guild_id, source.user_id, now))
+
+    found = await db.run_in_transaction(work)
+    return found if isinstance(found, str) else _reminder(found)
 
 
 # ---- the dispatcher's side ----------------------------------------------------------------------------------
@@ -323,29 +330,31 @@ async def claim_due(db: Database, now: dt.datetime, limit: int) -> list[Reminder
     attached to only one reminder per member per claim.
     """
     stamp = to_ts(now)
-    async with db.transaction() as conn:
-        async with conn.execute(
-            "UPDATE reminders SET state = 'in_flight', claimed_at = ? WHERE id IN ("
-            " SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?)"
-            " RETURNING *",
-            (stamp, stamp, limit),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
-        if not rows:
-            return []
-        users = sorted({row["user_id"] for row in rows if row["channel_id"] is None})
+    of_users = db.dialect.in_json_ints("user_id")
+    # claimers in other processes skip the rows this one holds (PostgreSQL), so none is claimed twice
+    # (a materialized CTE: PostgreSQL may evaluate a LIMIT subquery inside IN more than once)
+    claim = ("WITH due AS MATERIALIZED (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ?"
+             f" ORDER BY due_at LIMIT ?{db.dialect.claim_rows})"
+             " UPDATE reminders SET state = 'in_flight', claimed_at = ? WHERE id IN (SELECT id FROM due)"
+             " AND state = 'pending' RETURNING *")
+
+    def work() -> Work[tuple[list[Row], dict[tuple[int, int], list[MissedNotice]]]]:
+        rows = list((yield q.fetch_all(claim, (stamp, limit, stamp))))
         notices: dict[tuple[int, int], list[MissedNotice]] = {}
+        users = sorted({row["user_id"] for row in rows if row["channel_id"] is None})
         if users:
-            async with conn.execute(
-                "SELECT id, guild_id, user_id, text, occurrence_at FROM reminders"
-                " WHERE state = 'missed' AND missed_count > 0 AND user_id IN (SELECT value FROM json_each(?))"
-                " ORDER BY occurrence_at",
-                (json.dumps(users),),
-            ) as cursor:
-                for n in await cursor.fetchall():
-                    notices.setdefault((n["guild_id"], n["user_id"]), []).append(
-                        MissedNotice(n["id"], n["text"], from_ts(n["occurrence_at"]))
-                    )
+            for n in (yield q.fetch_all(
+                    "SELECT id, guild_id, user_id, text, occurrence_at FROM reminders"
+                    f" WHERE state = 'missed' AND missed_count > 0 AND {of_users} ORDER BY occurrence_at, id",
+                    (json_list(users),))):
+                notices.setdefault((n["guild_id"], n["user_id"]), []).append(
+                    MissedNotice(n["id"], n["text"], from_ts(n["occurrence_at"]))
+                )
+        return rows, notices
+
+    rows, notices = await db.run_in_transaction(work, locking=True)
+    if not rows:
+        return []
     rows.sort(key=lambda r: (r["due_at"], r["id"]))
     claimed = []
     for row in rows:
@@ -419,15 +428,16 @@ async def record_outcomes(db: Database, outcomes: Sequence[Outcome], now: dt.dat
     missed = [o for o in outcomes if isinstance(o, Missed)]
     closed = [o for o in outcomes if isinstance(o, DmsClosed)]
     gone = [o for o in outcomes if isinstance(o, Gone)]
-    async with db.transaction() as conn:
+
+    def work() -> Work[None]:
         if delivered:
-            await conn.executemany(
+            yield q.execute_many(
                 "INSERT INTO reminder_deliveries (reminder_id, due_at, delivered_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 [(o.reminder_id, to_ts(o.occurrence_at), stamp) for o in delivered],
             )
-            await conn.executemany(
-                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'sent' ELSE 'pending' END,"
+            yield q.execute_many(
+                "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'sent' ELSE 'pending' END,"
                 " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
                 " last_error = NULL, claimed_at = NULL, sent_at = ?2, missed_count = 0"
                 " WHERE id = ?3 AND state = 'in_flight'",
@@ -436,20 +446,20 @@ async def record_outcomes(db: Database, outcomes: Sequence[Outcome], now: dt.dat
             )
             mentioned = [i for o in delivered for i in o.missed_ids]
             if mentioned:
-                await conn.executemany(
+                yield q.execute_many(
                     "UPDATE reminders SET missed_count = 0 WHERE id = ? AND state = 'missed'",
                     [(i,) for i in mentioned],
                 )
         if failed:
-            await conn.executemany(
-                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'pending' END,"
+            yield q.execute_many(
+                "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'failed' ELSE 'pending' END,"
                 " due_at = COALESCE(?1, due_at), attempts = attempts + 1, last_error = ?2, claimed_at = NULL"
                 " WHERE id = ?3 AND state = 'in_flight'",
                 [(None if o.retry_at is None else to_ts(o.retry_at), o.error[:500], o.reminder_id) for o in failed],
             )
         if missed:
-            await conn.executemany(
-                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'missed' ELSE 'pending' END,"
+            yield q.execute_many(
+                "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'missed' ELSE 'pending' END,"
                 " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
                 " last_error = COALESCE(?4, last_error), claimed_at = NULL, missed_count = missed_count + ?2"
                 " WHERE id = ?3 AND state = 'in_flight'",
@@ -457,13 +467,15 @@ async def record_outcomes(db: Database, outcomes: Sequence[Outcome], now: dt.dat
                  for o in missed],
             )
         for o in closed:
-            await _pause_dms(conn, o.user_id, stamp, o.reminder_id, o.error)
+            yield from _pause_dms(o.user_id, stamp, o.reminder_id, o.error)
         if gone:
-            await conn.executemany(
+            yield q.execute_many(
                 "UPDATE reminders SET state = 'cancelled', last_error = ?, claimed_at = NULL"
                 " WHERE id = ? AND state = 'in_flight'",
                 [(o.error[:500], o.reminder_id) for o in gone],
             )
+
+    await db.run_in_transaction(work)
 
 
 async def record_delivered(db: Database, reminder_id: int, occurrence_at: dt.datetime,
@@ -506,35 +518,36 @@ async def recover_in_flight(db: Database, now: dt.datetime) -> Recovery:
     the in-flight rows (partial index), so it costs nothing at a million pending rows.
     """
     stamp = to_ts(now)
-    async with db.transaction() as conn:
-        async with conn.execute(
+
+    def work() -> Work[Recovery]:
+        done = yield q.fetch_all(
             "SELECT r.id, r.occurrence_at, r.timezone, r.recurrence FROM reminders r JOIN reminder_deliveries d"
             " ON d.reminder_id = r.id AND d.due_at = r.occurrence_at WHERE r.state = 'in_flight'"
-        ) as cursor:
-            done = list(await cursor.fetchall())
+        )
         for row in done:
             nxt = None
             if row["recurrence"]:
                 nxt = to_ts(next_occurrence_json(row["recurrence"], row["timezone"], from_ts(row["occurrence_at"])))
-            await conn.execute(
-                "UPDATE reminders SET state = CASE WHEN ?1 IS NULL THEN 'sent' ELSE 'pending' END,"
+            yield q.execute(
+                "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'sent' ELSE 'pending' END,"
                 " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
                 " claimed_at = NULL, sent_at = COALESCE(sent_at, ?2), missed_count = 0 WHERE id = ?3",
                 (nxt, stamp, row["id"]),
             )
-        cursor = await conn.execute(
+        requeued = yield q.execute(
             "UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE state = 'in_flight'"
         )
-        return Recovery(requeued=cursor.rowcount, finalized=len(done))
+        return Recovery(requeued=requeued, finalized=len(done))
+
+    return await db.run_in_transaction(work)
 
 
 async def release_claims(db: Database, reminder_ids: Sequence[int]) -> int:
     """Put rows claimed but never handed to the sender (the bot is stopping) back to pending, due as before."""
-    async with db.transaction() as conn:
-        cursor = await conn.executemany(
-            "UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'in_flight'",
-            ((reminder_id,) for reminder_id in reminder_ids))
-        return cursor.rowcount
+    of_ids = db.dialect.in_json_ints("id")
+    return await db.execute(
+        f"UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE {of_ids} AND state = 'in_flight'",
+        (json_list(reminder_ids),))
 
 
 # ---- DM channels and closed DMs -----------------------------------------------------------------------------
@@ -545,27 +558,25 @@ async def get_dm_channel(db: Database, user_id: int) -> int | None:
 
 
 async def set_dm_channel(db: Database, user_id: int, channel_id: int, now: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id, updated_at = excluded.updated_at",
-            (user_id, channel_id, to_ts(now)),
-        )
+    await db.execute(
+        "INSERT INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id, updated_at = excluded.updated_at",
+        (user_id, channel_id, to_ts(now)),
+    )
 
 
-async def _pause_dms(conn: Any, user_id: int, stamp: int, reminder_id: int | None, error: str) -> int:
-    await conn.execute(
+def _pause_dms(user_id: int, stamp: int, reminder_id: int | None, error: str) -> Work[int]:
+    yield q.execute(
         "INSERT INTO dm_channels (user_id, dms_closed_at, closed_notice_pending, updated_at) VALUES (?, ?, 1, ?)"
         " ON CONFLICT (user_id) DO UPDATE SET dms_closed_at = excluded.dms_closed_at, closed_notice_pending = 1,"
         " updated_at = excluded.updated_at",
         (user_id, stamp, stamp),
     )
-    cursor = await conn.execute(
+    return (yield q.execute(
         "UPDATE reminders SET state = 'paused', claimed_at = NULL, last_error = ? WHERE user_id = ?"
         " AND channel_id IS NULL AND (state = 'pending' OR (state = 'in_flight' AND id = ?))",
         (error, user_id, reminder_id),
-    )
-    return cursor.rowcount
+    ))
 
 
 async def pause_dms(db: Database, user_id: int, now: dt.datetime, reminder_id: int | None = None) -> int:
@@ -574,8 +585,8 @@ async def pause_dms(db: Database, user_id: int, now: dt.datetime, reminder_id: i
     Returns how many reminders were paused. Channel reminders are not affected. Sets closed_notice_pending so
     the bot can tell the member once (take_closed_notice) the next time they use a command.
     """
-    async with db.transaction() as conn:
-        return await _pause_dms(conn, user_id, to_ts(now), reminder_id, DmsClosed(0, user_id).error)
+    return await db.run_in_transaction(
+        lambda: _pause_dms(user_id, to_ts(now), reminder_id, DmsClosed(0, user_id).error))
 
 
 async def reopen_dms(db: Database, user_id: int, now: dt.datetime) -> int:
@@ -584,17 +595,18 @@ async def reopen_dms(db: Database, user_id: int, now: dt.datetime) -> int:
     Returns how many were resumed; overdue ones then go through the grace window (sent late or counted
     missed). Call dispatcher.wake() afterwards.
     """
-    async with db.transaction() as conn:
-        await conn.execute(
+    def work() -> Work[int]:
+        yield q.execute(
             "UPDATE dm_channels SET dms_closed_at = NULL, closed_notice_pending = 0, updated_at = ?"
             " WHERE user_id = ?",
             (to_ts(now), user_id),
         )
-        cursor = await conn.execute(
+        return (yield q.execute(
             "UPDATE reminders SET state = 'pending', last_error = NULL WHERE user_id = ? AND state = 'paused'",
             (user_id,),
-        )
-        return cursor.rowcount
+        ))
+
+    return await db.run_in_transaction(work)
 
 
 async def dms_closed(db: Database, user_id: int) -> bool:
@@ -605,9 +617,7 @@ async def dms_closed(db: Database, user_id: int) -> bool:
 
 async def take_closed_notice(db: Database, user_id: int) -> bool:
     """True once after DMs were found closed: the bot should tell the member their DM reminders are paused."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE dm_channels SET closed_notice_pending = 0 WHERE user_id = ? AND closed_notice_pending = 1",
-            (user_id,),
-        )
-        return cursor.rowcount > 0
+    return await db.execute(
+        "UPDATE dm_channels SET closed_notice_pending = 0 WHERE user_id = ? AND closed_notice_pending = 1",
+        (user_id,),
+    ) > 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
+from db import work as q
 from db.connection import Database
 from db.timestamps import to_ts
 
@@ -32,17 +32,14 @@ async def settings(db: Database, guild_id: int) -> SeasonSettings:
 
 async def claim_end(db: Database, guild_id: int, start: dt.date, end: dt.date, now: dt.datetime) -> bool:
     """True for the one caller that claims this season's end; False if it was claimed (or posted) already."""
-    def work(raw: sqlite3.Connection) -> bool:
-        cursor = raw.execute("INSERT OR IGNORE INTO season_ends (guild_id, season_start, season_end, claimed_at)"
-                             " VALUES (?, ?, ?, ?)", (guild_id, start.isoformat(), end.isoformat(), to_ts(now)))
-        return cursor.rowcount == 1
-    return await db.run_in_transaction(work)
+    return await db.execute("INSERT INTO season_ends (guild_id, season_start, season_end, claimed_at)"
+                            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            (guild_id, start.isoformat(), end.isoformat(), to_ts(now))) == 1
 
 
 async def release_end(db: Database, guild_id: int, start: dt.date) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM season_ends WHERE guild_id = ? AND season_start = ? AND message_id IS NULL",
-                           (guild_id, start.isoformat()))
+    await db.execute("DELETE FROM season_ends WHERE guild_id = ? AND season_start = ? AND message_id IS NULL",
+                     (guild_id, start.isoformat()))
 
 
 async def end_claimed(db: Database, guild_id: int, start: dt.date) -> bool:
@@ -51,20 +48,20 @@ async def end_claimed(db: Database, guild_id: int, start: dt.date) -> bool:
 
 
 async def end_posted(db: Database, guild_id: int, start: dt.date, message_id: int, role_note: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE season_ends SET message_id = ?, role_note = ?"
-                           " WHERE guild_id = ? AND season_start = ?",
-                           (message_id, role_note, guild_id, start.isoformat()))
+    await db.execute("UPDATE season_ends SET message_id = ?, role_note = ? WHERE guild_id = ? AND season_start = ?",
+                     (message_id, role_note, guild_id, start.isoformat()))
 
 
 async def save_champions(db: Database, guild_id: int, start: dt.date, champions: list[Champion]) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM season_champions WHERE guild_id = ? AND season_start = ?",
-                           (guild_id, start.isoformat()))
-        await conn.executemany(
+    def work() -> q.Work[None]:
+        yield q.execute("DELETE FROM season_champions WHERE guild_id = ? AND season_start = ?",
+                             (guild_id, start.isoformat()))
+        yield q.execute_many(
             "INSERT INTO season_champions (guild_id, season_start, user_id, right_count, answered, given_role)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(guild_id, start.isoformat(), c.user_id, c.right, c.answered, int(c.given_role)) for c in champions])
+
+    await db.run_in_transaction(work)
 
 
 async def role_holders(db: Database, guild_id: int, before: dt.date) -> set[int]:

@@ -44,15 +44,15 @@ async def member_nudge_offsets(db: Database, guild_id: int, user_id: int) -> tup
 async def set_member_setting(db: Database, guild_id: int, user_id: int, now: dt.datetime, *,
                              timezone: str | None = None, nudge_offsets: tuple[int, ...] | None = None) -> None:
     """Set the given settings, keeping the others."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO member_settings (guild_id, user_id, timezone, nudge_offsets, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " timezone = COALESCE(excluded.timezone, timezone),"
-            " nudge_offsets = COALESCE(excluded.nudge_offsets, nudge_offsets), updated_at = excluded.updated_at",
-            (guild_id, user_id, timezone, json.dumps(list(nudge_offsets)) if nudge_offsets is not None else None,
-             to_ts(now)),
-        )
+    await db.execute(
+        "INSERT INTO member_settings (guild_id, user_id, timezone, nudge_offsets, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+        " timezone = COALESCE(excluded.timezone, member_settings.timezone),"
+        " nudge_offsets = COALESCE(excluded.nudge_offsets, member_settings.nudge_offsets),"
+        " updated_at = excluded.updated_at",
+        (guild_id, user_id, timezone, json.dumps(list(nudge_offsets)) if nudge_offsets is not None else None,
+         to_ts(now)),
+    )
 
 
 # ---- a server's settings --------------------------------------------------------------------------------------
@@ -71,18 +71,17 @@ async def set_guild_planning(db: Database, guild_id: int, now: dt.datetime, *, t
                              nudge_offsets: tuple[int, ...] | None = None, announce_channel_id: int | None = None,
                              window_notice_days: int | None = None) -> None:
     """Set the given planning defaults, keeping the others (None leaves a column as it is)."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO guild_settings (guild_id, timezone, nudge_offsets, announce_channel_id, window_notice_days,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
-            " timezone = COALESCE(excluded.timezone, timezone),"
-            " nudge_offsets = COALESCE(excluded.nudge_offsets, nudge_offsets),"
-            " announce_channel_id = COALESCE(excluded.announce_channel_id, announce_channel_id),"
-            " window_notice_days = COALESCE(excluded.window_notice_days, window_notice_days),"
-            " updated_at = excluded.updated_at",
-            (guild_id, timezone, json.dumps(list(nudge_offsets)) if nudge_offsets is not None else None,
-             announce_channel_id, window_notice_days, dt.datetime.isoformat(now)),
-        )
+    await db.execute(
+        "INSERT INTO guild_settings (guild_id, timezone, nudge_offsets, announce_channel_id, window_notice_days,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+        " timezone = COALESCE(excluded.timezone, guild_settings.timezone),"
+        " nudge_offsets = COALESCE(excluded.nudge_offsets, guild_settings.nudge_offsets),"
+        " announce_channel_id = COALESCE(excluded.announce_channel_id, guild_settings.announce_channel_id),"
+        " window_notice_days = COALESCE(excluded.window_notice_days, guild_settings.window_notice_days),"
+        " updated_at = excluded.updated_at",
+        (guild_id, timezone, json.dumps(list(nudge_offsets)) if nudge_offsets is not None else None,
+         announce_channel_id, window_notice_days, dt.datetime.isoformat(now)),
+    )
 
 
 async def guild_edition(db: Database, guild_id: int) -> str | None:
@@ -116,8 +115,7 @@ async def _set_column(db: Database, guild_id: int, column: str, value: int | str
     """Set one column to `value` (None clears it), keeping the others."""
     if column not in _SETTABLE:
         raise ValueError(f"not a settable guild setting: {column!r}")
-    async with db.transaction() as conn:
-        await conn.execute(
-            f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
-            f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
-            (guild_id, value, now.isoformat()))
+    await db.execute(
+        f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
+        f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
+        (guild_id, value, now.isoformat()))
