@@ -30,9 +30,22 @@ def content() -> Content:
     return load_content(ROOT / "content")
 
 
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest_asyncio.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A real, migrated, empty database, once per backend: SQLite in the test's own folder, and PostgreSQL (a
+    database of its own on the test server, tests/pg.py). Every test that takes it runs on both."""
+    target = tmp_path / "bot.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    database = await Database.open(target)
+    yield database
+    await database.close()
+
+
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A real, migrated SQLite database in the test's own folder."""
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A real, migrated SQLite database, for the tests about SQLite itself (its query plans, its file)."""
     database = await Database.open(tmp_path / "bot.sqlite3")
     yield database
     await database.close()

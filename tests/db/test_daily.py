@@ -144,8 +144,8 @@ async def test_tallies_by_period_and_module_and_streak_history(db):
         question = Q if index != 1 else PlannedQuestion("mpr-x", "mpr", "mrp", 0, 4)
         posts.append(await open_post(db, day=day, now=NOW + dt.timedelta(days=index)))
         posts[-1] = dataclasses.replace(posts[-1], question_id=question.question_id)
-        await db.connection.execute("UPDATE daily_posts SET module = ?, answer_index = ? WHERE id = ?",
-                                    (question.module, question.answer_index, posts[-1].id))
+        await db.execute("UPDATE daily_posts SET module = ?, answer_index = ? WHERE id = ?",
+                         (question.module, question.answer_index, posts[-1].id))
     script = {10: [1, 0, 1], 11: [0, None, 1]}  # chosen per day (None: no answer); right is 1, 0, 1
     for user, choices in script.items():
         for post, choice in zip(posts, choices, strict=True):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sqlite3
-from pathlib import Path
 
+import asyncpg
 import pytest
 
 from db import daily, exams, members, question_admin, reminders, settings, windows
 from db import progress as records
 from db import quiz as quiz_records
+from db import work as q
 from db.connection import Database
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
@@ -26,24 +27,18 @@ ME, YOU, ADMIN = 10, 11, 12
 
 # ---- the independent oracle -------------------------------------------------------------------------------------
 
-def _schema(conn: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, list[str], list]]]]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                         " AND name NOT LIKE 'sqlite_%'")]
-    columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
-    keys: dict[str, list[tuple[str, list[str], list]]] = {}
-    for table in tables:
-        grouped: dict[int, list[tuple]] = {}
-        for row in conn.execute(f'PRAGMA foreign_key_list("{table}")'):
-            grouped.setdefault(row[0], []).append(row)
-        keys[table] = [(parts[0][2], [p[3] for p in parts], [p[4] for p in parts]) for parts in grouped.values()]
-    return columns, keys
+async def _schema(db: Database) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, list[str], list]]]]:
+    """Columns and foreign keys as the backend's catalog reports them (SQLite's PRAGMAs, PostgreSQL's catalog)."""
+    info = await db.run_in_transaction(lambda: q.single(q.schema()))
+    keys = {t: [(k.parent, list(k.columns), list(k.parent_columns) or list(info.primary[k.parent]))
+                for k in info.foreign_keys[t]] for t in info.tables}
+    return {t: info.columns[t] for t in info.tables}, keys
 
 
-def member_table_names(path: Path) -> set[str]:
+async def member_table_names(db: Database) -> set[str]:
     """Tables with a column naming a member (user_id), or whose foreign keys lead to one, and whose rows belong
     to a guild (a guild_id column here or up a foreign-key chain)."""
-    with sqlite3.connect(path) as conn:
-        columns, keys = _schema(conn)
+    columns, keys = await _schema(db)
 
     def reaches(table: str, column: str, seen: frozenset[str]) -> bool:
         return column in columns[table] or any(
@@ -52,31 +47,30 @@ def member_table_names(path: Path) -> set[str]:
     return {t for t in columns if reaches(t, "user_id", frozenset()) and reaches(t, "guild_id", frozenset())}
 
 
-def owner_counts(path: Path, guild_id: int, user_id: int) -> dict[str, int]:
+async def owner_counts(db: Database, guild_id: int, user_id: int) -> dict[str, int]:
     """Rows of (guild, member) in every member table, each row's owner found by walking its foreign keys."""
-    with sqlite3.connect(path) as conn:
-        conn.row_factory = sqlite3.Row
-        columns, keys = _schema(conn)
+    columns, keys = await _schema(db)
 
-        def parent_row(row: sqlite3.Row, parent: str, frm: list[str], to: list) -> sqlite3.Row | None:
-            if not all(to):  # the key names the parent's primary key
-                to = [r[1] for r in sorted(conn.execute(f'PRAGMA table_info("{parent}")'), key=lambda r: r[5])
-                      if r[5] > 0]
-            where = " AND ".join(f'"{c}" = ?' for c in to)
-            return conn.execute(f'SELECT * FROM "{parent}" WHERE {where}', [row[c] for c in frm]).fetchone()
+    async def parent_row(row, parent: str, frm: list[str], to: list):
+        where = " AND ".join(f'"{c}" = ?' for c in to)
+        return await db.fetch_one(f'SELECT * FROM "{parent}" WHERE {where}', [row[c] for c in frm])
 
-        def find(table: str, row: sqlite3.Row, column: str) -> object:
-            if column in columns[table]:
-                return row[column]
-            for parent, frm, to in keys[table]:
-                found = parent_row(row, parent, frm, to)
-                if found is not None and (value := find(parent, found, column)) is not None:
-                    return value
-            return None
+    async def find(table: str, row, column: str) -> object:
+        if column in columns[table]:
+            return row[column]
+        for parent, frm, to in keys[table]:
+            found = await parent_row(row, parent, frm, to)
+            if found is not None and (value := await find(parent, found, column)) is not None:
+                return value
+        return None
 
-        return {table: sum(1 for r in conn.execute(f'SELECT * FROM "{table}"')
-                           if find(table, r, "user_id") == user_id and find(table, r, "guild_id") == guild_id)
-                for table in member_table_names(path)}
+    counts = {}
+    for table in await member_table_names(db):
+        counts[table] = 0
+        for row in await db.fetch_all(f'SELECT * FROM "{table}"'):
+            if await find(table, row, "user_id") == user_id and await find(table, row, "guild_id") == guild_id:
+                counts[table] += 1
+    return counts
 
 
 # ---- data through the real records ------------------------------------------------------------------------------
@@ -125,7 +119,7 @@ async def everyone(db: Database) -> None:
 
 async def test_the_oracle_sees_every_member_table_including_daily_answers(db):
     await everyone(db)
-    found = owner_counts(db.path, GUILD, ME)
+    found = await owner_counts(db, GUILD, ME)
     assert {"answers", "cards", "topic_stats", "quiz_sessions", "session_items", "reminders", "reminder_deliveries",
             "passed_modules", "progress_sharing", "question_flags", "daily_answers", "exams", "member_settings",
             "window_members"} <= set(found)
@@ -137,7 +131,7 @@ async def test_the_oracle_sees_every_member_table_including_daily_answers(db):
 async def test_export_has_every_row_of_the_member_and_nobody_elses(db):
     await everyone(db)
     data = await members.export_member(db, GUILD, ME)
-    expected = owner_counts(db.path, GUILD, ME)
+    expected = await owner_counts(db, GUILD, ME)
     assert {table: len(data.tables.get(table, [])) for table in expected} == expected
     assert set(data.tables) == set(expected)  # nothing extra, no table left out
     assert {row["question_id"] for row in data.tables["answers"]} == {"smr-q1", "smr-q2", "smr-q3"}
@@ -149,8 +143,9 @@ async def test_export_has_every_row_of_the_member_and_nobody_elses(db):
 async def test_export_lists_guild_records_the_member_authored_and_rows_across_servers(db):
     await everyone(db)
     async with db.transaction() as conn:
-        await conn.execute("INSERT OR REPLACE INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)",
-                           (ADMIN, 777, 1))
+        await conn.execute("INSERT INTO dm_channels (user_id, channel_id, updated_at) VALUES (?, ?, ?)"
+                           " ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id,"
+                           " updated_at = excluded.updated_at", (ADMIN, 777, 1))
     await question_admin.retire(db, GUILD, "smr-q1", ADMIN, NOW)
     await question_admin.retire(db, OTHER_GUILD, "smr-q2", ADMIN, NOW)
     data = await members.export_member(db, GUILD, ADMIN)
@@ -166,16 +161,16 @@ async def test_export_lists_guild_records_the_member_authored_and_rows_across_se
 
 async def test_delete_removes_every_row_of_the_member_in_that_guild_only(db):
     await everyone(db)
-    before_you, before_elsewhere = owner_counts(db.path, GUILD, YOU), owner_counts(db.path, OTHER_GUILD, ME)
-    before_me = owner_counts(db.path, GUILD, ME)
+    before_you, before_elsewhere = await owner_counts(db, GUILD, YOU), await owner_counts(db, OTHER_GUILD, ME)
+    before_me = await owner_counts(db, GUILD, ME)
     posts = await db.fetch_value("SELECT COUNT(*) FROM daily_posts")
     deleted = await members.delete_member(db, GUILD, ME)
     assert {t: n for t, n in deleted.items() if n} == {t: n for t, n in before_me.items() if n}
     assert deleted["answers"] == 3 and deleted["reminders"] == 2 and deleted["reminder_deliveries"] == 1
     assert deleted["daily_answers"] == 1
-    assert all(n == 0 for n in owner_counts(db.path, GUILD, ME).values())
-    assert owner_counts(db.path, GUILD, YOU) == before_you
-    assert owner_counts(db.path, OTHER_GUILD, ME) == before_elsewhere
+    assert all(n == 0 for n in (await owner_counts(db, GUILD, ME)).values())
+    assert await owner_counts(db, GUILD, YOU) == before_you
+    assert await owner_counts(db, OTHER_GUILD, ME) == before_elsewhere
     assert await db.fetch_value("SELECT COUNT(*) FROM daily_posts") == posts  # the guild's posts stay
     # nothing pending of that member is left for the dispatcher to claim
     claimed = {(r.guild_id, r.user_id) for r in await reminders.claim_due(db, NOW + dt.timedelta(days=2), 100)}
@@ -192,7 +187,7 @@ async def test_tables_added_later_are_covered_without_code_changes(db):
         await conn.execute("CREATE TABLE later_thread (id INTEGER PRIMARY KEY,"
                            " board_id INTEGER REFERENCES later_board)")
         await conn.execute("CREATE TABLE later_vote (thread_id INTEGER REFERENCES later_thread (id), user_id INTEGER,"
-                           " PRIMARY KEY (thread_id, user_id)) WITHOUT ROWID")
+                           " PRIMARY KEY (thread_id, user_id))" + ("" if db.is_postgres else " WITHOUT ROWID"))
         await conn.execute("CREATE TABLE later_vote_note (thread_id INTEGER, user_id INTEGER, note TEXT,"
                            " FOREIGN KEY (thread_id, user_id) REFERENCES later_vote (thread_id, user_id))")
         await conn.execute("INSERT INTO later_board VALUES (1, ?), (2, ?)", (GUILD, OTHER_GUILD))
@@ -200,7 +195,7 @@ async def test_tables_added_later_are_covered_without_code_changes(db):
         await conn.execute("INSERT INTO later_vote VALUES (1, ?), (2, ?), (1, ?)", (ME, ME, YOU))
         await conn.execute("INSERT INTO later_vote_note VALUES (1, ?, 'here'), (2, ?, 'elsewhere'), (1, ?, 'y')",
                            (ME, ME, YOU))
-    expected = owner_counts(db.path, GUILD, ME)
+    expected = await owner_counts(db, GUILD, ME)
     assert {k: expected[k] for k in ("later_feature", "later_vote", "later_vote_note")} == {
         "later_feature": 1, "later_vote": 1, "later_vote_note": 1}
     data = await members.export_member(db, GUILD, ME)
@@ -208,9 +203,9 @@ async def test_tables_added_later_are_covered_without_code_changes(db):
     assert data.tables["later_vote_note"] == [{"thread_id": 1, "user_id": ME, "note": "here"}]
     deleted = await members.delete_member(db, GUILD, ME)
     assert (deleted["later_feature"], deleted["later_vote"], deleted["later_vote_note"]) == (1, 1, 1)
-    assert all(n == 0 for n in owner_counts(db.path, GUILD, ME).values())
-    assert owner_counts(db.path, OTHER_GUILD, ME)["later_vote_note"] == 1
-    assert owner_counts(db.path, GUILD, YOU)["later_vote"] == 1
+    assert all(n == 0 for n in (await owner_counts(db, GUILD, ME)).values())
+    assert (await owner_counts(db, OTHER_GUILD, ME))["later_vote_note"] == 1
+    assert (await owner_counts(db, GUILD, YOU))["later_vote"] == 1
 
 
 async def test_delete_is_one_transaction(db):
@@ -218,11 +213,16 @@ async def test_delete_is_one_transaction(db):
     async with db.transaction() as conn:
         # a later table whose rows cannot be deleted: the whole deletion must roll back
         await conn.execute("CREATE TABLE stubborn (guild_id INTEGER, user_id INTEGER)")
-        await conn.execute("CREATE TRIGGER keep BEFORE DELETE ON stubborn BEGIN SELECT RAISE(ABORT, 'no'); END")
+        if db.is_postgres:
+            await conn.execute("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no'; END $$"
+                               " LANGUAGE plpgsql")
+            await conn.execute("CREATE TRIGGER keep BEFORE DELETE ON stubborn FOR EACH ROW EXECUTE FUNCTION refuse()")
+        else:
+            await conn.execute("CREATE TRIGGER keep BEFORE DELETE ON stubborn BEGIN SELECT RAISE(ABORT, 'no'); END")
         await conn.execute("INSERT INTO stubborn VALUES (?, ?)", (GUILD, ME))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.RaiseError)):
         await members.delete_member(db, GUILD, ME)
-    assert owner_counts(db.path, GUILD, ME)["answers"] == 3
+    assert (await owner_counts(db, GUILD, ME))["answers"] == 3
 
 
 async def test_the_walk_covers_member_questions_and_live_quiz_tables(db):

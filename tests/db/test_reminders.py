@@ -1,5 +1,4 @@
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -93,7 +92,7 @@ async def test_snooze_copy_is_one_per_occurrence_and_refuses_cancelled(db):
     again = await reminders.snooze_copy(db, source, NOW + dt.timedelta(days=1), NOW)  # the sent copy comes back
     assert again.id == first.id and again.state == "pending"
     assert await db.fetch_value("SELECT COUNT(*) FROM reminders WHERE kind = 'once'") == 1
-    with pytest.raises(sqlite3.IntegrityError):  # the database itself refuses a second copy
+    with pytest.raises(db.integrity_error):  # the database itself refuses a second copy
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO reminders (guild_id, user_id, kind, payload, due_at, occurrence_at,"
                                " created_at) SELECT guild_id, user_id, kind, payload, 0, 0, 0 FROM reminders"
@@ -154,7 +153,7 @@ async def test_delivered_occurrence_is_logged_once_and_recurring_moves_on(db):
     assert (row.state, row.due_at, row.occurrence_at, row.sent_at) == ("pending", nxt, nxt, NOW)
     assert (await reminders.get(db, once.id)).state == "sent"
     assert await db.fetch_value("SELECT COUNT(*) FROM reminder_deliveries") == 2
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(db.integrity_error):
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO reminder_deliveries VALUES (?, ?, 0)",
                                (once.id, reminders.to_ts(once.occurrence_at)))
@@ -257,7 +256,8 @@ async def test_snooze_only_own_and_not_while_sending(db):
     assert (row.state, row.due_at, row.occurrence_at) == ("pending", later, later)
 
 
-async def test_claim_and_next_due_use_the_partial_index(db):
+async def test_claim_and_next_due_use_the_partial_index(sqlite_db):
+    db = sqlite_db
     plan = await db.fetch_all("EXPLAIN QUERY PLAN SELECT id FROM reminders WHERE state = 'pending' AND due_at <= 5"
                               " ORDER BY due_at LIMIT 10")
     assert any("reminders_pending_due" in row["detail"] for row in plan)

@@ -15,6 +15,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from db import work as q
+
 ROOT = Path(__file__).resolve().parents[2]
 WRITE = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"'`]?(\w+)",
                    re.IGNORECASE)
@@ -33,8 +35,8 @@ OWNERS = {
 
 
 async def _tables(db) -> set[str]:
-    rows = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    return {row[0] for row in rows}
+    info = await db.run_in_transaction(lambda: q.single(q.schema()))  # the backend's catalog
+    return set(info.tables)
 
 
 def _writers(paths, tables: set[str]) -> dict[str, set[str]]:
