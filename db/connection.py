@@ -119,6 +119,10 @@ def _sqlite_schema(raw: sqlite3.Connection) -> SchemaInfo:
     return info
 
 
+_EXECUTE, _FETCH_ONE, _FETCH_VALUE, _FETCH_ALL, _EXECUTE_MANY, _SCHEMA = (
+    Kind.EXECUTE, Kind.FETCH_ONE, Kind.FETCH_VALUE, Kind.FETCH_ALL, Kind.EXECUTE_MANY, Kind.SCHEMA)
+
+
 def _run_on_sqlite(raw: sqlite3.Connection, work: Work[T]) -> T:
     """Drive a work synchronously on the raw connection, in aiosqlite's thread (db.work.run_sync, inlined:
     this loop runs for every statement of every answer)."""
@@ -126,19 +130,19 @@ def _run_on_sqlite(raw: sqlite3.Connection, work: Work[T]) -> T:
         kind, sql, parameters = next(work)
         while True:
             try:
-                if kind == Kind.EXECUTE:
+                if kind == _EXECUTE:
                     result: Any = raw.execute(sql, parameters).rowcount
-                elif kind == Kind.FETCH_ONE:
+                elif kind == _FETCH_ONE:
                     result = raw.execute(sql, parameters).fetchone()
-                elif kind == Kind.FETCH_VALUE:
+                elif kind == _FETCH_VALUE:
                     row = raw.execute(sql, parameters).fetchone()
                     result = None if row is None else row[0]
-                elif kind == Kind.FETCH_ALL:
+                elif kind == _FETCH_ALL:
                     result = raw.execute(sql, parameters).fetchall()
-                elif kind == Kind.EXECUTE_MANY:
+                elif kind == _EXECUTE_MANY:
                     raw.executemany(sql, parameters)
                     result = None
-                elif kind == Kind.SCHEMA:
+                elif kind == _SCHEMA:
                     result = _sqlite_schema(raw)
                 else:
                     raise ValueError(f"unknown statement kind {kind!r}")
