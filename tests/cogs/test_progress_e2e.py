@@ -22,6 +22,7 @@ from PIL import Image
 from db import progress as progress_records
 from db import quiz as quiz_records
 from db import reminders
+from db.connection import Database
 from services import charts
 from services.progress import csv_safe
 from simulator import FakeDiscordError
@@ -85,10 +86,14 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def member_rows(path: Path, guild_id: int, user_id: int) -> dict[str, int]:
+async def member_rows(path: Path, guild_id: int, user_id: int) -> dict[str, int]:
     """Rows of (guild, member) in every table naming a member, owners found through the declared foreign keys
     (tests/db/test_members.py: its own walk, not db/members.py's)."""
-    return owner_counts(path, guild_id, user_id)
+    database = await Database.open(path, migrate=False)
+    try:
+        return await owner_counts(database, guild_id, user_id)
+    finally:
+        await database.close()
 
 
 def unzip_json(data: bytes) -> dict:
@@ -259,7 +264,7 @@ async def test_mydata_is_a_zipped_json_of_every_row(world: World):
     tables = document["tables"]
     assert len(tables["answers"]) == 9 and len(tables["session_items"]) == 9
     assert tables["passed_modules"][0]["module"] == "bscm"
-    expected = member_rows(world.config.database_path, world.guild.id, world.member.id)
+    expected = (await member_rows(world.config.database_path, world.guild.id, world.member.id))
     assert {t: len(rows) for t, rows in tables.items()} == expected
     assert document["records_you_authored"]["tables"] == {}
     assert document["across_servers"]["tables"] == {"dm_channels": []}
@@ -357,13 +362,13 @@ async def test_forgetme_deletes_everything_of_that_member_here_and_nothing_else(
                         due_at=at(days=30), now=at())
 
     path = world.config.database_path
-    before = member_rows(path, world.guild.id, world.member.id)
+    before = (await member_rows(path, world.guild.id, world.member.id))
     # every kind of member data really exists before the deletion, so "zero after" means something
     assert {"answers", "cards", "topic_stats", "quiz_sessions", "session_items", "question_flags", "daily_answers",
             "member_settings", "exams", "window_members", "reminders", "passed_modules",
             "progress_sharing"} <= {t for t, n in before.items() if n}
-    others = member_rows(path, world.guild.id, world.other.id)
-    elsewhere = member_rows(path, OTHER_GUILD, world.member.id)
+    others = (await member_rows(path, world.guild.id, world.other.id))
+    elsewhere = (await member_rows(path, OTHER_GUILD, world.member.id))
     guild_rows = {t: n for t, n in
                   [(t, rows_in(path, t)) for t in ("daily_posts", "exam_windows", "daily_settings")]}
 
@@ -371,7 +376,7 @@ async def test_forgetme_deletes_everything_of_that_member_here_and_nothing_else(
     assert prompt.ephemeral and "cannot be undone" in prompt.embeds[0]["description"]
     keep = await world.fake.click(world.member, prompt.message, world.fake.find_button(prompt.message, "Keep it"))
     assert keep.content == "Kept: nothing was deleted."
-    assert member_rows(path, world.guild.id, world.member.id) == before
+    assert (await member_rows(path, world.guild.id, world.member.id)) == before
 
     prompt = await world.fake.slash(world.member, world.channel, "forgetme")
     yes = world.fake.find_button(prompt.message, "Delete my data")
@@ -386,9 +391,9 @@ async def test_forgetme_deletes_everything_of_that_member_here_and_nothing_else(
     assert "Records you made for the server as an admin" in done.content and "are kept" in done.content
     assert done.message["components"] == []
 
-    assert {t: n for t, n in member_rows(path, world.guild.id, world.member.id).items() if n} == {}
-    assert member_rows(path, world.guild.id, world.other.id) == others
-    assert member_rows(path, OTHER_GUILD, world.member.id) == elsewhere
+    assert {t: n for t, n in (await member_rows(path, world.guild.id, world.member.id)).items() if n} == {}
+    assert (await member_rows(path, world.guild.id, world.other.id)) == others
+    assert (await member_rows(path, OTHER_GUILD, world.member.id)) == elsewhere
     assert {t: rows_in(path, t) for t in guild_rows} == guild_rows  # the server's own records stay
 
     # the member's pending reminder never fires; the other member's does
@@ -417,7 +422,7 @@ async def test_forgetme_confirmation_expires(world: World):
     late = await world.fake.click(world.member, prompt.message, world.fake.find_button(prompt.message,
                                                                                        "Delete my data"))
     assert "expired; nothing was deleted" in late.content
-    assert member_rows(world.config.database_path, world.guild.id, world.member.id)["answers"] == 9
+    assert (await member_rows(world.config.database_path, world.guild.id, world.member.id))["answers"] == 9
 
 
 async def test_group_view_for_admins_and_study_leads(world: World):
