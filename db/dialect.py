@@ -22,7 +22,8 @@ Here, per concern:
 - JSON: a field of a JSON column compared to a value (`json_eq`), a value in a JSON array parameter
   (`in_json_ints`, `in_json_texts`), an aggregate into a JSON array (`json_array_agg`);
 - row locking: `claim_rows` is the clause that makes concurrent claimers skip each other's rows
-  (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite needs none: a write transaction holds the whole database);
+  (PostgreSQL `FOR UPDATE SKIP LOCKED`), `lock_rows` the one that keeps rows read for a read-modify-write
+  (`FOR UPDATE`); SQLite needs neither: a write transaction holds the whole database;
 - numbers: PostgreSQL's SUM over BIGINT is NUMERIC; it is read back as int (float if fractional), as in SQLite;
 - schema introspection (db.members): `sqlite_master` and PRAGMAs, or the PostgreSQL catalog
   (in db.connection's two backends, behind `db.work.schema()`).
@@ -77,6 +78,12 @@ class Dialect:
         raise NotImplementedError
 
     @property
+    def lock_rows(self) -> str:
+        """Appended to a SELECT: the rows it reads stay this transaction's until it ends, for a read-modify-write
+        outside SERIALIZABLE (PostgreSQL `FOR UPDATE`; SQLite needs none: a writer holds the whole database)."""
+        raise NotImplementedError
+
+    @property
     def claim_rows(self) -> str:
         """Appended to a `SELECT … FOR …`-able query choosing rows to claim: concurrent claimers (other
         processes) skip the rows one of them holds instead of waiting or taking them twice."""
@@ -97,6 +104,10 @@ class _Sqlite(Dialect):
         return f"json_group_array({expression})"
 
     @property
+    def lock_rows(self) -> str:
+        return ""
+
+    @property
     def claim_rows(self) -> str:
         return ""  # BEGIN IMMEDIATE: one writer at a time holds the whole file
 
@@ -113,6 +124,10 @@ class _Postgres(Dialect):
 
     def json_array_agg(self, expression: str) -> str:
         return f"json_agg({expression})::text"
+
+    @property
+    def lock_rows(self) -> str:
+        return " FOR UPDATE"
 
     @property
     def claim_rows(self) -> str:

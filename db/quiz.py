@@ -158,10 +158,11 @@ async def get_session_and_item(db: Database, session_id: str,
 
 def write_answer_records(*, guild_id: int, user_id: int, question_id: str, item_key: str,
                          module: str, topic: str, correct: bool, source: str, session_id: str | None,
-                         now: dt.datetime) -> Work[Card]:
+                         now: dt.datetime, lock: str = "") -> Work[Card]:
     """What every counted answer writes, whichever feature took it (quiz, exam, daily question): the answer
     row, the member's spaced-repetition card and the topic tally. Runs inside the caller's transaction
-    (`card = yield from write_answer_records(...)`)."""
+    (`card = yield from write_answer_records(...)`). A caller outside SERIALIZABLE passes `lock`
+    (db.dialect.lock_rows), so the card read here stays its own until it is written back."""
     yield q.execute(
         "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, session_id,"
         " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -169,7 +170,7 @@ def write_answer_records(*, guild_id: int, user_id: int, question_id: str, item_
     )
     row = yield q.fetch_one(
         "SELECT box, due_at, right_count, wrong_count, last_answered_at FROM cards"
-        " WHERE guild_id = ? AND user_id = ? AND item = ?", (guild_id, user_id, item_key),
+        f" WHERE guild_id = ? AND user_id = ? AND item = ?{lock}", (guild_id, user_id, item_key),
     )
     card = Card(item_key) if row is None else Card(item_key, row[0], from_ts(row[1]), row[2], row[3],
                                                   from_ts(row[4]))
@@ -193,7 +194,7 @@ def write_answer_records(*, guild_id: int, user_id: int, question_id: str, item_
 
 
 def _record_answer(session: Session, item: SessionItem, item_key: str, chosen: int,
-                   correct: bool, now: dt.datetime, source: str) -> Work[AnswerOutcome]:
+                   correct: bool, now: dt.datetime, source: str, lock: str) -> Work[AnswerOutcome]:
     claimed = yield q.execute(
         "UPDATE session_items SET chosen = ?, correct = ?, answered_at = ?"
         " WHERE session_id = ? AND position = ? AND chosen IS NULL",
@@ -206,7 +207,8 @@ def _record_answer(session: Session, item: SessionItem, item_key: str, chosen: i
         return AnswerOutcome(first=False, chosen=row[0], correct=bool(row[1]), card=None)
     card = yield from write_answer_records(guild_id=session.guild_id, user_id=session.user_id,
                                 question_id=item.question_id, item_key=item_key, module=item.module,
-                                topic=item.topic, correct=correct, source=source, session_id=session.id, now=now)
+                                topic=item.topic, correct=correct, source=source, session_id=session.id, now=now,
+                                lock=lock)
     yield q.execute("UPDATE quiz_sessions SET last_activity_at = ? WHERE id = ?", (to_ts(now), session.id))
     return AnswerOutcome(first=True, chosen=chosen, correct=correct, card=card)
 
@@ -215,8 +217,9 @@ async def record_answer(db: Database, session: Session, item: SessionItem, *, it
                         correct: bool, now: dt.datetime, source: str = "quiz") -> AnswerOutcome:
     """Record the member's first answer to a session item; later calls return the first answer unchanged."""
     # batched: concurrent answers share one transaction (group commit); each still runs in its own savepoint
+    lock = db.dialect.lock_rows  # batched works run under READ COMMITTED on PostgreSQL
     return await db.run_batched(
-        lambda: _record_answer(session, item, item_key, chosen, correct, now, source)
+        lambda: _record_answer(session, item, item_key, chosen, correct, now, source, lock)
     )
 
 
