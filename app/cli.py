@@ -285,7 +285,7 @@ def _by_module(questions: Sequence[Question]) -> str:
 
 
 async def _import_questions(config: Config, guild_id: int, questions: list[Question]) -> tuple[int, int]:
-    database = await Database.open(config.database_path)
+    database = await Database.open(config.database_target)
     try:
         # imported_by 0: no Discord member ran it (the command line)
         return await question_admin.import_questions(database, guild_id, questions, 0, dt.datetime.now(dt.UTC))
@@ -294,7 +294,7 @@ async def _import_questions(config: Config, guild_id: int, questions: list[Quest
 
 
 async def _guild_questions(config: Config, guild_id: int) -> list[Question]:
-    database = await Database.open(config.database_path)
+    database = await Database.open(config.database_target)
     try:
         return await question_admin.guild_questions(database, guild_id)
     finally:
@@ -306,19 +306,7 @@ def _write_new(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def _no_postgres_backend_yet(config: Config) -> str | None:
-    """Until db.connection.Database opens a PostgreSQL URL (issue 14, the two-backend db layer), the bot and the
-    question commands refuse database.url instead of silently using the SQLite file. When it does: delete this,
-    and open config.database_target where config.database_path is opened (here and in app/factory.py)."""
-    if config.database_url:
-        return (f"database.url ({config.database_label}): this build cannot run the bot on PostgreSQL yet; "
-                f"check, db upgrade and db migrate-to already work with it")
-    return None
-
-
 def questions_command(config: Config, args: argparse.Namespace) -> int:
-    if (missing := _no_postgres_backend_yet(config)) and args.questions_command != "validate":
-        return _fail(missing)
     content = _load_content_or_report(config)
     if content is None:
         return EXIT_FAILED
@@ -382,7 +370,7 @@ async def _db_upgrade(config: Config) -> int:
     if config.database_url:
         return await postgres_cli.db_upgrade(config)
     refuse_damaged(config.database_path)  # before anything writes: a damaged file is left exactly as it was
-    database = await Database.open(config.database_path)
+    database = await Database.open(config.database_target)
     await database.close()
     newest = available_migrations()[-1].version
     print(f"database {config.database_path} is at schema version {newest}")
@@ -424,8 +412,6 @@ def run(config: Config) -> int:
     token = config.token
     if not token:
         return _fail(NO_TOKEN)
-    if missing := _no_postgres_backend_yet(config):
-        return _fail(missing)
     if config.database_url:  # can the server be reached, and is its schema one this release knows?
         problem, _ = asyncio.run(postgres_cli.postgres_status(config.database_url))
     else:

@@ -86,7 +86,7 @@ class StudyBot(commands.Bot):
         return self._services
 
     async def setup_hook(self) -> None:
-        self._db = await Database.open(self.config.database_path)
+        self._db = await Database.open(self.config.database_target)
         self._services = build_services(self, self._db, self._charts)
         for name in extension_names():
             await self.load_extension(name)
