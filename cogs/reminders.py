@@ -13,14 +13,8 @@ from discord.ext import commands
 from cogs.errors import send_ephemeral
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete
-from cogs.ui.embeds import BRAND
-from cogs.ui.limits import DateText, DaysText, KeyText, ReminderText, WhenText, excerpt, fit_embed
+from cogs.ui.limits import DateText, DaysText, KeyText, ReminderText, WhenText, excerpt
 from cogs.ui.times import local_time
-from services.reminders import ReminderState
-from study.recurrence import WeeklySchedule
-
-MAX_FIELDS = 25  # Discord's limit per embed
-MAX_NUDGE_LINES = 10
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -90,27 +84,7 @@ class Reminders(commands.Cog):
             await interaction.response.send_message("No active reminders. Try /remind study or /remind me.",
                                                     ephemeral=True)
             return
-        embed = discord.Embed(title="Your reminders", colour=BRAND)
-        if nudges:
-            lines = [f"🎯 {n.label}: {n.count} nudge{'s' if n.count != 1 else ''}, next "
-                     f"{local_time(n.next_at, n.timezone)}" for n in nudges[:MAX_NUDGE_LINES]]
-            if len(nudges) > MAX_NUDGE_LINES:
-                lines.append(f"…and {len(nudges) - MAX_NUDGE_LINES} more")
-            heading = "**Exam and window nudges** (change with /exam nudges, /window leave)"
-            embed.description = "\n".join([heading, *lines])
-        shown = own if len(own) <= MAX_FIELDS else own[:MAX_FIELDS - 1]
-        for row in shown:
-            if row.recurrence:
-                what = "Study " + WeeklySchedule.from_json(row.recurrence).describe()
-            else:
-                what = row.text[:80] or "Reminder"  # Discord refuses an empty field value
-            paused = " · ⏸ paused (DMs closed)" if row.state == ReminderState.PAUSED else ""
-            embed.add_field(name=f"#{row.id} · next {local_time(row.due_at, row.timezone)}", value=what + paused,
-                            inline=False)
-        if len(own) > len(shown):
-            embed.add_field(name=f"…and {len(own) - len(shown)} more", value="Cancel some with /remind cancel.",
-                            inline=False)
-        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
+        await interaction.response.send_message(embed=reminder_views.reminders_embed(own, nudges), ephemeral=True)
 
     @remind.command(name="cancel", description="Cancel one of your reminders by its number")
     @app_commands.describe(reminder="The reminder's number from /remind list")

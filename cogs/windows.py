@@ -9,11 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.embeds import BRAND
-from cogs.ui.limits import WindowName, excerpt, fit_embed
+from cogs.ui import window_views
+from cogs.ui.limits import WindowName, excerpt
 from cogs.ui.times import local_time
-
-MAX_FIELDS = 25  # Discord's limit per embed
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
@@ -46,19 +44,8 @@ class Windows(commands.Cog):
                 + (f" ({closed}.)" if closed else ""), ephemeral=True)
             return
         mine = await self.windows.member_windows(interaction.guild_id, interaction.user.id)
-        syllabus = self.bot.content.syllabus
-        embed = discord.Embed(title="Exam windows", colour=BRAND)
-        for window in listing.shown[:MAX_FIELDS]:
-            codes = ", ".join(syllabus.module(m).code for m in window.modules if syllabus.module(m))
-            joined = " · ✅ you're in" if window.id in mine else ""
-            embed.add_field(name=f"{window.name}{joined}",
-                            value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes or 'all'} · "
-                                  f"{window.members} member(s)", inline=False)
-        more = len(listing.shown) - MAX_FIELDS
-        footer = ([f"and {more} more"] if more > 0 else []) + ([closed] if closed else [])
-        if footer:
-            embed.set_footer(text=" · ".join(footer))
-        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
+        embed = window_views.windows_embed(listing, mine, self.bot.content.syllabus, closed)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @window.command(name="join", description="Get a DM before an exam window closes")
     async def window_join(self, interaction: discord.Interaction, name: WindowName) -> None:
