@@ -19,7 +19,7 @@ from discord.ext import commands
 from app.config import Config
 from cogs import extension_names
 from cogs.busy import LoadShedder, shed_at_the_gateway
-from cogs.daily_poster import DailyPoster
+from cogs.daily_poster import DiscordDailyPoster
 from cogs.errors import on_app_command_error
 from cogs.lifecycle import StudyTree, wait_for_interactions
 from cogs.member_names import MemberNames
@@ -31,6 +31,7 @@ from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.daily import DailyService
+from services.daily_posts import DailyPosts
 from services.editions import EditionService
 from services.exams import ExamService
 from services.fees import FeeService
@@ -168,7 +169,7 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
     daily = DailyService(db, catalog, content.syllabus, default_timezone=config.default_timezone,
                          lens_for=editions.lens_for)
     retry_after = dt.timedelta(minutes=5)
-    daily_posts = DailyPoster(bot, daily, retry_after=retry_after)
+    daily_posts = DailyPosts(daily, DiscordDailyPoster(bot), clock, retry_after=retry_after)
     return Services(
         catalog=catalog,
         editions=editions,

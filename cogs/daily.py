@@ -1,8 +1,9 @@
 """/daily (admins), /streak, /leaderboard and /daily-archive: one question a day in a channel, answered with buttons.
 
 The cog turns commands and clicks into calls on the services the factory built (`bot.services.daily`,
-`daily_posts`, `daily_scheduler`); the posts themselves are sent, revealed and updated by the daily poster
-(cogs/daily_poster.py), which the one DailyScheduler task calls when a post or a reveal falls due.
+`daily_posts`, `daily_scheduler`). The posts themselves are sent, revealed and updated by services.daily_posts
+(the delivery policy, which the one DailyScheduler task calls when a post or a reveal falls due) through the
+Discord adapter in cogs/daily_poster.py.
 """
 
 from __future__ import annotations

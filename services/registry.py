@@ -4,22 +4,20 @@
 `bot.services`; a cog reads `self.bot.services.<noun>` and builds nothing itself. A new service gets a field
 here and is built in the factory, nowhere else.
 
-The two loops (`dispatcher`: reminders, `daily_scheduler`: daily posts and reveals) are built here too, already
-wired to what they call; the bot starts them in setup_hook and stops them in close(), in that one place.
+The two loops (`dispatcher`: reminders, `daily_scheduler`: daily posts and reveals) are held here too, built by
+the factory already wired to what they call; the bot starts them in setup_hook and stops them in close().
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
-from db.daily import DailySettings, Post
-from scheduling.daily_scheduler import DailyHandler, DailyScheduler
+from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.daily import DailyService
+from services.daily_posts import DailyPosts
 from services.editions import EditionService
 from services.exams import ExamService
 from services.fees import FeeService
@@ -31,26 +29,6 @@ from services.reminders import ReminderService
 from services.rendering import ChartRenderer
 from services.settings import SettingsService
 from services.windows import WindowService
-
-
-class DailyPosts(DailyHandler, Protocol):
-    """Sends, reveals and updates the daily posts: the daily scheduler's handler, and /daily now's poster."""
-
-    async def post_now(self, settings: DailySettings) -> Post | None:
-        """An extra post right now (/daily now); None if nothing was claimed."""
-        ...
-
-    def answered(self, post_id: int) -> None:
-        """A member answered the post: show the new answer count (edits coalesced)."""
-        ...
-
-    async def drain(self, limit_seconds: float = 5.0) -> None:
-        """Let the edits under way finish (the bot is stopping)."""
-        ...
-
-    @property
-    def retry_after(self) -> dt.timedelta:
-        ...
 
 
 @dataclass(frozen=True, slots=True)
