@@ -6,7 +6,8 @@ What is guaranteed, in order:
 2. The target is refused unless it is empty: no table the bot does not make, no row in any table the bot
    makes (a target already migrated by `db upgrade` but holding no rows is accepted). Nothing is written
    before both checks pass.
-3. The target is migrated to head (db/migrations/postgres.py), then, in ONE transaction: every table is
+3. The target is migrated to head (db/migrations/postgres.py), then, in ONE transaction that first locks every
+   table against other writers and checks again that they are empty: every table is
    copied parents first (foreign keys hold at every step) with COPY in batches, every identity sequence is
    set past the largest id copied, and every table is read back and compared with what was read from SQLite:
    its row count and an order-independent checksum of its rows. Any difference rolls the transaction back,
@@ -224,6 +225,11 @@ async def migrate_to(path: Path, connection: asyncpg.Connection, *, batch_rows: 
         transaction = connection.transaction()
         await transaction.start()
         try:
+            # nobody else writes these tables until the commit (a bot started on the URL meanwhile waits), and
+            # under that lock the target is still empty
+            listed = ", ".join(f'"{name}"' for name in order)
+            await connection.execute(f"LOCK TABLE {listed} IN EXCLUSIVE MODE")
+            await check_target_empty(connection)
             for name in order:
                 copied = await _copy_table(source, connection, target[name], batch_rows)
                 say(f"copied {name}: {copied.rows:,} rows")
@@ -236,6 +242,8 @@ async def migrate_to(path: Path, connection: asyncpg.Connection, *, batch_rows: 
         except BaseException:
             await transaction.rollback()
             raise
+    if all(report.matches for report in reports):
+        await connection.execute("ANALYZE")  # the planner's statistics for the new rows, before the bot's first query
     return TransferReport(reports, sequences, time.monotonic() - started)
 
 

@@ -266,3 +266,35 @@ async def test_a_chapter_database_from_every_earlier_release_upgrades_and_moves_
         await connection.close()
     assert report.matches
     assert {t.table: t.target_rows for t in report.tables} == after
+
+
+async def test_a_writer_arriving_during_the_copy_waits_for_its_end_and_gets_the_next_id(tmp_path, pg_empty_url,
+                                                                                         monkeypatch):
+    """A bot started on the URL too early cannot slip rows into the copy: its write waits for the commit,
+    then takes the id after the copied ones."""
+    path = await sqlite_at_head(tmp_path)
+    counts = populate(path, rows_per_table=3)
+    other = await asyncpg.connect(pg_empty_url)
+    writes: list[asyncio.Task] = []
+    copy = transfer._copy_table
+
+    async def copy_meeting_a_writer(source, connection, table, batch_rows):
+        if not writes:
+            writes.append(asyncio.create_task(other.fetchval(
+                "INSERT INTO answers (guild_id, user_id, question_id, module, topic, correct, source, answered_at)"
+                " VALUES (1, 2, 'q', 'm', 't', 1, 'quiz', 3) RETURNING id")))
+            await asyncio.sleep(0.5)
+            assert not writes[0].done()  # waiting on the copy's lock
+        return await copy(source, connection, table, batch_rows)
+
+    monkeypatch.setattr(transfer, "_copy_table", copy_meeting_a_writer)
+    connection = await asyncpg.connect(pg_empty_url)
+    try:
+        report = await migrate_to(path, connection)
+        new_id = await asyncio.wait_for(writes[0], 10)
+        assert report.matches
+        assert await connection.fetchval("SELECT count(*) FROM answers") == counts["answers"] + 1
+        assert new_id == max(row[0] for row in sqlite_rows(path)["answers"]) + 1
+    finally:
+        await connection.close()
+        await other.close()
