@@ -70,3 +70,4 @@ PUBLIC_THREAD = ChannelType.public_thread.value
 DEFAULT_MESSAGE = MessageType.default.value
 REPLY_MESSAGE = MessageType.reply.value
 COMMAND_MESSAGE = MessageType.chat_input_command.value
+PINS_ADD_MESSAGE = MessageType.pins_add.value

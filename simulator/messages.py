@@ -58,6 +58,10 @@ class MessagesMixin:
             raise KeyError(f"message {mid} was deleted")
         raise KeyError(f"unknown message {mid}")
 
+    def delete_message(self, message_id: int | str) -> None:
+        """A member or moderator deletes a message in the client: MESSAGE_DELETE, and 10008 from REST after."""
+        self._remove_message(int(message_id))
+
     def attachment_bytes(self, attachment_id: int) -> bytes:
         return self._attachments[int(attachment_id)]
 

@@ -71,6 +71,7 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         self._nonces_seen: dict[tuple[int, str], tuple[int, float]] = {}
         self._channel_order: dict[int, list[int]] = {}
         self.deleted_messages: dict[int, JSONDict] = {}
+        self._pin_order: dict[int, int] = {}  # message id -> when it was pinned (routes/channels.py)
         self._attachments: dict[int, bytes] = {}
         self.global_commands: list[JSONDict] = []
         self.guild_commands: dict[int, list[JSONDict]] = {}
@@ -214,6 +215,9 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         r("GET", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._get_message)
         r("PATCH", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._patch_message)
         r("DELETE", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._delete_message)
+        r("GET", r"/channels/(?P<cid>\d+)/messages/pins", self._get_pins)
+        r("PUT", r"/channels/(?P<cid>\d+)/messages/pins/(?P<mid>\d+)", self._pin_message)
+        r("DELETE", r"/channels/(?P<cid>\d+)/messages/pins/(?P<mid>\d+)", self._unpin_message)
         r("POST", r"/channels/(?P<cid>\d+)/typing", self._typing)
         r("POST", r"/channels/(?P<cid>\d+)/threads", self._create_thread)
         r("GET", r"/guilds/(?P<gid>\d+)", self._get_guild)

@@ -37,6 +37,7 @@ ATTACH_FILES: int = discord.Permissions(attach_files=True).value
 READ_MESSAGE_HISTORY: int = discord.Permissions(read_message_history=True).value
 CREATE_PUBLIC_THREADS: int = discord.Permissions(create_public_threads=True).value
 MANAGE_MESSAGES: int = discord.Permissions(manage_messages=True).value
+PIN_MESSAGES: int = discord.Permissions(pin_messages=True).value
 ADMINISTRATOR: int = discord.Permissions(administrator=True).value
 
 #: What a fresh guild's @everyone role gets on Discord (roughly).
@@ -440,6 +441,14 @@ class WorldMixin:
         self._channel_order[chan.id] = []
         self._guild_event(guild, "CHANNEL_CREATE", chan.to_dict())
         return chan
+
+    def remove_channel(self, channel: FakeChannel) -> None:
+        """A moderator deletes the channel: CHANNEL_DELETE, and REST answers 10003 Unknown Channel from then on."""
+        guild = self.guilds[channel.guild_id] if channel.guild_id else None
+        self.channels.pop(channel.id, None)
+        if guild is not None:
+            guild.channels.pop(channel.id, None)
+            self._guild_event(guild, "CHANNEL_DELETE", channel.to_dict())
 
     def set_channel_overwrites(self, channel: FakeChannel, overwrites: Any) -> None:
         channel.overwrites = self._normalize_overwrites(overwrites)

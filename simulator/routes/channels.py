@@ -10,13 +10,15 @@ from aiohttp import web
 
 from ..errors import HTTPError, JSONDict
 from ..http import _Upload
-from ..kinds import NEWS_CHANNEL, PUBLIC_THREAD, TEXT_CHANNEL
+from ..kinds import NEWS_CHANNEL, PINS_ADD_MESSAGE, PUBLIC_THREAD, TEXT_CHANNEL
 from ..world import (
     ATTACH_FILES,
     CREATE_PUBLIC_THREADS,
     EPHEMERAL,
     LOADING,
     MANAGE_MESSAGES,
+    PIN_MESSAGES,
+    READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
     FakeChannel,
@@ -125,6 +127,62 @@ class ChannelRoutes:
             self._require(chan, MANAGE_MESSAGES)
         self._remove_message(int(mid))
 
+    # ---- pins: Discord asks Pin Messages (since 2026 Manage Messages no longer grants it), 50 per channel ----------
+
+    MAX_PINS = 50
+
+    def _pinnable(self, cid: str, mid: str) -> tuple[FakeChannel, JSONDict]:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, PIN_MESSAGES)
+        msg = self.messages.get(int(mid))
+        if msg is None or int(msg["channel_id"]) != chan.id or msg["flags"] & EPHEMERAL:
+            raise HTTPError(404, 10008, "Unknown Message")
+        return chan, msg
+
+    def pinned_messages(self, channel: FakeChannel | int) -> list[JSONDict]:
+        """The channel's pinned messages, most recently pinned first (as GET .../messages/pins lists them)."""
+        cid = channel.id if isinstance(channel, FakeChannel) else int(channel)
+        pinned = [m for m in self._channel_order.get(cid, []) if self.messages[m].get("pinned")]
+        pinned.sort(key=lambda m: self._pin_order.get(m, 0), reverse=True)
+        return [copy.deepcopy(self.messages[m]) for m in pinned]
+
+    def _pins_changed(self, chan: FakeChannel) -> None:
+        if chan.guild_id is not None:
+            self._guild_event(self.guilds[chan.guild_id], "CHANNEL_PINS_UPDATE",
+                              {"guild_id": str(chan.guild_id), "channel_id": str(chan.id),
+                               "last_pin_timestamp": self.now().isoformat()})
+        self._notify()
+
+    async def _pin_message(self, request: web.Request, cid: str, mid: str, **_: Any) -> None:
+        chan, msg = self._pinnable(cid, mid)
+        if msg.get("pinned"):
+            return
+        if len(self.pinned_messages(chan)) >= self.MAX_PINS:
+            raise HTTPError(400, 30003, "Maximum number of pins reached (50)")
+        self._pin_order[int(mid)] = len(self._pin_order) + 1
+        msg["pinned"] = True
+        self._pins_changed(chan)
+        # Discord announces a pin with a system message that refers to the pinned one
+        notice = self._make_message(chan, {}, [], mtype=PINS_ADD_MESSAGE)
+        notice["message_reference"] = {"message_id": str(msg["id"]), "channel_id": str(chan.id)}
+        if chan.guild_id is not None:
+            notice["message_reference"]["guild_id"] = str(chan.guild_id)
+        self._store_message(notice, chan)
+        self._dispatch_message("MESSAGE_CREATE", notice, chan)
+
+    async def _unpin_message(self, request: web.Request, cid: str, mid: str, **_: Any) -> None:
+        chan, msg = self._pinnable(cid, mid)
+        if msg.get("pinned"):
+            msg["pinned"] = False
+            self._pins_changed(chan)
+
+    async def _get_pins(self, request: web.Request, cid: str, **_: Any) -> Any:
+        chan = self._channel(cid)
+        if not chan.is_dm:
+            self._require(chan, VIEW_CHANNEL | READ_MESSAGE_HISTORY)
+        items = [{"pinned_at": self.now().isoformat(), "message": m} for m in self.pinned_messages(chan)]
+        return {"items": items, "has_more": False}
 
     async def _create_thread(self, request: web.Request, cid: str, body: Any, **_: Any) -> Any:
         """POST /channels/{id}/threads: a public thread without a starter message (the bot needs Create Public

@@ -573,3 +573,28 @@ async def test_login_failure_is_raised() -> None:
         fake.accepted_tokens = {"good-token"}
         with pytest.raises(discord.LoginFailure):
             await fake.start_bot(make_bot(), token="bad-token")
+
+
+async def test_pins_need_pin_messages_announce_themselves_and_stop_at_50(w: World) -> None:
+    channel = w.bot.get_channel(w.chan.id)
+    message = await channel.send("pin me")
+    with pytest.raises(discord.Forbidden) as refused:
+        await message.pin()
+    assert refused.value.code == 50013 and w.fake.pinned_messages(w.chan) == []
+    w.fake.set_bot_permissions(w.guild, discord.Permissions(pin_messages=True))
+    await message.pin()
+    assert [m["id"] for m in w.fake.pinned_messages(w.chan)] == [str(message.id)]
+    notice = w.fake.channel_messages(w.chan)[-1]
+    assert notice["type"] == discord.MessageType.pins_add.value
+    assert notice["message_reference"]["message_id"] == str(message.id)
+    assert [m.id for m in await channel.pins()] == [message.id]
+    await message.unpin()
+    assert w.fake.pinned_messages(w.chan) == [] and not w.fake.message(message.id)["pinned"]
+    for n in range(50):
+        await (await channel.send(f"pin {n}")).pin()
+    with pytest.raises(discord.HTTPException) as full:
+        await message.pin()
+    assert full.value.code == 30003
+    w.fake.delete_message(message.id)
+    with pytest.raises(discord.NotFound):
+        await message.edit(content="gone")
