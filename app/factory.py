@@ -30,6 +30,7 @@ from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
+from services.countdown import CountdownService
 from services.daily import DailyService
 from services.daily_posts import DailyPosts
 from services.editions import EditionService
@@ -182,6 +183,7 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
         windows=windows,
         contributions=ContributionService(db, catalog, editions),
         live=LiveService(db, catalog, editions),
+        countdown=CountdownService(db, settings, windows, dispatcher.wake),
         daily=daily,
         daily_posts=daily_posts,
         progress=ProgressService(db, catalog, content, settings, renderer=charts, lens_for=editions.lens_for),

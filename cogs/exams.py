@@ -1,4 +1,4 @@
-"""/exam (a member's exam date and the nudge DMs before it) and /countdown."""
+"""/exam: a member's exam date and the nudge DMs before it (/countdown is in cogs/countdown.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui.autocomplete import module_autocomplete
-from cogs.ui.embeds import BRAND
 from cogs.ui.limits import DateText, DaysText, KeyText
 from cogs.ui.times import local_time
-from study.countdown import days_phrase
 from study.nudges import parse_offsets
 
 if TYPE_CHECKING:
@@ -53,36 +51,6 @@ class Exams(commands.Cog):
             else "none left before the exam")
         await interaction.response.send_message(
             f"Your **{code}** exam is on {when} ({plan.exam.timezone}). I'll DM you on: {nudges}.", ephemeral=True)
-
-    @app_commands.command(name="countdown", description="Days to your exam, your window's close, your ATT's end")
-    @app_commands.describe(att_received="The day you received your Authorization to Test, YYYY-MM-DD (not stored)")
-    @app_commands.guild_only()
-    async def countdown(self, interaction: discord.Interaction, att_received: DateText | None = None) -> None:
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        result = await self.exams.countdown(interaction.guild_id, interaction.user.id, self._now(), edition,
-                                               att_received)
-        embed = discord.Embed(title="⏳ Your countdown", colour=BRAND)
-        exams = [f"**{self.bot.content.editions.module_name(item.exam.module)}** {item.exam.exam_date:%a %d %b %Y} · "
-                 f"{days_phrase(item.exam.exam_date, result.today)}" for item in result.exams]
-        embed.add_field(name="Exam", value="\n".join(exams)[:1024] or "No exam date set: add yours with /exam set.",
-                        inline=False)
-        windows = [f"**{w.name}** closes {w.ends_on:%a %d %b %Y} · {days_phrase(w.ends_on, result.today)}"
-                   for w in result.windows]
-        embed.add_field(name="Exam window", value="\n".join(windows)[:1024] or
-                        "You joined no open exam window: see /window list.", inline=False)
-        if result.att_until is not None:
-            att = (f"Valid until {result.att_until:%a %d %b %Y} · {days_phrase(result.att_until, result.today)} "
-                   f"({edition.name}: {result.att_months} months)")
-            late = [item.exam for item in result.exams if item.exam.exam_date > result.att_until]
-            if late:
-                att += "\n⚠️ Your exam date is after your ATT ends: reschedule it or ask ASCM about an extension."
-        elif result.att_months is not None:
-            att = (f"{edition.name}: an ATT is valid {result.att_months} months. Give `att_received` (the day you "
-                   f"received it) to count it down; it is not stored.")
-        else:
-            att = f"The {edition.name} data states no ATT validity."
-        embed.add_field(name="Authorization to Test", value=att[:1024], inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @exam.command(name="list", description="Your exam dates")
     async def exam_list(self, interaction: discord.Interaction) -> None:

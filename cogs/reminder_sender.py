@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 
@@ -12,6 +12,7 @@ from cogs.ui.limits import fit_content
 from cogs.ui.reminder_views import reminder_view
 from scheduling.dispatcher import DeliveryOutcome
 from scheduling.pacing import RequestPacer
+from services.countdown import is_board_reminder
 from services.reminders import ReminderKind, ReminderState
 from study.nudges import nudge_text
 
@@ -24,6 +25,14 @@ CANNOT_DM = 50007
 UNKNOWN_CHANNEL = 10003
 # Discord allows 50 requests/s per bot; reminders keep a margin for commands and daily posts.
 REMINDER_REQUESTS_PER_SECOND = 40
+
+
+@runtime_checkable
+class BoardDelivery(Protocol):
+    """The countdown board cog (cogs/countdown.py), by shape: discord.py loads each extension as a fresh module,
+    so a class imported here would not be the loaded cog's class."""
+
+    async def deliver_board(self, reminder: Reminder, pacer: RequestPacer) -> DeliveryOutcome: ...
 
 
 class DiscordSender:
@@ -81,6 +90,11 @@ class DiscordSender:
         current = await self.bot.services.reminders.get(reminder.id)
         if current is None or current.state != ReminderState.IN_FLIGHT:
             return DeliveryOutcome.gone("cancelled or deleted before it was sent")
+        if is_board_reminder(reminder.payload):  # the organizers' pinned countdown: edited, not sent
+            board = self.bot.get_cog("CountdownBoard")
+            if not isinstance(board, BoardDelivery):
+                return DeliveryOutcome.retry_later("the countdown board is not loaded yet")
+            return await board.deliver_board(reminder, self.pacer)
         text, view = await self._content(reminder)
         if not text:
             return DeliveryOutcome.gone("the exam window no longer exists")

@@ -16,6 +16,7 @@ from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
+from services.countdown import CountdownService
 from services.daily import DailyService
 from services.daily_posts import DailyPosts
 from services.editions import EditionService
@@ -44,6 +45,7 @@ class Services:
     windows: WindowService
     contributions: ContributionService
     live: LiveService
+    countdown: CountdownService
     daily: DailyService
     daily_posts: DailyPosts
     progress: ProgressService
