@@ -91,6 +91,8 @@ def build_world(fake: FakeDiscord) -> SandboxWorld:
         general = fake.add_text_channel(guild, "general", topic="Chat and commands")
         daily = fake.add_text_channel(guild, "daily-question", topic="One question a day")
         fake.add_role(guild, "Study lead")
+        # the bot's own role, as an invite link would grant it: pinning the organizers' exam countdown
+        fake.set_bot_permissions(guild, discord.Permissions(pin_messages=True))
         members = []
         for name, display, organizer in MEMBERS:
             permissions = discord.Permissions(manage_guild=True) if organizer else None

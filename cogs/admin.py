@@ -149,17 +149,20 @@ class Admin(commands.Cog):
             f"Exam windows are announced in {channel.mention}; members who join one get a DM {notice_days} days "
             f"before it closes.", ephemeral=True)
 
-    @settings.command(name="lead-role", description="The study-lead role that may use /group (empty: clear it)")
+    @settings.command(name="lead-role", description="The study-lead role for /group, /quiz-live, /questions review, "
+                                                        "/countdown-board (empty: clear it)")
     @app_commands.describe(role="The role; leave empty to clear it")
     @admin_only()
     async def settings_lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
         await self.bot.services.settings.set_study_lead_role(interaction.guild_id, role.id if role else None,
                                                              self.bot.clock.now())
         if role is None:
-            text = "Cleared: only members with Manage Server can use /group now."
+            text = ("Cleared: only members with Manage Server can use /group, /quiz-live, /questions review and "
+                    "/countdown-board now.")
         else:
-            text = (f"Study leads: {role.mention} may use /group. Also allow that role on /group in Server Settings"
-                    " → Integrations, so Discord shows them the command.")
+            text = (f"Study leads: {role.mention} may use /group, /quiz-live, /questions review and /countdown-board. "
+                    "Also allow that role on those commands in Server Settings → Integrations, so Discord shows them "
+                    "the commands.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @settings.command(name="season", description="How long a leaderboard season lasts (1 month by default)")

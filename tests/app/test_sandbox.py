@@ -135,6 +135,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "admin window remove": {"name": "Winter window"},
     "admin settings edition": {"edition": "cpim-2017"},
     "contribute": {"module": "bscm", "topic": "@autocomplete"},
+    "countdown-board post": {"channel": "#general"},
+    "countdown-sharing": {"share": "on"},
     "admin settings timezone": {"zone": "Europe/Berlin"},
     "admin settings nudges": {"days": "30,7,1"},
     "admin settings announcements": {"channel": "#general"},
@@ -175,7 +177,7 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
         return (await page_api.get("/ui/messages", viewer=olivia, channel=general))["messages"]
 
     async def run(name: str, options: dict[str, Any]) -> dict[str, Any]:
-        before = len(await shown())
+        before = {message["id"] for message in await shown()}  # by id: a command may also take a message down
         status, body = await page_api.post("/ui/command", {"viewer": olivia, "channel": general, "name": name,
                                                            "options": options})
         assert status == 200, (name, body)
@@ -187,8 +189,9 @@ async def test_every_command_in_help_runs_from_the_page(page_api: Any, content: 
                 modal = seen["modals"][-1]
                 await page_api.post("/ui/modal/close", {"viewer": olivia, "interaction": modal["interaction"]})
                 return {"content": modal["modal"]["title"], "embeds": []}
-            done = len(messages) > before and not messages[-1]["flags"] & 128  # 128: still "thinking…"
-            return messages[-1] if done else None
+            new = [message for message in messages if message["id"] not in before]
+            done = bool(new) and not new[-1]["flags"] & 128  # 128: still "thinking…"
+            return new[-1] if done else None
 
         return await _wait_for(answered)
 
