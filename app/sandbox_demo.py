@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from app.factory import StudyBot
 from scheduling.clock import Clock
 from services.daily import ScheduleInput
-from services.quiz import QuizService
+from services.quiz import QuizService, SessionKind
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxWorld
@@ -105,7 +105,7 @@ def _choice(rng: random.Random, answer: int, count: int, right: float) -> int:
 async def _quiz_session(quiz: QuizService, guild_id: int, user_id: int, at: dt.datetime, rng: random.Random,
                         right: float) -> int:
     count = rng.randint(4, 8)
-    step = await quiz.start(guild_id, user_id, kind="quiz", module=None, topic=None,
+    step = await quiz.start(guild_id, user_id, kind=SessionKind.QUIZ, module=None, topic=None,
                             count=count, mode="mixed", now=at)
     session_id = step.session.id
     for position in range(step.session.size):

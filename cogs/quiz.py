@@ -16,7 +16,15 @@ from cogs.errors import send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from cogs.ui.limits import KeyText
-from services.quiz import MAX_EXAM_MINUTES, MAX_EXAM_QUESTIONS, ExamTimeUp, QuizService, SessionClosed, Step
+from services.quiz import (
+    MAX_EXAM_MINUTES,
+    MAX_EXAM_QUESTIONS,
+    ExamTimeUp,
+    QuizService,
+    SessionClosed,
+    SessionKind,
+    Step,
+)
 from study.editions import Edition, Lens
 from study.scoring import Summary
 
@@ -100,8 +108,8 @@ class Quiz(commands.Cog):
         lens = await self._lens(interaction.guild_id)
         module_key, topic_key = self.service.resolve_scope(module, topic, lens)
         step = await in_time(interaction, self.service.start(
-            interaction.guild_id, interaction.user.id, kind="quiz", module=module_key, topic=topic_key, count=count,
-            mode=mode, now=self._now(), lens=lens))
+            interaction.guild_id, interaction.user.id, kind=SessionKind.QUIZ, module=module_key, topic=topic_key,
+            count=count, mode=mode, now=self._now(), lens=lens))
         embed, view = quiz_views.question_message(step, lens)
         await send(interaction, embed=embed, view=view)
 
@@ -110,7 +118,7 @@ class Quiz(commands.Cog):
         lens = await self._lens(guild_id)
         # an exam booked for a whole single-exam edition ("cpim-8") is a quiz over its whole outline
         scope = None if lens.editions.is_exam_key(module) else module
-        step = await self.service.start(guild_id, interaction.user.id, kind="quiz", module=scope, topic=None,
+        step = await self.service.start(guild_id, interaction.user.id, kind=SessionKind.QUIZ, module=scope, topic=None,
                                         count=5, mode="mixed", now=self._now(), lens=lens)
         embed, view = quiz_views.question_message(step, lens)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
@@ -192,8 +200,9 @@ class Quiz(commands.Cog):
                                                    lens)
         count, minutes = exam_length(lens.edition, module_key, questions, minutes, full)
         now = self._now()
-        step = await self.service.start(interaction.guild_id, interaction.user.id, kind="exam", module=module_key,
-                                        topic=None, count=count, mode="mixed", now=now, minutes=minutes, lens=lens)
+        step = await self.service.start(interaction.guild_id, interaction.user.id, kind=SessionKind.EXAM,
+                                        module=module_key, topic=None, count=count, mode="mixed", now=now,
+                                        minutes=minutes, lens=lens)
         embed, view = quiz_views.question_message(step, lens,
                                                   now_remaining=_remaining(step.session.deadline_at, now))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

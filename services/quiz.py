@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from db import quiz as records
 from db.connection import Database
-from db.quiz import SessionKind, SessionState
+from db.quiz import SessionKind as SessionKind  # re-exported: cogs name session kinds through services
+from db.quiz import SessionState
 from services.catalog import QuestionCatalog
 from study.editions import EDITION_2017, Lens, quotas, weighted_modules
 from study.errors import UserInputError

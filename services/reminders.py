@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from db import reminders
 from db.connection import Database
-from db.reminders import Reminder, ReminderKind, ReminderState
+from db.reminders import Reminder, ReminderKind
+from db.reminders import ReminderState as ReminderState  # re-exported: cogs name reminder states through services
 from services.exams import module_key
 from services.settings import SettingsService
 from study.content import Content

@@ -16,6 +16,7 @@ from cogs.ui.buttons import PersistentButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from cogs.ui.limits import DESCRIPTION, FIELD_VALUE, clip
+from services.quiz import SessionKind
 from study.questions import LETTERS, Question
 from study.scoring import Summary, weakest_first
 
@@ -110,7 +111,7 @@ def _topic_line(step: Step, lens) -> str:
 def question_message(step: Step, syllabus, *, now_remaining: str | None = None) -> tuple[discord.Embed,
                                                                                          discord.ui.View]:
     session = step.session
-    exam = session.kind == "exam"
+    exam = session.kind == SessionKind.EXAM
     title = f"{'Practice exam' if exam else 'Quiz'}: question {step.position + 1} of {session.size}"
     embed = discord.Embed(title=title, description=_stem_block(step.question), colour=BRAND)
     footer = _topic_line(step, syllabus)
