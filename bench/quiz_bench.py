@@ -1,7 +1,7 @@
 """Quiz benchmark: picking the next questions and recording answers, through the code the bot runs.
 
     python -m bench.quiz_bench [--questions 10000] [--members 1000] [--answers-per-member 1000]
-                               [--picks 2000] [--concurrent 50] [--answers 20000]
+                               [--picks 2000] [--concurrent 50] [--answers 20000] [--postgres URL]
 
 Builds a throw-away SQLite file (migrated by `Database.open`, then bulk-filled with `sqlite3.executemany` in
 one transaction) holding, for one guild, `--members × --answers-per-member` answer rows with the matching
@@ -13,6 +13,10 @@ over the syllabus' real module/topic keys. Then, in one event loop on one aiosql
 - answer: `--concurrent` members (asyncio tasks), each clicking through pre-created sessions with
   `QuizService.answer(...)` (what the answer button calls): answers/second, latency p50/p99, and lost
   answers (answers sent − rows written; must be 0). Goal ≥ 5,000/s.
+
+With `--postgres URL` the same data (copied in with COPY) and the same clicks run again on that PostgreSQL
+database (migrated, its quiz tables emptied first: give it a throw-away database), and both backends' pick
+p99 and answers/s are printed side by side.
 """
 
 from __future__ import annotations
@@ -70,8 +74,16 @@ def synthetic_content(count: int) -> Content:
     return replace(content, bank=bank)
 
 
-def fill(path: Path, content: Content, members: int, per_member: int, rng: random.Random) -> dict[str, int]:
-    """Answers, cards and topic tallies for one guild, consistent with each other, in one transaction."""
+ANSWER_COLUMNS = ("guild_id", "user_id", "question_id", "module", "topic", "correct", "source", "session_id",
+                  "answered_at")
+CARD_COLUMNS = ("guild_id", "user_id", "item", "module", "topic", "box", "due_at", "right_count", "wrong_count",
+                "last_answered_at")
+STAT_COLUMNS = ("guild_id", "user_id", "module", "topic", "answered", "right_count")
+
+
+def history(content: Content, members: int, per_member: int,
+            rng: random.Random) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Answers, cards and topic tallies for one guild, consistent with each other."""
     questions = list(content.bank.questions.values())
     families = list(FAMILIES.values())
     now = int(NOW.timestamp())
@@ -102,6 +114,13 @@ def fill(path: Path, content: Content, members: int, per_member: int, rng: rando
         for module, topic in {(m, t) for m, t, _ in tally}:
             right, wrong = tally[(module, topic, True)], tally[(module, topic, False)]
             stats.append((GUILD, user, module, topic, right + wrong, right))
+    return answers, cards, stats
+
+
+def fill(path: Path, rows: tuple[list[tuple], list[tuple], list[tuple]]) -> dict[str, int]:
+    """The rows into the SQLite file, in one transaction."""
+    answers, cards, stats = rows
+    now = int(NOW.timestamp())
     with sqlite3.connect(path, isolation_level=None) as conn:
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("BEGIN")
@@ -116,6 +135,24 @@ def fill(path: Path, content: Content, members: int, per_member: int, rng: rando
         due = conn.execute("SELECT COUNT(*) FROM cards WHERE due_at <= ?", (now,)).fetchone()[0]
     conn.close()
     return {"answers": len(answers), "cards": len(cards), "topic_stats": len(stats), "due_cards": due}
+
+
+async def fill_postgres(url: str, rows: tuple[list[tuple], list[tuple], list[tuple]]) -> None:
+    """The same rows into the PostgreSQL database (migrated first, emptied of earlier runs), with COPY."""
+    import asyncpg
+
+    database = await Database.open(url)
+    await database.close()
+    answers, cards, stats = rows
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("TRUNCATE answers, cards, topic_stats, session_items, quiz_sessions")
+        await conn.copy_records_to_table("answers", records=answers, columns=ANSWER_COLUMNS)
+        await conn.copy_records_to_table("cards", records=cards, columns=CARD_COLUMNS)
+        await conn.copy_records_to_table("topic_stats", records=stats, columns=STAT_COLUMNS)
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
 
 
 # ---- the measurements ---------------------------------------------------------------------------------------
@@ -176,9 +213,11 @@ async def bench_answers(db: Database, service: QuizService, content: Content, co
             "max": max(latencies)}
 
 
-async def measure(path: Path, content: Content, args: argparse.Namespace) -> None:
+async def measure(target: Path | str, content: Content, args: argparse.Namespace) -> tuple[float, float]:
+    """Run both measurements on the database at `target` and print them; (pick p99 ms, answers/s)."""
     rng = random.Random(args.seed)
-    db = await Database.open(path)
+    db = await Database.open(target)
+    backend = "PostgreSQL, a pool of asyncpg connections" if db.is_postgres else "SQLite, one aiosqlite connection"
     try:
         catalog = QuestionCatalog(content, db)
         service = QuizService(db, catalog, idle=dt.timedelta(minutes=15), rng=random.Random(args.seed))
@@ -199,13 +238,14 @@ async def measure(path: Path, content: Content, args: argparse.Namespace) -> Non
     verdict = "ok" if p99 <= GOALS["pick_p99_ms"] else "MISSED"
     print(f"  goal p99 <= {GOALS['pick_p99_ms']:.1f} ms: {verdict} ({p99:.2f} ms)")
     print()
-    print(f"Answer recording: QuizService.answer, {args.concurrent} concurrent members, one aiosqlite connection")
+    print(f"Answer recording: QuizService.answer, {args.concurrent} concurrent members, {backend}")
     print(f"  {'answers':>8}{'written':>9}{'lost':>6}{'seconds':>9}{'answers/s':>11}{'p50 ms':>8}{'p99 ms':>8}"
           f"{'max ms':>8}")
     print(f"  {answers['sent']:>8,}{answers['written']:>9,}{answers['lost']:>6}{answers['seconds']:>9.2f}"
           f"{answers['per_s']:>11,.0f}{answers['p50']:>8.2f}{answers['p99']:>8.2f}{answers['max']:>8.2f}")
     ok = answers["per_s"] >= GOALS["answers_per_s"] and answers["lost"] == 0 and answers["first"] == answers["sent"]
     print(f"  goal >= {GOALS['answers_per_s']:,.0f}/s and 0 lost: {'ok' if ok else 'MISSED'}")
+    return p99, answers["per_s"]
 
 
 async def migrate(path: Path) -> None:
@@ -222,18 +262,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--answers", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on this PostgreSQL database (a throw-away one: its quiz tables are emptied)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as directory:
         path = Path(directory) / "bench.sqlite3"
         started = time.perf_counter()
         content = synthetic_content(args.questions)
         asyncio.run(migrate(path))
-        counts = fill(path, content, args.members, args.answers_per_member, random.Random(args.seed))
+        rows = history(content, args.members, args.answers_per_member, random.Random(args.seed))
+        counts = fill(path, rows)
         size = path.stat().st_size / 2**20
         print(f"setup: {counts['answers']:,} answers, {counts['cards']:,} cards ({counts['due_cards']:,} due), "
               f"{counts['topic_stats']:,} topic tallies, {len(content.bank):,} questions, {len(FAMILIES)} "
               f"generator families; {size:,.0f} MiB in {time.perf_counter() - started:.1f} s")
-        asyncio.run(measure(path, content, args))
+        print("\n== SQLite")
+        figures = {"SQLite": asyncio.run(measure(path, content, args))}
+        if args.postgres:
+            asyncio.run(fill_postgres(args.postgres, rows))
+            print("\n== PostgreSQL")
+            figures["PostgreSQL"] = asyncio.run(measure(args.postgres, content, args))
+            print(f"\nSide by side (the same data and clicks): {'backend':<12}{'pick p99 ms':>12}{'answers/s':>11}")
+            for backend, (p99, per_s) in figures.items():
+                print(f"{'':40}{backend:<12}{p99:>12.2f}{per_s:>11,.0f}")
     return 0
 
 
