@@ -23,6 +23,7 @@ from db.backup import BackupError, DamagedDatabaseError, backup_database, refuse
 from db.connection import Database
 from db.migrations import SchemaTooNewError, available_migrations
 from db.usable import database_path_problem, storage_problem
+from scheduling.shards import ShardPlan, ShardPlanError, parse_shard_plan
 from study.content import Content, load_content
 from study.content_errors import ContentError
 from study.editions import family_problems
@@ -40,11 +41,22 @@ NO_TOKEN = (f"No Discord bot token: set {TOKEN_ENV}=... in the environment or bo
             f"(README, section 'Discord setup'). To try the bot without Discord or a token: python bot.py sandbox")
 
 
+def _shard_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("--shards", metavar="IDS", default=default,
+                        help="run only these Discord shards in this process, e.g. 0-3 or 0,2,4-5 (with --shard-count; "
+                             "README, 'Several processes')")
+    parser.add_argument("--shard-count", metavar="N", type=int, default=default,
+                        help="the total number of shards of all the bot's processes (default: as many as Discord "
+                             "recommends, all in this process)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="CPIM study-group Discord bot")
     parser.add_argument("--config", type=Path, help="config file (default: config.toml beside bot.py)")
+    _shard_options(parser, None)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the bot (the default)")
+    # `bot.py run --shards 0-3 --shard-count 8` and `bot.py --shards 0-3 --shard-count 8` alike
+    _shard_options(commands.add_parser("run", help="start the bot (the default)"), argparse.SUPPRESS)
     commands.add_parser("check", help="validate config and content files without connecting to Discord")
     sandbox = commands.add_parser(
         "sandbox", help="try the whole bot in a browser: a local Discord simulator on 127.0.0.1, no token needed")
@@ -408,7 +420,7 @@ def _stop_gracefully_on_signals(bot: StudyBot) -> None:
         loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
 
 
-def run(config: Config) -> int:
+def run(config: Config, shards: ShardPlan) -> int:
     token = config.token
     if not token:
         return _fail(NO_TOKEN)
@@ -431,8 +443,10 @@ def run(config: Config) -> int:
     discord.utils.setup_logging(level=getattr(logging, config.log_level))
     from app.factory import create_bot
 
+    log.info("running %s; reminder claims as %r", shards.describe(), shards.owner)
+
     async def main() -> None:
-        async with create_bot(config, content) as bot:
+        async with create_bot(config, content, shards=shards) as bot:
             _stop_gracefully_on_signals(bot)
             await bot.start(token)
 
@@ -465,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         return _fail(str(error))
     command = args.command or "run"
+    if command != "run" and (args.shards is not None or args.shard_count is not None):
+        return _fail(f"--shards and --shard-count are for running the bot, not for '{command}'")
     if command == "check":
         return check(config)
     if command == "sandbox":
@@ -505,4 +521,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if problem is None:
                 raise
             return _fail(problem, EXIT_FAILED)
-    return run(config)
+    try:
+        shards = parse_shard_plan(args.shards, args.shard_count)
+    except ShardPlanError as error:
+        return _fail(str(error))
+    return run(config, shards)

@@ -28,6 +28,8 @@ from db.connection import Database
 from scheduling.clock import Clock, SystemClock
 from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
+from scheduling.pacing import RequestWindow, budget_for
+from scheduling.shards import ShardPlan
 from services.catalog import QuestionCatalog
 from services.contributions import ContributionService
 from services.countdown import CountdownService
@@ -57,11 +59,38 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
+def pace_rest_requests(http: Any, window: RequestWindow) -> None:
+    """Every REST request of the bot waits for a place in `window` first, so the process never sends more than
+    its part of Discord's global limit, whatever sends it (reminders, daily posts, commands' channel messages).
+    Interaction responses and follow-ups are exempt from that limit and go through discord.py's webhook
+    adapter, not this client; the path test keeps it so should that change. discord.py has no hook for this:
+    the HTTP client's `request`, which every REST call goes through (unchanged through 2.x; the version is
+    pinned), is wrapped on this bot's instance."""
+    request = http.request
+
+    async def paced(route: Any, **kwargs: Any) -> Any:
+        if not str(getattr(route, "path", "")).startswith(("/interactions/", "/webhooks/")):
+            await window.acquire()
+        return await request(route, **kwargs)
+
+    http.request = paced
+
+
 class StudyBot(commands.Bot):
     def __init__(self, config: Config, content: Content, *, clock: Clock | None = None,
-                 charts: ChartRenderer | None = None, **options: Any) -> None:
+                 charts: ChartRenderer | None = None, shard_plan: ShardPlan | None = None,
+                 **options: Any) -> None:
+        self.shard_plan = shard_plan or ShardPlan()
+        if not self.shard_plan.runs_everything:
+            options.update(shard_ids=list(self.shard_plan.ids or ()), shard_count=self.shard_plan.count)
+        elif self.shard_plan.count is not None:
+            options.update(shard_count=self.shard_plan.count)
         super().__init__(command_prefix=commands.when_mentioned, intents=bot_intents(), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=StudyTree, **options)
+        # this process's part of Discord's global 50 requests/s (all of it when it runs every shard)
+        self.budget = budget_for(self.shard_plan.share)
+        self.request_window = RequestWindow(self.budget.requests_per_second)
+        pace_rest_requests(self.http, self.request_window)
         self.stopping = False  # set by close(): new commands and clicks are answered "restarting"
         self.config = config
         self.content = content
@@ -194,7 +223,16 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
     )
 
 
+class ShardedStudyBot(StudyBot, commands.AutoShardedBot):
+    """The same bot on discord.py's AutoShardedBot: runs its plan's shards (all of them, as many as Discord
+    recommends, when the plan names none) in this process."""
+
+
 def create_bot(config: Config, content: Content, *, clock: Clock | None = None,
-               charts: ChartRenderer | None = None, **options: Any) -> StudyBot:
-    """The bot; its services and loops are built by build_services when it starts (setup_hook)."""
-    return StudyBot(config, content, clock=clock, charts=charts, **options)
+               charts: ChartRenderer | None = None, shards: ShardPlan | None = None, **options: Any) -> StudyBot:
+    """The bot; its services and loops are built by build_services when it starts (setup_hook). With `shards`
+    (the command line always passes one) it is an AutoShardedBot running that plan; without, a plain single-shard
+    bot that owns every guild (the in-process tests and the sandbox)."""
+    if shards is None:
+        return StudyBot(config, content, clock=clock, charts=charts, **options)
+    return ShardedStudyBot(config, content, clock=clock, charts=charts, shard_plan=shards, **options)

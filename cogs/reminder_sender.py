@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
 UNKNOWN_CHANNEL = 10003
-# Discord allows 50 requests/s per bot; reminders keep a margin for commands and daily posts.
-REMINDER_REQUESTS_PER_SECOND = 40
 
 
 @runtime_checkable
@@ -38,7 +36,9 @@ class BoardDelivery(Protocol):
 class DiscordSender:
     def __init__(self, bot: StudyBot, pacer: RequestPacer | None = None) -> None:
         self.bot = bot
-        self.pacer = pacer or RequestPacer(REMINDER_REQUESTS_PER_SECOND, burst=5)
+        # Discord allows 50 requests/s per bot; reminders keep a margin for commands and daily posts, and a process
+        # running part of the shards takes that part of it (scheduling.pacing.budget_for)
+        self.pacer = pacer or RequestPacer(bot.budget.reminders_per_second, burst=bot.budget.reminder_burst)
 
     async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
         """The stored DM channel (no request), or one created once and stored."""

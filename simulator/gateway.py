@@ -121,9 +121,12 @@ class GatewayMixin:
             await self._close_session(sess, code=code)
 
     async def _session_for(self, guild: FakeGuild | None, timeout: float = 5.0) -> _Session:
+        # a guild's events go to the shard that owns it, (guild_id >> 22) % count; DMs go to shard 0, as on Discord
+        owner = 0 if guild is None else guild.id
+
         def pick() -> _Session | None:
             for sess in reversed(self._ready_sessions()):
-                if guild is None or sess.wants_guild(guild.id):
+                if sess.wants_guild(owner):
                     return sess
             return None
 
@@ -176,11 +179,19 @@ class GatewayMixin:
             if self.accepted_tokens is not None and token not in self.accepted_tokens:
                 await sess.ws.close(code=4004, message=b"Authentication failed.")
                 return
+            shard = d.get("shard")
+            if shard is not None:
+                # Discord closes with 4010 for a shard that is not [id, count] with 0 <= id < count
+                valid = (isinstance(shard, list) and len(shard) == 2 and all(isinstance(n, int) for n in shard)
+                         and 0 <= shard[0] < shard[1])
+                if not valid:
+                    await sess.ws.close(code=4010, message=b"Invalid shard.")
+                    return
+                sess.shard = (shard[0], shard[1])
             self.identify_count += 1
+            self.identified_shards.append(sess.shard)
             sess.token = token
             sess.intents = int(d.get("intents", 0))
-            if d.get("shard"):
-                sess.shard = (int(d["shard"][0]), int(d["shard"][1]))
             guilds = [g for g in self.guilds.values() if sess.wants_guild(g.id)]
             sess.dispatch(
                 "READY",

@@ -159,6 +159,24 @@ class HttpMixin:
         self._rate_limit = requests_per_second
         self._rl_windows.clear()
 
+    def global_429s(self) -> int:
+        """How many requests the global rate limit refused (see set_rate_limit)."""
+        return sum(1 for _, what, status, _ in self.rejected_requests if what == "rate-limit" and status == 429)
+
+    def peak_requests_per_second(self, since: float = 0.0) -> int:
+        """The most requests counted against the global limit (interaction callbacks and webhooks are exempt,
+        as on Discord) in any one-second window of `request_log` from `since` (time.monotonic()) on, for every
+        bot process together: what a test compares with Discord's 50."""
+        times = [r.time for r in self.request_log
+                 if r.time >= since and not r.path.startswith(("/interactions/", "/webhooks/"))]
+        times.sort()
+        peak, start = 0, 0
+        for end, instant in enumerate(times):
+            while times[start] <= instant - 1.0:
+                start += 1
+            peak = max(peak, end - start + 1)
+        return peak
+
     def requests(self, method: str | None = None, path_regex: str | None = None) -> list[RequestRecord]:
         pat = re.compile(path_regex) if path_regex else None
         return [

@@ -91,6 +91,9 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         self._sessions: list[_Session] = []
         self._resumable: dict[str, _Session] = {}
         self.identify_count = 0
+        #: what GET /gateway/bot recommends; a bot started without a shard count runs this many shards
+        self.recommended_shards = 1
+        self.identified_shards: list[tuple[int, int]] = []  # (shard id, shard count) of every IDENTIFY
         self._bot_tasks: dict[int, tuple[discord.Client, asyncio.Task[None]]] = {}
         self._change = asyncio.Event()
         self._runner: web.AppRunner | None = None

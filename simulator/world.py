@@ -79,6 +79,16 @@ class SnowflakeFactory:
         self._last = value
         return value
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next snowflake of a guild that Discord would put on shard `shard_id` of `shard_count`:
+        (id >> 22) % count is the id's millisecond, so ids made within one millisecond share a shard."""
+        value = self()
+        ms = value >> 22
+        ms += (shard_id - ms) % shard_count
+        value = max(value, ms << 22)
+        self._last = value
+        return value
+
 
 def iso_now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat()
@@ -394,8 +404,10 @@ class WorldMixin:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: FakeUser | None = None, locale: str = "en-US") -> FakeGuild:
-        gid = self._snowflake()
+    def add_guild(self, name: str, *, owner: FakeUser | None = None, locale: str = "en-US",
+                  shard: tuple[int, int] | None = None) -> FakeGuild:
+        """A guild (with its owner); `shard=(id, count)` gives it an id Discord would put on that shard."""
+        gid = self._snowflake() if shard is None else self._snowflake.on_shard(*shard)
         if owner is None:
             owner = self.add_user(f"{name}-owner")
         guild = FakeGuild(gid, name, owner.id, preferred_locale=locale)

@@ -10,7 +10,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,13 +28,15 @@ def write_config(folder: Path, database: Path) -> Path:
     return config
 
 
-async def start_bot_process(fake: FakeDiscord, config: Path, log: Path | None = None) -> asyncio.subprocess.Process:
-    """The bot as a process; its output is appended to `log` if given, else discarded."""
+async def start_bot_process(fake: FakeDiscord, config: Path, log: Path | None = None,
+                            args: Sequence[str] = ()) -> asyncio.subprocess.Process:
+    """The bot as a process (`args` after `bot.py --config FILE`, e.g. the shard flags); its output is appended
+    to `log` if given, else discarded."""
     env = fake.subprocess_env()
     env.pop("DISCORD_TOKEN", None)
     with open(log or os.devnull, "ab") as output:  # noqa: ASYNC230 - a local file, opened once
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config),
+            sys.executable, "-m", "simulator.run_bot", "bot.py", "--config", str(config), *args,
             cwd=ROOT, env=env, stdout=output, stderr=output,
         )
 

@@ -51,10 +51,14 @@ class UserRoutes:
         return {"url": self.gateway_url}
 
     async def _get_gateway_bot(self, request: web.Request, **_: Any) -> JSONDict:
+        """The gateway URL, the shard count Discord recommends (`recommended_shards`, 1 unless a test sets it) and
+        the identify budget, in the shape of the API's GatewayBotResponse."""
+        total = 1000
         return {
             "url": self.gateway_url,
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+            "shards": self.recommended_shards,
+            "session_start_limit": {"total": total, "remaining": max(total - self.identify_count, 0),
+                                    "reset_after": 86_400_000, "max_concurrency": 1},
         }
 
     async def _create_dm(self, request: web.Request, body: Any, **_: Any) -> JSONDict:
