@@ -39,6 +39,7 @@ class Config:
     edition: str = "cpim-2017"  # the syllabus edition of servers whose admins chose none
     reminder_grace_hours: float = 6.0
     reminder_dms_in_flight: int = 1
+    reminder_lease_seconds: int = 60
     daily_grace_hours: float = 6.0
     quiz_session_idle_minutes: int = 15
     source: str = "defaults"
@@ -111,6 +112,12 @@ _KEYS: dict[str, tuple[str, Callable[[object], bool], str, _Check | None]] = {
         _is_int,
         "an integer",
         lambda v: None if 1 <= v <= 50 else "must be between 1 and 50",
+    ),
+    "reminders.lease_seconds": (
+        "reminder_lease_seconds",
+        _is_int,
+        "an integer",
+        lambda v: None if 5 <= v <= 3600 else "must be between 5 and 3600 seconds",
     ),
     "daily.grace_hours": (
         "daily_grace_hours",

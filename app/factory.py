@@ -188,12 +188,15 @@ class StudyBot(commands.Bot):
 
 def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Services:
     """Every service and both loops, each built once and wired to what it calls."""
-    config, content, clock = bot.config, bot.content, bot.clock
-    catalog = QuestionCatalog(content, db)
-    editions = EditionService(db, content, config.edition)
+    config, content, clock, plan = bot.config, bot.content, bot.clock, bot.shard_plan
+    # caches of guilds another process owns expire (their writes happen there); one process owns them all
+    owns = None if plan.runs_everything else plan.owns
+    catalog = QuestionCatalog(content, db, owns)
+    editions = EditionService(db, content, config.edition, owns)
     dispatcher = ReminderDispatcher(db, clock, DiscordSender(bot),
                                     grace=dt.timedelta(hours=config.reminder_grace_hours),
-                                    concurrency=config.reminder_dms_in_flight, hold_until_recorded=True)
+                                    concurrency=config.reminder_dms_in_flight, hold_until_recorded=True,
+                                    owner=plan.owner, lease=dt.timedelta(seconds=config.reminder_lease_seconds))
     settings = SettingsService(db, config.default_timezone)
     windows = WindowService(db, content, settings, dispatcher.wake)
     daily = DailyService(db, catalog, content.syllabus, default_timezone=config.default_timezone,
@@ -219,7 +222,7 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
         charts=charts,
         dispatcher=dispatcher,
         daily_scheduler=DailyScheduler(db, clock, daily_posts, grace=dt.timedelta(hours=config.daily_grace_hours),
-                                       retry_after=retry_after),
+                                       retry_after=retry_after, owns=owns),
     )
 
 

@@ -198,14 +198,19 @@ class LiveQuiz(commands.Cog):
 
     async def _resume_games(self) -> None:
         await self.bot.wait_until_ready()
+        owns = self.bot.shard_plan.owns  # with several processes, each resumes the games of its own shards' guilds
         try:
             reveals, finals = await self.service.leftovers()
             for reveal in reveals:
-                await self._show_reveal(reveal)
+                if owns(reveal.game.guild_id):
+                    await self._show_reveal(reveal)
             for final in finals:
-                await self._post_final(final)
+                if owns(final.game.guild_id):
+                    await self._post_final(final)
             now = self.bot.clock.now()
             for game in await self.service.open_games():
+                if not owns(game.guild_id):
+                    continue
                 current = await self.service.current(game.id)
                 if current.item.message_id is None:  # stopped before its question was posted: post it now
                     await self._post_question(await self.service.reopen(current, now))

@@ -8,8 +8,15 @@ Life of a row: `pending` → (claim_due) `in_flight` → one of
   gone      → `cancelled`; given up → `failed`.
 A member may cancel at any time (`cancelled`); snooze moves a row's occurrence and makes it `pending` again.
 
+Several processes (one per group of Discord shards) share the table. A claim names its process (`claimed_by`,
+the same name after a restart with the same shards) and holds until `lease_until`, which the claimant renews
+while it lives (renew_leases). A row whose lease ran out is taken over by the next claim_due of another process
+with its occurrence unchanged (so the same nonce), or finalized there if its occurrence was already delivered;
+a process's own rows are settled by recover_in_flight when it starts, without waiting for the lease.
+
 Guarantees:
-- claim_due is one transaction: a row is handed out by at most one claim until it is recorded or recovered.
+- claim_due is one transaction (BEGIN IMMEDIATE: one writer at a time across processes): a row is handed out by
+  at most one claim until it is recorded, recovered or its lease runs out.
 - An occurrence is delivered at most once as far as the database can know: record_delivered inserts
   (reminder_id, occurrence) into reminder_deliveries (UNIQUE) in the same transaction that finishes the row,
   and recover_in_flight finalizes, never requeues, an in-flight row whose occurrence has that row. The only
@@ -68,6 +75,12 @@ _ACTIVE_SQL = "(" + ", ".join(f"'{state}'" for state in ACTIVE_STATES) + ")"  # 
 # Rows that belong to the server rather than to a member (window announcements in a channel). No member has
 # id 0, so these never show up in a member's list, cap, cancel, /mydata or /forgetme.
 SERVER_USER_ID = 0
+# The claimant's name of a process that runs every shard (scheduling.shards.ShardPlan().owner)
+DEFAULT_OWNER = "all shards"
+DEFAULT_LEASE = dt.timedelta(seconds=60)
+# Rows claimed by a release before leases have no claimant: they were a single process's, which ran every shard.
+_CLAIMANT = f"COALESCE(r.claimed_by, '{DEFAULT_OWNER}')"
+_EXPIRED = f"{_CLAIMANT} != ? AND COALESCE(r.lease_until, 0) < ?"
 
 
 class TooManyRemindersError(UserInputError):
@@ -318,28 +331,45 @@ async def snooze_copy(db: Database, source: Reminder, new_due: dt.datetime,
 
 # ---- the dispatcher's side ----------------------------------------------------------------------------------
 
-async def next_due_at(db: Database) -> dt.datetime | None:
-    """The earliest due_at of any pending reminder (one index probe), or None if nothing is pending."""
-    return from_ts(await db.fetch_value("SELECT MIN(due_at) FROM reminders WHERE state = 'pending'"))
+async def next_due_at(db: Database, owner: str = DEFAULT_OWNER) -> dt.datetime | None:
+    """The earliest due_at of any pending reminder, or the earliest end of another process's lease (a row it may
+    have to take over), whichever is first; None if there is neither. Two index probes."""
+    return from_ts(await db.fetch_value(
+        "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM reminders WHERE state = 'pending'"
+        " UNION ALL SELECT MIN(COALESCE(r.lease_until, 0)) FROM reminders r"
+        f" WHERE r.state = 'in_flight' AND {_CLAIMANT} != ?) AS soonest", (owner,)))
 
 
-async def claim_due(db: Database, now: dt.datetime, limit: int) -> list[Reminder]:
-    """Atomically move up to `limit` pending rows with due_at ≤ now to in_flight and return them, earliest first.
+async def claim_due(db: Database, now: dt.datetime, limit: int, *, owner: str = DEFAULT_OWNER,
+                    lease: dt.timedelta = DEFAULT_LEASE) -> list[Reminder]:
+    """Atomically move up to `limit` due rows to in_flight for `owner` until now + lease and return them, earliest
+    first: rows another process claimed and whose lease ran out (taken over as they are, the same occurrence),
+    then pending rows with due_at ≤ now. A taken-over row whose occurrence was already delivered is finalized
+    instead (as recover_in_flight does), never handed out.
 
     Each DM reminder carries the member's unmentioned missed one-shot reminders in this guild (`missed`),
     attached to only one reminder per member per claim.
     """
-    stamp = to_ts(now)
+    stamp, until = to_ts(now), to_ts(now + lease)
     of_users = db.dialect.in_json_ints("user_id")
     # claimers in other processes skip the rows this one holds (PostgreSQL), so none is claimed twice
     # (a materialized CTE: PostgreSQL may evaluate a LIMIT subquery inside IN more than once)
+    lock = db.dialect.claim_rows
+    take_over = ("WITH expired AS MATERIALIZED (SELECT r.id FROM reminders r WHERE r.state = 'in_flight'"
+                 f" AND {_EXPIRED} ORDER BY r.due_at LIMIT ?{lock})"
+                 " UPDATE reminders SET claimed_by = ?, lease_until = ?, claimed_at = ?"
+                 " WHERE id IN (SELECT id FROM expired) AND state = 'in_flight' RETURNING *")
     claim = ("WITH due AS MATERIALIZED (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ?"
-             f" ORDER BY due_at LIMIT ?{db.dialect.claim_rows})"
-             " UPDATE reminders SET state = 'in_flight', claimed_at = ? WHERE id IN (SELECT id FROM due)"
-             " AND state = 'pending' RETURNING *")
+             f" ORDER BY due_at LIMIT ?{lock})"
+             " UPDATE reminders SET state = 'in_flight', claimed_at = ?, claimed_by = ?, lease_until = ?"
+             " WHERE id IN (SELECT id FROM due) AND state = 'pending' RETURNING *")
 
     def work() -> Work[tuple[list[Row], dict[tuple[int, int], list[MissedNotice]]]]:
-        rows = list((yield q.fetch_all(claim, (stamp, limit, stamp))))
+        # another process's claims whose lease ran out: finalized if delivered, else taken over as they are
+        yield from _finalize_delivered(_EXPIRED, (owner, stamp), stamp, lock)
+        rows = list((yield q.fetch_all(take_over, (owner, stamp, limit, owner, until, stamp))))
+        if len(rows) < limit:
+            rows += list((yield q.fetch_all(claim, (stamp, limit - len(rows), stamp, owner, until))))
         notices: dict[tuple[int, int], list[MissedNotice]] = {}
         users = sorted({row["user_id"] for row in rows if row["channel_id"] is None})
         if users:
@@ -509,8 +539,37 @@ class Recovery:
     finalized: int
 
 
-async def recover_in_flight(db: Database, now: dt.datetime) -> Recovery:
-    """At start: settle rows a previous run left in flight (it crashed or stopped mid-send).
+def _finalize_delivered(where: str, parameters: tuple[Any, ...], stamp: int, lock: str = "") -> Work[int]:
+    """Finish the in-flight rows matching `where` whose occurrence is in reminder_deliveries (they were sent):
+    one-shot → sent, recurring → pending at its next occurrence. Returns how many."""
+    done = yield q.fetch_all(
+        "SELECT r.id, r.occurrence_at, r.timezone, r.recurrence FROM reminders r JOIN reminder_deliveries d"
+        f" ON d.reminder_id = r.id AND d.due_at = r.occurrence_at WHERE r.state = 'in_flight' AND {where}{lock}",
+        parameters,
+    )
+    for row in done:
+        nxt = None
+        if row["recurrence"]:
+            nxt = to_ts(next_occurrence_json(row["recurrence"], row["timezone"], from_ts(row["occurrence_at"])))
+        yield q.execute(
+            "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'sent' ELSE 'pending' END,"
+            " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
+            " claimed_at = NULL, claimed_by = NULL, lease_until = NULL, sent_at = COALESCE(sent_at, ?2),"
+            " missed_count = 0 WHERE id = ?3 AND state = 'in_flight'",  # once, however many processes look
+            (nxt, stamp, row["id"]),
+        )
+    return len(done)
+
+
+async def renew_leases(db: Database, owner: str, until: dt.datetime) -> int:
+    """The claimant is alive: its in-flight rows stay its own until `until`. Returns how many rows it holds."""
+    return await db.execute(
+        "UPDATE reminders SET lease_until = ? WHERE state = 'in_flight' AND claimed_by = ?", (to_ts(until), owner))
+
+
+async def recover_in_flight(db: Database, now: dt.datetime, owner: str = DEFAULT_OWNER) -> Recovery:
+    """At start: settle the rows `owner` (this process, under the name of its shards) left in flight when it
+    crashed or stopped mid-send. Other processes' rows are theirs until their lease runs out (claim_due).
 
     A row whose occurrence is in reminder_deliveries was sent: it is finalized (one-shot → sent, recurring →
     pending at its next occurrence), never resent. Every other in-flight row goes back to pending with its
@@ -520,34 +579,24 @@ async def recover_in_flight(db: Database, now: dt.datetime) -> Recovery:
     stamp = to_ts(now)
 
     def work() -> Work[Recovery]:
-        done = yield q.fetch_all(
-            "SELECT r.id, r.occurrence_at, r.timezone, r.recurrence FROM reminders r JOIN reminder_deliveries d"
-            " ON d.reminder_id = r.id AND d.due_at = r.occurrence_at WHERE r.state = 'in_flight'"
-        )
-        for row in done:
-            nxt = None
-            if row["recurrence"]:
-                nxt = to_ts(next_occurrence_json(row["recurrence"], row["timezone"], from_ts(row["occurrence_at"])))
-            yield q.execute(
-                "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'sent' ELSE 'pending' END,"
-                " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
-                " claimed_at = NULL, sent_at = COALESCE(sent_at, ?2), missed_count = 0 WHERE id = ?3",
-                (nxt, stamp, row["id"]),
-            )
+        finalized = yield from _finalize_delivered(f"{_CLAIMANT} = ?", (owner,), stamp)
         requeued = yield q.execute(
-            "UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE state = 'in_flight'"
+            "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimed_by = NULL, lease_until = NULL"
+            f" WHERE r.state = 'in_flight' AND {_CLAIMANT} = ?", (owner,),
         )
-        return Recovery(requeued=requeued, finalized=len(done))
+        return Recovery(requeued=requeued, finalized=finalized)
 
     return await db.run_in_transaction(work)
 
 
-async def release_claims(db: Database, reminder_ids: Sequence[int]) -> int:
-    """Put rows claimed but never handed to the sender (the bot is stopping) back to pending, due as before."""
-    of_ids = db.dialect.in_json_ints("id")
+async def release_claims(db: Database, reminder_ids: Sequence[int], owner: str = DEFAULT_OWNER) -> int:
+    """Put rows `owner` claimed but never handed to the sender (the bot is stopping) back to pending, due as
+    before (unless another process took them over meanwhile)."""
+    of_ids = db.dialect.in_json_ints("r.id")
     return await db.execute(
-        f"UPDATE reminders SET state = 'pending', claimed_at = NULL WHERE {of_ids} AND state = 'in_flight'",
-        (json_list(reminder_ids),))
+        "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimed_by = NULL, lease_until = NULL"
+        f" WHERE {of_ids} AND r.state = 'in_flight' AND {_CLAIMANT} = ?",
+        (json_list(reminder_ids), owner))
 
 
 # ---- DM channels and closed DMs -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -96,9 +97,14 @@ class DailyScheduler(SleepingLoop):
 
     def __init__(self, db: Database, clock: Clock, handler: DailyHandler, *, grace: dt.timedelta,
                  max_sleep: dt.timedelta = dt.timedelta(hours=1),
-                 retry_after: dt.timedelta = dt.timedelta(minutes=5)) -> None:
+                 retry_after: dt.timedelta = dt.timedelta(minutes=5),
+                 owns: Callable[[int], bool] | None = None) -> None:
         super().__init__(clock, max_sleep=max_sleep)
         self._db = db
+        # With several processes, each posts, resends and reveals for the guilds of its own shards only
+        # (scheduling.shards.ShardPlan.owns); the database's one-post-per-day claim holds whatever happens.
+        self._owns = owns or (lambda guild_id: True)
+        self._owns_all = owns is None
         self._handler = handler
         self.grace = grace
         self._retry_after = retry_after
@@ -138,6 +144,8 @@ class DailyScheduler(SleepingLoop):
         for post in await store.open_posts(self._db, due_by=now):
             if self._stopping:
                 break
+            if not self._owns(post.guild_id):
+                continue
             try:
                 await self._handler.reveal_post(post)
             except Exception:
@@ -150,6 +158,8 @@ class DailyScheduler(SleepingLoop):
             if self._stopping:
                 break
             guild_id = settings.guild_id
+            if not self._owns(guild_id):
+                continue
             retry = self._retry_at.get(guild_id)
             if retry is not None and retry > now:
                 targets.append(retry)  # Discord failed a moment ago: not again before retry_after
@@ -170,9 +180,17 @@ class DailyScheduler(SleepingLoop):
             upcoming = next_post_time(settings, now)
             if upcoming is not None:
                 targets.append(upcoming)
-        reveal = await store.next_reveal_at(self._db)
+        reveal = await self._next_reveal()
         if reveal is not None:
             # a reveal missed by a second still happens: never sleep until a time already past
             targets.append(max(reveal, now + ONE_SECOND) if reveal <= now else reveal)
         return min(targets, default=None)
 
+    async def _next_reveal(self) -> dt.datetime | None:
+        """The earliest reveal of an open post of this process's guilds (one index probe when it owns them all;
+        else over the open posts, at most one per guild): another process's overdue reveal must not keep this
+        loop waking every second."""
+        if self._owns_all:
+            return await store.next_reveal_at(self._db)
+        return min((post.reveal_at for post in await store.open_posts(self._db)
+                    if self._owns(post.guild_id)), default=None)

@@ -23,6 +23,14 @@ start() settles rows a previous run left in flight (db.reminders.recover_in_flig
 finalized, never resent; the rest → pending, then subject to the grace window) and starts the loop; it
 reads only the in-flight rows, so it is fast at any table size. A Sender that raises or hangs (past
 `send_timeout`) counts as a retry and is logged; nothing a Sender does stops the loop.
+
+Several processes, one dispatcher each, share the table. Each claims under its `owner` name (its shards) with a
+`lease`, renewed every third of it while the process lives, so a claimed row is handed out by one process only.
+When a process dies, its claims run out and the next claim of another process takes them over with their
+occurrence, hence their nonce, unchanged: a DM the dead process had sent is returned by Discord instead of
+posted again (if Discord still remembers the nonce), one it had recorded is finalized, never resent. The sleep
+therefore also ends when another process's lease runs out. start() settles only this owner's rows; a process
+restarted under the same name takes its claims back at once.
 """
 
 from __future__ import annotations
@@ -114,9 +122,13 @@ class ReminderDispatcher(SleepingLoop):
                  retry_base: dt.timedelta = dt.timedelta(seconds=30),
                  retry_cap: dt.timedelta = dt.timedelta(minutes=15),
                  send_timeout: float = 60.0, max_sleep: dt.timedelta = dt.timedelta(minutes=5),
-                 hold_until_recorded: bool = False) -> None:
+                 hold_until_recorded: bool = False, owner: str = store.DEFAULT_OWNER,
+                 lease: dt.timedelta = store.DEFAULT_LEASE) -> None:
         super().__init__(clock, max_sleep=max_sleep)
         self._db = db
+        self.owner = owner
+        self.lease = lease
+        self._lease_task: asyncio.Task[None] | None = None
         self._sender = sender
         self.grace = grace
         self._batch = batch
@@ -140,7 +152,7 @@ class ReminderDispatcher(SleepingLoop):
 
     async def _prepare(self) -> None:
         """start(): recover rows left in flight by a previous run, then start the recorder and the watchdog."""
-        recovery = await store.recover_in_flight(self._db, self._clock.now())
+        recovery = await store.recover_in_flight(self._db, self._clock.now(), self.owner)
         self.stats.recovered_requeued += recovery.requeued
         self.stats.recovered_finalized += recovery.finalized
         if recovery.requeued or recovery.finalized:
@@ -148,6 +160,7 @@ class ReminderDispatcher(SleepingLoop):
                      recovery.requeued, recovery.finalized)
         self._recorder_task = asyncio.create_task(self._record_loop(), name="reminder-recorder")
         self._watchdog_task = asyncio.create_task(self._watchdog(), name="reminder-send-watchdog")
+        self._lease_task = asyncio.create_task(self._renew_leases(), name="reminder-leases")
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop claiming, let sends in progress finish (up to `grace_seconds`) and record their outcomes, and put
@@ -180,8 +193,12 @@ class ReminderDispatcher(SleepingLoop):
             await asyncio.gather(self._recorder_task, return_exceptions=True)
             self._recorder_task = None
         if self._unhanded:
-            await store.release_claims(self._db, self._unhanded)
+            await store.release_claims(self._db, self._unhanded, self.owner)
             self._unhanded = []
+        if self._lease_task is not None:  # last: the rows still in flight stay ours until the end
+            self._lease_task.cancel()
+            await asyncio.gather(self._lease_task, return_exceptions=True)
+            self._lease_task = None
 
     def _quiet(self) -> bool:
         """No send in progress and no outcome waiting to be recorded."""
@@ -194,7 +211,7 @@ class ReminderDispatcher(SleepingLoop):
         if claimed:
             await self._drain(claimed)
             return self._clock.now()  # claim again at once: more may have fallen due meanwhile
-        return await store.next_due_at(self._db)
+        return await store.next_due_at(self._db, self.owner)
 
     async def _turn_failed(self) -> dt.datetime | None:
         log.exception("reminder dispatcher loop failed; trying again in a second")
@@ -202,7 +219,7 @@ class ReminderDispatcher(SleepingLoop):
         return self._clock.now()
 
     async def _claim(self) -> list[Reminder]:
-        claimed = await store.claim_due(self._db, self._clock.now(), self._batch)
+        claimed = await store.claim_due(self._db, self._clock.now(), self._batch, owner=self.owner, lease=self.lease)
         self.stats.claimed += len(claimed)
         return claimed
 
@@ -231,6 +248,17 @@ class ReminderDispatcher(SleepingLoop):
     def _send_done(self, task: asyncio.Task[None]) -> None:
         self._sends.pop(task, None)
         self._timed_out.discard(task)
+
+    async def _renew_leases(self) -> None:
+        """Keep this process's claims its own while it lives: every third of the lease (real time), whatever the
+        clock does, push their lease a whole lease past the clock's now."""
+        every = max(0.05, self.lease.total_seconds() / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await store.renew_leases(self._db, self.owner, self._clock.now() + self.lease)
+            except Exception:  # a locked or busy database now and then: the next turn tries again
+                log.exception("renewing the reminder leases of %s failed", self.owner)
 
     async def _watchdog(self) -> None:
         """Cancel sends running longer than send_timeout (cheaper than a timeout context per send)."""

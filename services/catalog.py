@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import time
+from collections.abc import Callable
 
 from db import question_admin
 from db.connection import Database
@@ -12,6 +14,9 @@ from study.generated_ids import parse_generated_id
 from study.generators import FAMILIES, generate
 from study.questions import Question
 from study.selection import FamilyRef
+
+# How long a process keeps the questions of a guild it does not own (see QuestionCatalog)
+FOREIGN_TTL_SECONDS = 60.0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -24,16 +29,28 @@ def _generated(family: str, seed: int) -> Question:
 class QuestionCatalog:
     """The questions a guild can be asked. Guild banks are cached and reloaded after an import."""
 
-    def __init__(self, content: Content, db: Database) -> None:
+    def __init__(self, content: Content, db: Database, owns: Callable[[int], bool] | None = None) -> None:
         self.content = content
         self.db = db
+        # A guild's imports and retirements come through the process that owns its shard (its commands arrive
+        # there), which invalidates at once; another process (a DM click on shard 0 for that guild) re-reads
+        # its copy after FOREIGN_TTL_SECONDS. One process owns every guild: nothing expires.
+        self._owns = owns
+        self._loaded_at: dict[int, float] = {}
         self._guild_questions: dict[int, dict[str, Question]] = {}
         self._retired: dict[int, frozenset[str]] = {}
         # pool() per scope: filtering a 10,000-question bank in Python on every /quiz was most of the
         # next-question pick's time (bench/quiz_bench.py); the bank is fixed, a guild's part is invalidated
         self._pools: dict[tuple[int | None, str | None, str | None], tuple[Question, ...]] = {}
 
+    def _expire_foreign(self, guild_id: int | None) -> None:
+        if (guild_id is None or self._owns is None or self._owns(guild_id)
+                or time.monotonic() - self._loaded_at.get(guild_id, 0.0) < FOREIGN_TTL_SECONDS):
+            return
+        self.invalidate(guild_id)
+
     async def _load(self, guild_id: int) -> None:
+        self._expire_foreign(guild_id)
         if guild_id not in self._guild_questions:
             questions = await question_admin.guild_questions(self.db, guild_id)
             retired = frozenset(await question_admin.retired_ids(self.db, guild_id))
@@ -41,6 +58,7 @@ class QuestionCatalog:
             # loaded and the retired ids missing (KeyError for the first members after a start)
             self._guild_questions[guild_id] = {q.id: q for q in questions}
             self._retired[guild_id] = retired
+            self._loaded_at[guild_id] = time.monotonic()
 
     def invalidate(self, guild_id: int) -> None:
         self._guild_questions.pop(guild_id, None)
@@ -76,6 +94,7 @@ class QuestionCatalog:
         """Written questions in scope that the guild has not retired (cached until invalidate). The scope's
         module key says which edition places the questions: `dsp` by their 2017 tag, `supply` by their CPIM 8 one."""
         key = (guild_id, module, topic)
+        self._expire_foreign(guild_id)
         cached = self._pools.get(key)
         if cached is not None and (guild_id is None or guild_id in self._guild_questions):
             return cached
