@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scheduling.shards import DISCORD_GLOBAL_PER_SECOND
 
-HEADROOM_PER_SECOND = DISCORD_GLOBAL_PER_SECOND - 5  # what the whole bot sends at most in any second
+HEADROOM_PER_SECOND = DISCORD_GLOBAL_PER_SECOND - 8  # what the whole bot sends at most in any second
 REMINDERS_PER_SECOND = 40                             # of which reminder DMs, for the whole bot
 REMINDER_BURST = 5
 
@@ -81,9 +81,10 @@ class Budget:
 def budget_for(share: float) -> Budget:
     """The budget of a process that runs `share` of the bot's shards (shards.ShardPlan.share).
 
-    The whole bot keeps 5 of Discord's 50 requests/s as a margin for the network bunching requests up (they are
-    counted when they arrive), and reminders get 40 of the 45, as a single process always had; a process takes
-    its shards' part of each, so the processes' sum never exceeds 45 however the shards are spread.
+    The whole bot keeps 8 of Discord's 50 requests/s as a margin for the network bunching requests up (they are
+    counted when they arrive: two processes sending 44/s together were counted at 48 in one second by the
+    simulator), and reminders get 40 of the 42, as a single process always had; a process takes its shards'
+    part of each, so the processes' sum never exceeds 42 however the shards are spread.
     """
     if not 0 < share <= 1:
         raise ValueError("share must be in (0, 1]")

@@ -1,0 +1,158 @@
+"""Two bot processes with two shards each, one database, the fake Discord at Discord's 50 requests/s.
+
+The processes are real (`python bot.py --shards 0-1 --shard-count 4` and `--shards 2-3 --shard-count 4` under
+simulator/run_bot.py), on one SQLite file in WAL mode, with the real clock:
+
+1. a burst of reminders due in the same minute and 200 guilds' daily posts due now: every daily post is made
+   once, by the process owning the guild's shard; the first process is killed with SIGKILL while it still holds
+   claimed reminders; the second finishes the work, taking the dead one's claims over after their lease (10 s
+   here), and every reminder arrives exactly once; no request is ever refused by the global rate limit;
+2. quiz sessions in guilds of every shard, answered with double clicks, then the processes restarted with the
+   shards swapped, so each session goes on through the other process: every answer is stored once.
+
+REMINDERS is 1,000 here (at the 40 DMs/s the two processes share, about 35 s of sending, most of it by the
+survivor alone); bench/processes_bench.py runs the issue's full 5,000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+
+from db import daily, reminders
+from db.connection import Database
+from db.daily import DailySettings
+from simulator import FakeDiscord
+from tests.bot_process import poll, start_bot_process, stop_bot_process, write_config
+
+REMINDERS = 1000
+GUILDS = 200
+MEMBERS = 100
+LEASE_SECONDS = 10
+SHARDS = (["--shards", "0-1", "--shard-count", "4"], ["--shards", "2-3", "--shard-count", "4"])
+OWNER_OF_FIRST = "shards 0-1/4"
+
+
+def rows(database: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(database, timeout=30) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def reminder_dms(fake: FakeDiscord, members) -> Counter:
+    return Counter(m["content"] for member in members for m in fake.dm_messages(member)
+                   if m["content"].startswith("⏰ Reminder: "))
+
+
+def daily_posts(fake: FakeDiscord, channels) -> Counter:
+    return Counter(channel.id for channel in channels for m in fake.channel_messages(channel)
+                   if m["embeds"] and m["embeds"][0]["title"].startswith("Daily question"))
+
+
+async def _seed(database: Path, guilds, channels, members, owner) -> None:
+    now = dt.datetime.now(dt.UTC)
+    db = await Database.open(database)
+    for guild, channel in zip(guilds, channels, strict=True):
+        await daily.save_settings(db, DailySettings(
+            guild_id=guild.id, channel_id=channel.id, hour=now.hour, minute=now.minute, timezone="UTC",
+            days=tuple(range(7)), modules=(), rotation="order", reveal_after_hours=12, explain_at_once=False,
+            repeat_window_days=60, weekly_summary=False, paused=False, active_since=now - dt.timedelta(hours=1),
+            updated_by=owner.id, updated_at=now))
+    for n in range(REMINDERS):
+        await reminders.add(db, guild_id=guilds[n % GUILDS].id, user_id=members[n % MEMBERS].id, kind="once",
+                            text=f"r{n}", due_at=now - dt.timedelta(seconds=5), now=now, cap=None)
+    await db.close()
+
+
+async def _quiz_step(fake: FakeDiscord, message: dict, player, database: Path) -> dict:
+    """Answer the message's current question with two clicks at once, then Next: the next question's message."""
+    ids = [c["custom_id"] for row in message["components"] for c in row["components"] if "custom_id" in c]
+    session, position = ids[0].split(":")[1:3]
+    answer = f"quiz:{session}:{position}:0"
+    first, _ = await asyncio.gather(fake.click(player, message, answer), fake.click(player, message, answer))
+    after = first.message
+    nxt = [c["custom_id"] for row in after["components"] for c in row["components"]
+           if "quiz-next" in c.get("custom_id", "")]
+    if not nxt:
+        return after
+    return (await fake.click(player, after, nxt[0])).message
+
+
+async def test_two_processes_share_reminders_daily_posts_and_quiz_sessions(fake_discord, tmp_path):
+    fake = fake_discord
+    fake.set_rate_limit(50)
+    owner = fake.add_user("chapter-owner")
+    guilds = [fake.add_guild(f"Chapter {n}", owner=owner, shard=(n % 4, 4)) for n in range(GUILDS)]
+    channels = [fake.add_text_channel(guild, "daily") for guild in guilds]
+    members = [fake.add_member(guilds[n % GUILDS], f"member{n}") for n in range(MEMBERS)]
+    database = tmp_path / "bot.sqlite3"
+    config = write_config(tmp_path, database)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(f"[reminders]\nlease_seconds = {LEASE_SECONDS}\n")
+    await _seed(database, guilds, channels, members, owner)
+    everything = {f"⏰ Reminder: r{n}" for n in range(REMINDERS)}
+    started = time.monotonic()
+
+    first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[0])
+    second = await start_bot_process(fake, config, tmp_path / "second.log", args=SHARDS[1])
+    try:
+        # 1. both processes work: every daily post once, then the first dies mid-burst
+        assert await poll(lambda: len(daily_posts(fake, channels)) == GUILDS, 120), "not every guild got its post"
+        assert await poll(lambda: sum(reminder_dms(fake, members).values()) >= REMINDERS // 4, 120)
+        os.kill(first.pid, signal.SIGKILL)
+        await first.wait()
+        killed_at = time.monotonic()
+        print(f"\nkilled after {killed_at - started:.1f} s")
+        held = rows(database, "SELECT COUNT(*) FROM reminders WHERE state = 'in_flight' AND claimed_by = ?",
+                    OWNER_OF_FIRST)[0][0]
+        assert held > 0, "the first process held no claims when it was killed: not mid-burst"
+        assert sum(reminder_dms(fake, members).values()) < REMINDERS, "the burst was over before the kill"
+
+        arrived = await poll(lambda: set(reminder_dms(fake, members)) >= everything, 240)
+        assert arrived, f"missing after the kill: {len(everything - set(reminder_dms(fake, members)))}"
+        finished_at = time.monotonic()
+        print(f"all delivered after {finished_at - started:.1f} s")
+        await asyncio.sleep(1.5)  # time for a wrongful resend to show up
+        counts = reminder_dms(fake, members)
+        assert {text: n for text, n in counts.items() if n > 1} == {}, "a reminder arrived twice"
+        assert sum(counts.values()) == REMINDERS
+        assert rows(database, "SELECT state, COUNT(*) FROM reminders GROUP BY state") == [("sent", REMINDERS)]
+        assert rows(database, "SELECT COUNT(*) FROM reminder_deliveries")[0][0] == REMINDERS
+        assert finished_at - killed_at >= LEASE_SECONDS - 1, "the dead process's claims were taken before the lease"
+        posts = daily_posts(fake, channels)
+        assert set(posts) == {c.id for c in channels} and set(posts.values()) == {1}
+        assert rows(database, "SELECT COUNT(*), COUNT(DISTINCT guild_id) FROM daily_posts") == [(GUILDS, GUILDS)]
+
+        # 2. quiz sessions through either process: the first is back with its shards, then the shards swap
+        first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[0])
+        players = [fake.add_member(guilds[n], f"player{n}") for n in range(8)]  # guilds of shards 0, 1, 2, 3
+        assert await poll(lambda: len(fake._ready_sessions()) == 4, 60), "the restarted process did not connect"
+        messages = []
+        for n, player in enumerate(players):
+            start = await fake.slash(player, channels[n], "quiz", count=3, mode="new")
+            messages.append(await _quiz_step(fake, start.message, player, database))
+        await stop_bot_process(first)
+        await stop_bot_process(second)
+        first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[1])  # swapped
+        second = await start_bot_process(fake, config, tmp_path / "second.log", args=SHARDS[0])
+        assert await poll(lambda: len(fake._ready_sessions()) == 4, 60), "the swapped processes did not connect"
+        for player, message in zip(players, messages, strict=True):
+            message = await _quiz_step(fake, message, player, database)
+            await _quiz_step(fake, message, player, database)
+    finally:
+        for process in (first, second):
+            await stop_bot_process(process)
+    answers = rows(database, "SELECT session_id, question_id, COUNT(*) FROM answers WHERE source = 'quiz'"
+                             " GROUP BY session_id, question_id")
+    assert len(answers) == 8 * 3 and {n for _, _, n in answers} == {1}, answers
+    assert rows(database, "SELECT COUNT(*) FROM session_items WHERE chosen IS NOT NULL")[0][0] == 8 * 3
+    assert fake.global_429s() == 0, f"{fake.global_429s()} requests refused by the global rate limit"
+    peak = fake.peak_requests_per_second(started)
+    assert peak <= 50
+    print(f"\n{REMINDERS} reminders and {GUILDS} daily posts by two processes, one killed: "
+          f"{finished_at - started:.0f} s, peak {peak} requests/s, 0 429s")
