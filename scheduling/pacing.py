@@ -16,7 +16,7 @@ from scheduling.shards import DISCORD_GLOBAL_PER_SECOND
 
 HEADROOM_PER_SECOND = DISCORD_GLOBAL_PER_SECOND - 8  # what the whole bot sends at most in any second
 REMINDERS_PER_SECOND = 40                             # of which reminder DMs, for the whole bot
-REMINDER_BURST = 5
+REMINDER_BURST = 2
 
 
 class RequestPacer:

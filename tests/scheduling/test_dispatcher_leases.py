@@ -101,7 +101,7 @@ async def test_a_live_process_keeps_its_claims_by_renewing_the_lease(tmp_path):
     slow_db, other_db = await Database.open(path), await Database.open(path)
     await _add_due(slow_db, 3, START)
     log: list[tuple[str, int, dt.datetime]] = []
-    lease = dt.timedelta(seconds=0.3)
+    lease = dt.timedelta(seconds=2)  # stored in whole seconds, renewed every 0.67 s
     slow = ReminderDispatcher(slow_db, clock, SlowSender("slow", log, pause=1.2), owner="slow", lease=lease,
                               concurrency=1, hold_until_recorded=True)
     other = ReminderDispatcher(other_db, clock, SlowSender("other", log), owner="other", lease=lease)
@@ -109,9 +109,9 @@ async def test_a_live_process_keeps_its_claims_by_renewing_the_lease(tmp_path):
         await slow.start()
         await asyncio.sleep(0.05)  # the slow process claims all three and starts sending the first
         await other.start()
-        for _ in range(12):  # the clock passes the lease many times over while the slow sends go on
+        for _ in range(16):  # the clock passes the lease twice over while the slow sends go on
             await asyncio.sleep(0.25)
-            clock.advance(dt.timedelta(seconds=0.1))
+            clock.advance(dt.timedelta(seconds=0.25))
             other.wake()
         await slow.wait_idle(30)
     finally:
