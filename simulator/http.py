@@ -7,6 +7,7 @@ Discord's 404 and is remembered so a test can fail on it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import mimetypes
@@ -199,6 +200,8 @@ class HttpMixin:
         rec = RequestRecord(request.method, api_path, time.monotonic(), authorized=auth is not None,
                             query=dict(request.query))
         self.request_log.append(rec)
+        if self.response_delay:
+            await asyncio.sleep(self.response_delay)
         try:
             resp = await self._dispatch_http(request, api_path, auth, rec)
         except HTTPError as e:

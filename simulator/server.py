@@ -86,6 +86,8 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         self.rejected_requests: list[tuple[str, str, int, JSONDict]] = []
         self._failures: list[_Failure] = []
         self._rate_limit: float | None = None
+        #: seconds every REST answer waits, as a round trip to Discord would (0: answer at once)
+        self.response_delay = 0.0
         self._rl_windows: dict[str, deque[float]] = {}
 
         self._sessions: list[_Session] = []

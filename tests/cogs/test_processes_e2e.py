@@ -3,12 +3,13 @@
 The processes are real (`python bot.py --shards 0-1 --shard-count 4` and `--shards 2-3 --shard-count 4` under
 simulator/run_bot.py), on one SQLite file in WAL mode, with the real clock:
 
-1. a burst of reminders due in the same minute and 200 guilds' daily posts due now: every daily post is made
-   once, by the process owning the guild's shard; the first process is killed with SIGKILL while it still holds
-   claimed reminders; the second finishes the work, taking the dead one's claims over after their lease (10 s
-   here), and every reminder arrives exactly once; no request is ever refused by the global rate limit;
-2. quiz sessions in guilds of every shard, answered with double clicks, then the processes restarted with the
+1. a burst of reminders due in the same minute and 200 guilds' daily posts due now; the first process is killed
+   with SIGKILL while it holds claimed reminders; the second finishes the work, taking the dead one's claims
+   over after their lease (10 s here), and every reminder arrives exactly once;
+2. the first process comes back: every guild has exactly one daily post, made by the process owning its shard;
+3. quiz sessions in guilds of every shard, answered with double clicks, then the processes restarted with the
    shards swapped, so each session goes on through the other process: every answer is stored once.
+No request is ever refused by the global rate limit.
 
 REMINDERS is 1,000 here (at the 40 DMs/s the two processes share, about 35 s of sending, most of it by the
 survivor alone); bench/processes_bench.py runs the issue's full 5,000.
@@ -101,9 +102,10 @@ async def test_two_processes_share_reminders_daily_posts_and_quiz_sessions(fake_
     first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[0])
     second = await start_bot_process(fake, config, tmp_path / "second.log", args=SHARDS[1])
     try:
-        # 1. both processes work: every daily post once, then the first dies mid-burst
-        assert await poll(lambda: len(daily_posts(fake, channels)) == GUILDS, 120), "not every guild got its post"
+        # 1. both processes work, then the first dies mid-burst, holding claims
         assert await poll(lambda: sum(reminder_dms(fake, members).values()) >= REMINDERS // 4, 120)
+        assert await poll(lambda: rows(database, "SELECT COUNT(*) FROM reminders WHERE state = 'in_flight'"
+                                                 " AND claimed_by = ?", OWNER_OF_FIRST)[0][0], 30)
         os.kill(first.pid, signal.SIGKILL)
         await first.wait()
         killed_at = time.monotonic()
@@ -124,12 +126,19 @@ async def test_two_processes_share_reminders_daily_posts_and_quiz_sessions(fake_
         assert rows(database, "SELECT state, COUNT(*) FROM reminders GROUP BY state") == [("sent", REMINDERS)]
         assert rows(database, "SELECT COUNT(*) FROM reminder_deliveries")[0][0] == REMINDERS
         assert finished_at - killed_at >= LEASE_SECONDS - 1, "the dead process's claims were taken before the lease"
+
+        # 2. the first process is back with its shards: every guild has its daily post, once (the survivor made
+        # its own guilds' posts; the first made its guilds' before it died, or makes them now)
+        first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[0])
+        assert await poll(lambda: len(daily_posts(fake, channels)) == GUILDS, 120), "not every guild got its post"
+        assert await poll(lambda: rows(database, "SELECT COUNT(*) FROM daily_posts WHERE state = 'open'")
+                          == [(GUILDS,)], 30)
+        await asyncio.sleep(1)  # time for a second post to show up
         posts = daily_posts(fake, channels)
         assert set(posts) == {c.id for c in channels} and set(posts.values()) == {1}
         assert rows(database, "SELECT COUNT(*), COUNT(DISTINCT guild_id) FROM daily_posts") == [(GUILDS, GUILDS)]
 
-        # 2. quiz sessions through either process: the first is back with its shards, then the shards swap
-        first = await start_bot_process(fake, config, tmp_path / "first.log", args=SHARDS[0])
+        # 3. quiz sessions through either process, then the shards swap and each session goes on in the other
         players = [fake.add_member(guilds[n], f"player{n}") for n in range(8)]  # guilds of shards 0, 1, 2, 3
         assert await poll(lambda: len(fake._ready_sessions()) == 4, 60), "the restarted process did not connect"
         messages = []
