@@ -196,9 +196,9 @@ def build_services(bot: StudyBot, db: Database, charts: ChartRenderer) -> Servic
     dispatcher = ReminderDispatcher(db, clock, DiscordSender(bot),
                                     grace=dt.timedelta(hours=config.reminder_grace_hours),
                                     concurrency=config.reminder_dms_in_flight, hold_until_recorded=True,
-                                    # a claim holds about five seconds of this process's sends, so processes
+                                    # a claim holds about two seconds of this process's sends, so processes
                                     # share a burst instead of one holding what the others could send
-                                    batch=max(20, int(bot.budget.reminders_per_second * 5)),
+                                    batch=max(10, int(bot.budget.reminders_per_second * 2)),
                                     owner=plan.owner, lease=dt.timedelta(seconds=config.reminder_lease_seconds))
     settings = SettingsService(db, config.default_timezone)
     windows = WindowService(db, content, settings, dispatcher.wake)
