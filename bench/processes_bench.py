@@ -103,22 +103,81 @@ async def reminder_run(dms: int, layout: list[list[str]], rtt_ms: float, members
                          fake.peak_requests_per_second())
 
 
-def quiz_figures(skip: bool) -> list[str]:
-    """The quiz bench on SQLite, then on PostgreSQL when the backend is there: one line per backend."""
-    if skip:
-        return ["  (skipped)"]
+async def _quiz_on(target: Path | str, content, args: argparse.Namespace) -> dict[str, float]:
+    """quiz_bench's pick and answer measurements on the database at `target` (a file, or a PostgreSQL URL)."""
+    import datetime as _dt
+    import random
+
+    from bench import quiz_bench
+    from services.catalog import QuestionCatalog
+    from services.quiz import QuizService
+
+    rng = random.Random(7)
+    db = await Database.open(target)  # type: ignore[arg-type]  # a URL once db/ opens PostgreSQL
+    try:
+        service = QuizService(db, QuestionCatalog(content, db), idle=_dt.timedelta(minutes=15), rng=random.Random(7))
+        timings = await quiz_bench.bench_pick(service, content, args.members, args.picks, rng)
+        answers = await quiz_bench.bench_answers(db, service, content, 50, args.answers, rng)
+    finally:
+        await db.close()
+    every = [t for values in timings.values() for t in values]
+    return {"answers_per_s": answers["per_s"], "pick_p99_ms": quiz_bench.percentile(every, 0.99),
+            "lost": answers["lost"]}
+
+
+def _postgres_copy(path: Path) -> tuple[str | None, str, Path | None]:
+    """A throw-away cluster (.ci/postgres) holding a copy of the filled SQLite file (db migrate-to): (URL, why
+    not, the cluster's folder to stop)."""
+    import os
+    import subprocess
+
+    script = ROOT / ".ci" / "postgres"
+    if not script.exists():
+        return None, "no .ci/postgres in this build", None
+    started = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        return None, f"the throw-away cluster did not start: {started.stderr.strip()[:200]}", None
+    env = dict(line.removeprefix("export ").split("=", 1) for line in started.stdout.split("\n")
+               if line.startswith("export "))
+    url, folder = env["STUDYBOT_TEST_PG_URL"].strip("'\""), Path(env["STUDYBOT_PG_DIR"].strip("'\""))
+    copied = subprocess.run([sys.executable, "bot.py", "db", "migrate-to", url, "--from", str(path)],
+                            cwd=ROOT, capture_output=True, text=True, check=False,
+                            env={**os.environ, "DISCORD_TOKEN": ""})
+    if copied.returncode != 0:
+        return None, f"db migrate-to failed: {(copied.stderr or copied.stdout).strip()[-200:]}", folder
+    return url, "", folder
+
+
+def quiz_figures(args: argparse.Namespace) -> list[str]:
+    """The quiz bench on a filled SQLite file, then on the same rows in PostgreSQL: one line per backend."""
+    import random
+    import subprocess
+
     from bench import quiz_bench
 
+    content = quiz_bench.synthetic_content(args.questions)
     lines = []
-    for backend in quiz_bench.BACKENDS if hasattr(quiz_bench, "BACKENDS") else ("sqlite",):
-        figures = quiz_bench.figures(backend) if hasattr(quiz_bench, "figures") else None
-        if figures is None:
-            lines.append(f"  {backend:<11} not measured: this build's quiz bench has no per-backend entry point")
-            continue
-        lines.append(f"  {backend:<11}{figures['answers_per_s']:>12,.0f}{figures['pick_p99_ms']:>14.2f}"
-                     f"{figures['lost']:>6}")
-    if len(lines) == 1:
-        lines.append("  postgresql  not measured: this build has no PostgreSQL backend for db/ yet")
+    with tempfile.TemporaryDirectory(prefix="processes-bench-quiz-") as folder:
+        path = Path(folder) / "quiz.sqlite3"
+        asyncio.run(quiz_bench.migrate(path))
+        quiz_bench.fill(path, content, args.members, args.answers_per_member, random.Random(7))
+        url, why, cluster = _postgres_copy(path)  # before the SQLite run writes its answers into the file
+        for backend, target in (("sqlite", path), ("postgresql", url)):
+            if target is None:
+                lines.append(f"  {backend:<11} not measured: {why}")
+                continue
+            try:
+                figures = asyncio.run(_quiz_on(target, content, args))
+            except Exception as error:  # the PostgreSQL backend of db/ may not be in this build yet
+                why = (f"{type(error).__name__}: {str(error)[:120]}" if isinstance(target, Path)
+                       else f"this build's db/ does not open a PostgreSQL URL ({type(error).__name__})")
+                lines.append(f"  {backend:<11} not measured: {why}")
+                continue
+            lines.append(f"  {backend:<11}{figures['answers_per_s']:>12,.0f}{figures['pick_p99_ms']:>14.2f}"
+                         f"{figures['lost']:>6}")
+        if cluster is not None:
+            subprocess.run(["bash", str(ROOT / ".ci" / "postgres"), "stop", str(cluster)], check=False,
+                           capture_output=True)
     return lines
 
 
@@ -127,14 +186,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dms", type=int, default=5000, help="reminders due at once in the runs without latency")
     parser.add_argument("--rtt-dms", type=int, default=1000, help="reminders in the runs with a round trip added")
     parser.add_argument("--rtt-ms", type=float, default=80.0)
+    parser.add_argument("--questions", type=int, default=10_000, help="quiz: questions in the bank")
+    parser.add_argument("--members", type=int, default=300, help="quiz: members with answer history")
+    parser.add_argument("--answers-per-member", type=int, default=500)
+    parser.add_argument("--picks", type=int, default=1_000, help="quiz: next-question picks timed")
+    parser.add_argument("--answers", type=int, default=10_000, help="quiz: answers clicked by 50 members")
     parser.add_argument("--skip-quiz", action="store_true")
     parser.add_argument("--skip-dms", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    print("Quiz: answers/s (50 members clicking) and next-pick p99, one filled database per backend")
-    print(f"  {'backend':<11}{'answers/s':>12}{'pick p99 ms':>14}{'lost':>6}")
-    for line in quiz_figures(args.skip_quiz):
-        print(line, flush=True)
+    if not args.skip_quiz:
+        print(f"Quiz: answers/s (50 members clicking) and next-pick p99; {args.questions:,} questions, "
+              f"{args.members * args.answers_per_member:,} answers, the same rows on each backend")
+        print(f"  {'backend':<11}{'answers/s':>12}{'pick p99 ms':>14}{'lost':>6}", flush=True)
+        for line in quiz_figures(args):
+            print(line, flush=True)
     if args.skip_dms:
         return 0
     print()
