@@ -8,7 +8,7 @@ Life of a row: `pending` → (claim_due) `in_flight` → one of
   gone      → `cancelled`; given up → `failed`.
 A member may cancel at any time (`cancelled`); snooze moves a row's occurrence and makes it `pending` again.
 
-Several processes (one per group of Discord shards) share the table. A claim names its process (`claimed_by`,
+Several processes (one per group of Discord shards) share the table. A claim names its process (`claimant`,
 the same name after a restart with the same shards) and holds until `lease_until`, which the claimant renews
 while it lives (renew_leases). A row whose lease ran out is taken over by the next claim_due of another process
 with its occurrence unchanged (so the same nonce), or finalized there if its occurrence was already delivered;
@@ -79,7 +79,7 @@ SERVER_USER_ID = 0
 DEFAULT_OWNER = "all shards"
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 # Rows claimed by a release before leases have no claimant: they were a single process's, which ran every shard.
-_CLAIMANT = f"COALESCE(r.claimed_by, '{DEFAULT_OWNER}')"
+_CLAIMANT = f"COALESCE(r.claimant, '{DEFAULT_OWNER}')"
 _EXPIRED = f"{_CLAIMANT} != ? AND COALESCE(r.lease_until, 0) < ?"
 
 
@@ -357,11 +357,11 @@ async def claim_due(db: Database, now: dt.datetime, limit: int, *, owner: str = 
     lock = db.dialect.claim_rows
     take_over = ("WITH expired AS MATERIALIZED (SELECT r.id FROM reminders r WHERE r.state = 'in_flight'"
                  f" AND {_EXPIRED} ORDER BY r.due_at LIMIT ?{lock})"
-                 " UPDATE reminders SET claimed_by = ?, lease_until = ?, claimed_at = ?"
+                 " UPDATE reminders SET claimant = ?, lease_until = ?, claimed_at = ?"
                  " WHERE id IN (SELECT id FROM expired) AND state = 'in_flight' RETURNING *")
     claim = ("WITH due AS MATERIALIZED (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ?"
              f" ORDER BY due_at LIMIT ?{lock})"
-             " UPDATE reminders SET state = 'in_flight', claimed_at = ?, claimed_by = ?, lease_until = ?"
+             " UPDATE reminders SET state = 'in_flight', claimed_at = ?, claimant = ?, lease_until = ?"
              " WHERE id IN (SELECT id FROM due) AND state = 'pending' RETURNING *")
 
     def work() -> Work[tuple[list[Row], dict[tuple[int, int], list[MissedNotice]]]]:
@@ -554,7 +554,7 @@ def _finalize_delivered(where: str, parameters: tuple[Any, ...], stamp: int, loc
         yield q.execute(
             "UPDATE reminders SET state = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 'sent' ELSE 'pending' END,"
             " due_at = COALESCE(?1, due_at), occurrence_at = COALESCE(?1, occurrence_at), attempts = 0,"
-            " claimed_at = NULL, claimed_by = NULL, lease_until = NULL, sent_at = COALESCE(sent_at, ?2),"
+            " claimed_at = NULL, claimant = NULL, lease_until = NULL, sent_at = COALESCE(sent_at, ?2),"
             " missed_count = 0 WHERE id = ?3 AND state = 'in_flight'",  # once, however many processes look
             (nxt, stamp, row["id"]),
         )
@@ -564,7 +564,7 @@ def _finalize_delivered(where: str, parameters: tuple[Any, ...], stamp: int, loc
 async def renew_leases(db: Database, owner: str, until: dt.datetime) -> int:
     """The claimant is alive: its in-flight rows stay its own until `until`. Returns how many rows it holds."""
     return await db.execute(
-        "UPDATE reminders SET lease_until = ? WHERE state = 'in_flight' AND claimed_by = ?", (to_ts(until), owner))
+        "UPDATE reminders SET lease_until = ? WHERE state = 'in_flight' AND claimant = ?", (to_ts(until), owner))
 
 
 async def recover_in_flight(db: Database, now: dt.datetime, owner: str = DEFAULT_OWNER) -> Recovery:
@@ -581,7 +581,7 @@ async def recover_in_flight(db: Database, now: dt.datetime, owner: str = DEFAULT
     def work() -> Work[Recovery]:
         finalized = yield from _finalize_delivered(f"{_CLAIMANT} = ?", (owner,), stamp)
         requeued = yield q.execute(
-            "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimed_by = NULL, lease_until = NULL"
+            "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimant = NULL, lease_until = NULL"
             f" WHERE r.state = 'in_flight' AND {_CLAIMANT} = ?", (owner,),
         )
         return Recovery(requeued=requeued, finalized=finalized)
@@ -594,7 +594,7 @@ async def release_claims(db: Database, reminder_ids: Sequence[int], owner: str =
     before (unless another process took them over meanwhile)."""
     of_ids = db.dialect.in_json_ints("r.id")
     return await db.execute(
-        "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimed_by = NULL, lease_until = NULL"
+        "UPDATE reminders AS r SET state = 'pending', claimed_at = NULL, claimant = NULL, lease_until = NULL"
         f" WHERE {of_ids} AND r.state = 'in_flight' AND {_CLAIMANT} = ?",
         (json_list(reminder_ids), owner))
 

@@ -105,12 +105,12 @@ async def test_two_processes_share_reminders_daily_posts_and_quiz_sessions(fake_
         # 1. both processes work, then the first dies mid-burst, holding claims
         assert await poll(lambda: sum(reminder_dms(fake, members).values()) >= REMINDERS // 4, 120)
         assert await poll(lambda: rows(database, "SELECT COUNT(*) FROM reminders WHERE state = 'in_flight'"
-                                                 " AND claimed_by = ?", OWNER_OF_FIRST)[0][0], 30)
+                                                 " AND claimant = ?", OWNER_OF_FIRST)[0][0], 30)
         os.kill(first.pid, signal.SIGKILL)
         await first.wait()
         killed_at = time.monotonic()
         print(f"\nkilled after {killed_at - started:.1f} s")
-        held = rows(database, "SELECT COUNT(*) FROM reminders WHERE state = 'in_flight' AND claimed_by = ?",
+        held = rows(database, "SELECT COUNT(*) FROM reminders WHERE state = 'in_flight' AND claimant = ?",
                     OWNER_OF_FIRST)[0][0]
         assert held > 0, "the first process held no claims when it was killed: not mid-burst"
         assert sum(reminder_dms(fake, members).values()) < REMINDERS, "the burst was over before the kill"

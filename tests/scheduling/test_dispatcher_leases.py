@@ -11,12 +11,20 @@ import asyncio
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from db import reminders
 from db.connection import Database
 from scheduling.clock import ManualClock
 from scheduling.dispatcher import DeliveryOutcome, ReminderDispatcher
 
 START = dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared(request: pytest.FixtureRequest, tmp_path):
+    """Where two "processes" find the same database: one SQLite file in WAL mode, or one PostgreSQL database."""
+    return tmp_path / "shared.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
 LEASE = dt.timedelta(seconds=30)
 
 
@@ -41,8 +49,8 @@ async def _add_due(db: Database, count: int, due: dt.datetime) -> list[int]:
     return ids
 
 
-async def test_two_processes_share_a_burst_and_send_each_occurrence_once(tmp_path):
-    path = tmp_path / "shared.sqlite3"
+async def test_two_processes_share_a_burst_and_send_each_occurrence_once(shared):
+    path = shared
     clock = ManualClock(START)
     first, second = await Database.open(path), await Database.open(path)
     ids = await _add_due(first, 400, START)
@@ -60,22 +68,22 @@ async def test_two_processes_share_a_burst_and_send_each_occurrence_once(tmp_pat
     sent = Counter(rid for _, rid, _ in log)
     assert set(sent) == set(ids) and max(sent.values()) == 1
     assert {name for name, _, _ in log} == {"shards 0-1/4", "shards 2-3/4"}, "one process did all the work"
-    states = await first.fetch_all("SELECT state, COUNT(*) FROM reminders GROUP BY state")
-    assert [tuple(row) for row in states] == [("sent", 400)]
+    states = await first.fetch_all("SELECT state, COUNT(*) AS n FROM reminders GROUP BY state")
+    assert [(row["state"], row["n"]) for row in states] == [("sent", 400)]
     await first.close()
     await second.close()
 
 
-async def test_a_dead_process_claims_are_taken_over_after_the_lease_with_the_same_occurrence(tmp_path):
-    path = tmp_path / "shared.sqlite3"
+async def test_a_dead_process_claims_are_taken_over_after_the_lease_with_the_same_occurrence(shared):
+    path = shared
     clock = ManualClock(START)
     db = await Database.open(path)
     ids = await _add_due(db, 6, START)
     # the dead process claimed all six; it had sent and recorded the first one's delivery, then died
     claimed = await reminders.claim_due(db, START, 10, owner="shards 0-1/4", lease=LEASE)
     assert [r.id for r in claimed] == ids
-    await db.connection.execute("INSERT INTO reminder_deliveries VALUES (?, ?, ?)",
-                                (ids[0], int(START.timestamp()), int(START.timestamp())))
+    await db.execute("INSERT INTO reminder_deliveries (reminder_id, due_at, delivered_at) VALUES (?, ?, ?)",
+                     (ids[0], int(START.timestamp()), int(START.timestamp())))
     log: list[tuple[str, int, dt.datetime]] = []
     survivor = ReminderDispatcher(db, clock, SlowSender("survivor", log), owner="shards 2-3/4", lease=LEASE)
     try:
@@ -95,8 +103,8 @@ async def test_a_dead_process_claims_are_taken_over_after_the_lease_with_the_sam
     await db.close()
 
 
-async def test_a_live_process_keeps_its_claims_by_renewing_the_lease(tmp_path):
-    path = tmp_path / "shared.sqlite3"
+async def test_a_live_process_keeps_its_claims_by_renewing_the_lease(shared):
+    path = shared
     clock = ManualClock(START)
     slow_db, other_db = await Database.open(path), await Database.open(path)
     await _add_due(slow_db, 3, START)
@@ -123,8 +131,8 @@ async def test_a_live_process_keeps_its_claims_by_renewing_the_lease(tmp_path):
     await other_db.close()
 
 
-async def test_a_process_restarted_with_the_same_shards_takes_its_own_claims_back_at_once(tmp_path):
-    db = await Database.open(tmp_path / "shared.sqlite3")
+async def test_a_process_restarted_with_the_same_shards_takes_its_own_claims_back_at_once(shared):
+    db = await Database.open(shared)
     clock = ManualClock(START)
     ids = await _add_due(db, 3, START)
     await reminders.claim_due(db, START, 10, owner="shards 0-1/4", lease=LEASE)
