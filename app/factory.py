@@ -20,7 +20,6 @@ from app.config import Config
 from cogs import extension_names
 from cogs.busy import LoadShedder, shed_at_the_gateway
 from cogs.daily_poster import DiscordDailyPoster
-from cogs.errors import on_app_command_error
 from cogs.lifecycle import StudyTree, wait_for_interactions
 from cogs.member_names import MemberNames
 from cogs.reminder_sender import DiscordSender
@@ -102,7 +101,6 @@ class StudyBot(commands.Bot):
         self.shedder = LoadShedder()  # answers "busy" at once when the bot is behind
         shed_at_the_gateway(self)
         self.member_names = MemberNames(self)  # display names without the members intent
-        self.tree.on_error = on_app_command_error
 
     @property
     def db(self) -> Database:

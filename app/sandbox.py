@@ -84,7 +84,7 @@ class SandboxWorld:
 def build_world(fake: FakeDiscord) -> SandboxWorld:
     """One chapter server: #general, #daily-question, an organizer with Manage Server and three members."""
     time_based = fake._snowflake
-    fake._snowflake = FixedSnowflakes()  # type: ignore[assignment]
+    fake._snowflake = FixedSnowflakes()
     try:
         owner = fake.add_user("chapter-owner")
         guild = fake.add_guild(GUILD_NAME, owner=owner)

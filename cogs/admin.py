@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only
+from cogs.checks import admin_only, guild_id_of
 from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.embeds import money
 from cogs.ui.limits import CurrencyText, DateText, DaysText, ModulesText, SourceText, WindowName, ZoneText, fit_content
@@ -57,6 +57,7 @@ class Admin(commands.Cog):
     async def fees_add(self, interaction: discord.Interaction, effective: DateText, member: int,
                        non_member: int, source: SourceText, currency: CurrencyText = "USD",
                        bundle: int | None = None) -> None:
+        guild_id = guild_id_of(interaction)
         day = parse_date(effective)
         currency = currency.strip().upper()
         validate_fee_input(member, non_member, day, self.bot.clock.now().date(), currency)
@@ -64,10 +65,10 @@ class Admin(commands.Cog):
             raise UserInputError("The bundle price must be a positive whole amount; nothing was saved.")
         if not source.strip():
             raise UserInputError("Give a source for the figure, so members can check it.")
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
+        edition = await self.bot.services.editions.edition_for(guild_id)
         entry = FeeEntry(effective=day, member=member, non_member=non_member, currency=currency,
                          source=source.strip()[:300], added_by_guild=True, bundle=bundle)
-        await self.bot.services.fees.add(interaction.guild_id, edition, entry, interaction.user.id,
+        await self.bot.services.fees.add(guild_id, edition, entry, interaction.user.id,
                                          self.bot.clock.now())
         scope = "for the exam" if edition.single_exam else "per module"
         extra = f", bundle {money(bundle, currency)}" if bundle else ""
@@ -80,8 +81,9 @@ class Admin(commands.Cog):
     @fees.command(name="list", description="This server's fee entries for its edition")
     @admin_only()
     async def fees_list(self, interaction: discord.Interaction) -> None:
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        entries = await self.bot.services.fees.guild_entries(interaction.guild_id, edition.key)
+        guild_id = guild_id_of(interaction)
+        edition = await self.bot.services.editions.edition_for(guild_id)
+        entries = await self.bot.services.fees.guild_entries(guild_id, edition.key)
         if not entries:
             shipped = ("the shipped table (content/editions/cpim-2017/fees.toml)" if edition.fees.current
                        else "no price: add one from ascm.org with /admin fees add")
@@ -97,9 +99,10 @@ class Admin(commands.Cog):
     @app_commands.describe(effective="The entry's effective date, YYYY-MM-DD")
     @admin_only()
     async def fees_remove(self, interaction: discord.Interaction, effective: DateText) -> None:
+        guild_id = guild_id_of(interaction)
         day = parse_date(effective)
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        removed = await self.bot.services.fees.remove(interaction.guild_id, day, edition.key)
+        edition = await self.bot.services.editions.edition_for(guild_id)
+        removed = await self.bot.services.fees.remove(guild_id, day, edition.key)
         if not removed:
             raise UserInputError(f"This server has no fee entry from {day.isoformat()}; see /admin fees list.")
         await interaction.response.send_message(f"Removed the fee entry from {day.isoformat()}.", ephemeral=True)
@@ -113,8 +116,9 @@ class Admin(commands.Cog):
     ])
     @admin_only()
     async def settings_edition(self, interaction: discord.Interaction, edition: str) -> None:
-        before = await self.bot.services.editions.edition_for(interaction.guild_id)
-        chosen = await self.bot.services.editions.set_edition(interaction.guild_id, edition, self.bot.clock.now())
+        guild_id = guild_id_of(interaction)
+        before = await self.bot.services.editions.edition_for(guild_id)
+        chosen = await self.bot.services.editions.set_edition(guild_id, edition, self.bot.clock.now())
         await interaction.response.send_message(
             edition_switched_text(before.name, chosen.name, len(chosen.modules)), ephemeral=True)
 
@@ -122,14 +126,14 @@ class Admin(commands.Cog):
     @app_commands.autocomplete(zone=timezone_autocomplete)
     @admin_only()
     async def settings_timezone(self, interaction: discord.Interaction, zone: ZoneText) -> None:
-        zone = await self.bot.services.settings.set_guild_timezone(interaction.guild_id, zone, self.bot.clock.now())
+        zone = await self.bot.services.settings.set_guild_timezone(guild_id_of(interaction), zone, self.bot.clock.now())
         await interaction.response.send_message(f"The server's default time zone is now **{zone}**.", ephemeral=True)
 
     @settings.command(name="nudges", description="Default days before an exam to DM members, e.g. 30,14,7,3,1,0")
     @admin_only()
     async def settings_nudges(self, interaction: discord.Interaction, days: DaysText) -> None:
         offsets = parse_offsets(days)
-        await self.bot.services.settings.set_guild_offsets(interaction.guild_id, offsets, self.bot.clock.now())
+        await self.bot.services.settings.set_guild_offsets(guild_id_of(interaction), offsets, self.bot.clock.now())
         await interaction.response.send_message(
             f"Default nudge days: {', '.join(map(str, offsets)) or 'none'}. Members can set their own with "
             f"/exam nudges; new exam dates use this.", ephemeral=True)
@@ -143,7 +147,7 @@ class Admin(commands.Cog):
         permissions = channel.permissions_for(channel.guild.me)
         if not (permissions.view_channel and permissions.send_messages):
             raise UserInputError(f"I cannot post in {channel.mention}: give me View Channel and Send Messages there.")
-        await self.bot.services.settings.set_announcements(interaction.guild_id, channel.id, notice_days,
+        await self.bot.services.settings.set_announcements(guild_id_of(interaction), channel.id, notice_days,
                                                            self.bot.clock.now())
         await interaction.response.send_message(
             f"Exam windows are announced in {channel.mention}; members who join one get a DM {notice_days} days "
@@ -154,7 +158,7 @@ class Admin(commands.Cog):
     @app_commands.describe(role="The role; leave empty to clear it")
     @admin_only()
     async def settings_lead_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await self.bot.services.settings.set_study_lead_role(interaction.guild_id, role.id if role else None,
+        await self.bot.services.settings.set_study_lead_role(guild_id_of(interaction), role.id if role else None,
                                                              self.bot.clock.now())
         if role is None:
             text = ("Cleared: only members with Manage Server can use /group, /quiz-live, /questions review and "
@@ -172,7 +176,7 @@ class Admin(commands.Cog):
     @admin_only()
     async def settings_season(self, interaction: discord.Interaction, months: int) -> None:
         now = self.bot.clock.now()
-        await self.bot.services.settings.set_season_months(interaction.guild_id, months, now)
+        await self.bot.services.settings.set_season_months(guild_id_of(interaction), months, now)
         current = season_of(now.date(), months)
         await interaction.response.send_message(
             f"Seasons are now {months} month{'s' if months > 1 else ''} long: this one is **{current.label}** "
@@ -183,7 +187,7 @@ class Admin(commands.Cog):
     @app_commands.describe(role="The role to move to each season's winner(s); leave empty to stop moving it")
     @admin_only()
     async def settings_champion_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await self.bot.services.settings.set_champion_role(interaction.guild_id, role.id if role else None,
+        await self.bot.services.settings.set_champion_role(guild_id_of(interaction), role.id if role else None,
                                                            self.bot.clock.now())
         if role is None:
             await interaction.response.send_message("Cleared: no champion role is moved at season ends.",
@@ -202,7 +206,7 @@ class Admin(commands.Cog):
     @admin_only()
     async def window_add(self, interaction: discord.Interaction, name: WindowName, start: DateText,
                          end: DateText, modules: ModulesText = "all") -> None:
-        window = await self.bot.services.windows.add_window(interaction.guild_id, interaction.user.id, name, start,
+        window = await self.bot.services.windows.add_window(guild_id_of(interaction), interaction.user.id, name, start,
                                                              end, modules, self.bot.clock.now())
         await interaction.response.send_message(
             f"Added exam window **{window.name}**: {window.starts_on} to {window.ends_on}. Members join it with "
@@ -211,7 +215,7 @@ class Admin(commands.Cog):
     @window.command(name="remove", description="Remove an exam window and its reminders")
     @admin_only()
     async def window_remove(self, interaction: discord.Interaction, name: WindowName) -> None:
-        window = await self.bot.services.windows.remove_window(interaction.guild_id, name)
+        window = await self.bot.services.windows.remove_window(guild_id_of(interaction), name)
         await interaction.response.send_message(f"Removed exam window **{window.name}**.", ephemeral=True)
 
 

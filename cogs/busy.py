@@ -188,6 +188,7 @@ def shed_at_the_gateway(bot: discord.Client) -> None:
     parse = parsers["INTERACTION_CREATE"]
 
     def parse_interaction_create(data: dict[str, Any]) -> None:
+        # the StudyBot's (app.factory, not importable here), read at each event: a test may swap it
         shedder: LoadShedder = bot.shedder  # type: ignore[attr-defined]
         if data.get("type") in (2, 3, 5) and shedder.delay_of(int(data["id"])) > shedder.busy_after:
             shedder.shed += 1
@@ -202,7 +203,8 @@ async def _raw_busy(bot: discord.Client, data: dict[str, Any]) -> None:
     payload = {"type": 4, "data": {"content": BUSY, "flags": discord.MessageFlags(ephemeral=True).value}}
     try:
         await async_context.get().create_interaction_response(
-            int(data["id"]), data["token"], session=bot.http._HTTPClient__session,  # as discord.Interaction does
+            # discord.py's own session, as discord.Interaction uses it: the client has no public accessor
+            int(data["id"]), data["token"], session=bot.http._HTTPClient__session,  # type: ignore[attr-defined]
             params=MultipartParameters(payload=payload, multipart=None, files=None))
     except discord.HTTPException as error:
         log.warning("a busy answer was refused (%s): the interaction was already too late", error)

@@ -8,6 +8,28 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
+from services.registry import Services
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server a command or click came from, for everything that keeps a server's records.
+
+    Those commands are guild-only (Discord does not offer them in DMs), so None means a DM that reached one
+    anyway (an old button, a command synced before it was made guild-only): NoPrivateMessage, which the error
+    handlers (cogs/errors.py) answer with "This command only works in a server" for commands and clicks alike.
+    """
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    """The bot's services, for what receives only the interaction (autocomplete callbacks, checks)."""
+    services = getattr(interaction.client, "services", None)
+    if not isinstance(services, Services):
+        raise RuntimeError("the bot's services are built in setup_hook, before any command runs")
+    return services
+
 
 def is_guild_admin(interaction: discord.Interaction) -> bool:
     permissions = interaction.permissions
@@ -36,8 +58,7 @@ async def is_organizer(interaction: discord.Interaction) -> bool:
         return False
     if is_guild_admin(interaction):
         return True
-    role_id = await interaction.client.services.settings.study_lead_role(  # type: ignore[attr-defined]
-        interaction.guild_id)
+    role_id = await services_of(interaction).settings.study_lead_role(interaction.guild_id)
     roles = getattr(interaction.user, "roles", [])
     return bool(role_id) and any(role.id == role_id for role in roles)
 

@@ -7,13 +7,14 @@ Discord, which hides all its subcommands). The review buttons re-check organizer
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import is_organizer
+from cogs.checks import guild_id_of, is_organizer
 from cogs.errors import answer_component_error, send_ephemeral
 from cogs.lifecycle import answer_restarting, is_stopping
 from cogs.ui import contribution_views as views
@@ -51,13 +52,15 @@ class Contributions(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete, topic=topic_autocomplete)
     @app_commands.guild_only()
     async def contribute(self, interaction: discord.Interaction, module: KeyText, topic: KeyText) -> None:
-        place = await self.service.place(interaction.guild_id, module, topic)
-        await self.service.check_room(interaction.guild_id, interaction.user.id)
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        place = await self.service.place(guild_id, module, topic)
+        await self.service.check_room(guild_id, interaction.user.id)
+        edition = await self.bot.services.editions.edition_for(guild_id)
         picked = place.cpim8_module if edition.key == "cpim-8" else place.module
         found = edition.syllabus.module(picked)
         topic_key = place.cpim8_topic if edition.key == "cpim-8" else place.topic
-        heading = f"{found.code} · {found.topic(topic_key).name}" if found else topic_key
+        topic_found = found.topic(topic_key) if found else None
+        heading = f"{found.code} · {topic_found.name}" if found and topic_found else topic_key
         await interaction.response.send_modal(views.shown(views.ContributeModal(picked, topic_key, heading)))
 
     @commands.Cog.listener()
@@ -65,7 +68,7 @@ class Contributions(commands.Cog):
         """Every form of this feature, answered from its custom id (see cogs/ui/contribution_views.py)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        data = interaction.data or {}
+        data: Mapping[str, Any] = interaction.data or {}
         match = views.MODALS.match(str(data.get("custom_id", "")))
         if match is None:
             return
@@ -85,9 +88,10 @@ class Contributions(commands.Cog):
 
     async def on_contribute_submit(self, interaction: discord.Interaction, module: str, topic: str,
                                    draft: Draft) -> None:
-        place = await self.service.place(interaction.guild_id, module, topic)
+        guild_id = guild_id_of(interaction)
+        place = await self.service.place(guild_id, module, topic)
         try:
-            submission, pending = await self.service.submit(interaction.guild_id, interaction.user.id, place, draft,
+            submission, pending = await self.service.submit(guild_id, interaction.user.id, place, draft,
                                                             self._now())
         except ContentError as error:
             await interaction.response.send_message(
@@ -103,20 +107,22 @@ class Contributions(commands.Cog):
     @app_commands.command(name="my-submissions", description="The questions you wrote for this server and their status")
     @app_commands.guild_only()
     async def my_submissions(self, interaction: discord.Interaction) -> None:
-        submissions = await self.service.mine(interaction.guild_id, interaction.user.id)
+        submissions = await self.service.mine(guild_id_of(interaction), interaction.user.id)
         await interaction.response.send_message(
             embed=views.my_submissions_embed(submissions, self.bot.content.editions), ephemeral=True)
 
     # ---- review (the /questions review command lives with /questions in cogs/question_admin.py) ----------
 
     async def show_queue(self, interaction: discord.Interaction) -> None:
-        submission, waiting = await self.service.next_pending(interaction.guild_id)
+        submission, waiting = await self.service.next_pending(guild_id_of(interaction))
         content, embed, view = views.review_message(submission, waiting, self.bot.content.editions)
-        kwargs = {"embed": embed, "view": view} if embed else {}
-        await interaction.response.send_message(content or None, ephemeral=True, **kwargs)
+        if embed is not None and view is not None:
+            await interaction.response.send_message(content or None, embed=embed, view=view, ephemeral=True)
+        else:  # the queue is empty: the note alone
+            await interaction.response.send_message(content or None, ephemeral=True)
 
     async def _next(self, interaction: discord.Interaction, note: str) -> None:
-        submission, waiting = await self.service.next_pending(interaction.guild_id)
+        submission, waiting = await self.service.next_pending(guild_id_of(interaction))
         content, embed, view = views.review_message(submission, waiting, self.bot.content.editions, note)
         await interaction.response.edit_message(content=content or None, embed=embed, view=view)
 
@@ -126,36 +132,38 @@ class Contributions(commands.Cog):
 
     async def on_review(self, interaction: discord.Interaction, action: str, submission_id: int) -> None:
         await self._require_reviewer(interaction)
+        guild_id = guild_id_of(interaction)
         if action == "approve":
-            approved = await self.service.approve(interaction.guild_id, submission_id, interaction.user.id,
+            approved = await self.service.approve(guild_id, submission_id, interaction.user.id,
                                                   self._now())
             await self._next(interaction, f"✅ #{approved.id} is in the bank as `{approved.question_id}`, "
                                           f"credited to <@{approved.user_id}>.")
             await self._dm(approved.user_id, f"Your question #{approved.id} was approved: it is now asked in "
                                              f"quizzes and the daily question, with your name under it. Thank you!")
         elif action == "edit":
-            submission = await self.service.pending(interaction.guild_id, submission_id)
+            submission = await self.service.pending(guild_id, submission_id)
             await interaction.response.send_modal(views.shown(views.EditModal(submission)))
         else:
-            await self.service.pending(interaction.guild_id, submission_id)
+            await self.service.pending(guild_id, submission_id)
             await interaction.response.send_modal(views.shown(views.RejectModal(submission_id)))
 
     async def on_edit_submit(self, interaction: discord.Interaction, submission_id: int, draft: Draft) -> None:
         await self._require_reviewer(interaction)
+        guild_id = guild_id_of(interaction)
         try:
-            submission = await self.service.edit(interaction.guild_id, submission_id, draft)
+            submission = await self.service.edit(guild_id, submission_id, draft)
         except ContentError as error:
             await send_ephemeral(interaction, views.problems_text(error.problems, "Not saved") +
                                  "\nNothing was changed; click Edit again.")
             return
-        _, waiting = await self.service.next_pending(interaction.guild_id)
+        _, waiting = await self.service.next_pending(guild_id)
         content, embed, view = views.review_message(submission, waiting, self.bot.content.editions,
                                                     f"✏️ #{submission.id} edited; approve it when it reads right.")
         await interaction.response.edit_message(content=content, embed=embed, view=view)
 
     async def on_reject_submit(self, interaction: discord.Interaction, submission_id: int, reason: str) -> None:
         await self._require_reviewer(interaction)
-        rejected = await self.service.reject(interaction.guild_id, submission_id, interaction.user.id, reason,
+        rejected = await self.service.reject(guild_id_of(interaction), submission_id, interaction.user.id, reason,
                                              self._now())
         guild = interaction.guild.name if interaction.guild else "the server"
         sent = await self._dm(rejected.user_id, f"Your question #{rejected.id} for {guild} was not accepted.\n"

@@ -24,7 +24,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import organizer_only
+from cogs.checks import guild_id_of, organizer_only
 from cogs.ui import countdown_views as views
 from cogs.ui.limits import DateText
 from scheduling.dispatcher import DeliveryOutcome
@@ -62,7 +62,7 @@ class Countdown(commands.Cog):
     @app_commands.describe(att_received="The day you received your Authorization to Test, YYYY-MM-DD (not stored)")
     @app_commands.guild_only()
     async def countdown(self, interaction: discord.Interaction, att_received: DateText | None = None) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         edition = await self.bot.services.editions.edition_for(guild_id)
         result = await self.bot.services.exams.countdown(guild_id, interaction.user.id, self.bot.clock.now(),
                                                             edition, att_received)
@@ -78,7 +78,7 @@ class Countdown(commands.Cog):
     @app_commands.describe(share="on: your name and exam dates appear on the pinned countdown; off: they don't")
     @app_commands.guild_only()
     async def countdown_sharing(self, interaction: discord.Interaction, share: Literal["on", "off"]) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         service = _service(self.bot)
         await service.set_sharing(guild_id, interaction.user.id, share == "on", self.bot.clock.now())
         board = await service.board(guild_id)
@@ -120,7 +120,7 @@ class CountdownBoard(commands.Cog):
     @organizer_only(ORGANIZERS_ONLY)
     async def post(self, interaction: discord.Interaction, channel: discord.TextChannel,
                    time: DateText | None = None) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         at = self.service.board_time(time)  # a bad time is refused before anything is posted
         self._check_channel(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -159,7 +159,7 @@ class CountdownBoard(commands.Cog):
     @board.command(name="off", description="Stop the pinned exam countdown and take its message down")
     @organizer_only(ORGANIZERS_ONLY)
     async def off(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         async with self._lock(guild_id):
             board = await self.service.stop_board(guild_id, self.bot.clock.now())
         if board is None:
@@ -173,7 +173,7 @@ class CountdownBoard(commands.Cog):
     @board.command(name="show", description="Where the pinned exam countdown is and when it is edited")
     @organizer_only(ORGANIZERS_ONLY)
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         board = await self.service.board(guild_id)
         if board is None:
             raise UserInputError("There is no pinned countdown. Start one with `/countdown-board post`.")

@@ -16,14 +16,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only
+from cogs.checks import admin_only, guild_id_of
 from cogs.errors import send_ephemeral
 from cogs.ui import daily_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
 from cogs.ui.limits import DateText, DaysText, KeyText, ModulesText, ZoneText
 from scheduling.daily_scheduler import DailyScheduler, next_post_time
 from services.daily import ARCHIVE_PAGE, LEADERBOARD_PAGE, DailyService, PostDelayed, ScheduleInput
-from study.daily import page_of
+from study.daily import as_period, page_of
 from study.editions import Lens
 from study.errors import UserInputError
 from study.questions import LETTERS
@@ -72,7 +72,7 @@ class Daily(commands.Cog):
         message_id = interaction.message.id if interaction.message else None
         # an error from here on (a UserInputError's words, or "something went wrong") is sent as the follow-up
         # that replaces "thinking…", by the button base (cogs/ui/buttons.py)
-        result = await self.service.answer(post_id, interaction.guild_id, interaction.user.id, choice,
+        result = await self.service.answer(post_id, guild_id_of(interaction), interaction.user.id, choice,
                                            message_id=message_id, now=self._now())
         outcome = result.outcome
         if not outcome.first and outcome.chosen >= 0:
@@ -88,7 +88,7 @@ class Daily(commands.Cog):
 
     async def on_leaderboard_page(self, interaction: discord.Interaction, period: str, module: str | None,
                                   page: int) -> None:
-        embed, view = await self._leaderboard(interaction, period, module, page)
+        embed, view = await self._leaderboard(interaction, as_period(period), module, page)
         await interaction.response.edit_message(embed=embed, view=view)
 
     # ---- admin commands ---------------------------------------------------------------------------------------
@@ -121,10 +121,11 @@ class Daily(commands.Cog):
                      reveal_after: app_commands.Range[int, 1, 72] = 12,
                      days: DaysText = "daily", explain: Literal["after the reveal", "at once"] = "after the reveal",
                      repeat_window: app_commands.Range[int, 1, 3650] = 60, weekly_summary: bool = False) -> None:
+        guild_id = guild_id_of(interaction)
         now = self._now()
-        lens = await self._lens(interaction.guild_id)
+        lens = await self._lens(guild_id)
         settings = self.service.check_schedule(
-            interaction.guild_id, interaction.user.id,
+            guild_id, interaction.user.id,
             ScheduleInput(channel_id=channel.id, time=time, timezone=timezone, modules=modules,
                           reveal_after_hours=reveal_after, days=days, explain_at_once=explain == "at once",
                           repeat_window_days=repeat_window, weekly_summary=weekly_summary), now, lens)
@@ -137,10 +138,11 @@ class Daily(commands.Cog):
     @daily.command(name="show", description="This server's daily question settings and the next post")
     @admin_only()
     async def show(self, interaction: discord.Interaction) -> None:
-        settings = await self.service.settings(interaction.guild_id)
-        latest = await self.service.open_posts(interaction.guild_id)
-        last = await self.service.latest_post(interaction.guild_id)
-        embed = daily_views.settings_embed(settings, await self._lens(interaction.guild_id),
+        guild_id = guild_id_of(interaction)
+        settings = await self.service.settings(guild_id)
+        latest = await self.service.open_posts(guild_id)
+        last = await self.service.latest_post(guild_id)
+        embed = daily_views.settings_embed(settings, await self._lens(guild_id),
                                            next_post_time(settings, self._now()), last.day_number if last else None)
         if latest:
             embed.add_field(name="Open now", value=", ".join(f"Day {p.day_number}" for p in latest), inline=False)
@@ -149,7 +151,7 @@ class Daily(commands.Cog):
     @daily.command(name="pause", description="Stop posting until /daily resume")
     @admin_only()
     async def pause(self, interaction: discord.Interaction) -> None:
-        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, True, self._now())
+        changed = await self.service.set_paused(guild_id_of(interaction), interaction.user.id, True, self._now())
         self.scheduler.wake()
         await interaction.response.send_message(
             "The daily question is paused; /daily resume starts it again." if changed
@@ -158,10 +160,11 @@ class Daily(commands.Cog):
     @daily.command(name="resume", description="Post again at the set time")
     @admin_only()
     async def resume(self, interaction: discord.Interaction) -> None:
+        guild_id = guild_id_of(interaction)
         now = self._now()
-        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, False, now)
+        changed = await self.service.set_paused(guild_id, interaction.user.id, False, now)
         self.scheduler.wake()
-        settings = await self.service.settings(interaction.guild_id)
+        settings = await self.service.settings(guild_id)
         upcoming = next_post_time(settings, now)
         when = f" The next one is <t:{int(upcoming.timestamp())}:F>." if upcoming else ""
         await interaction.response.send_message(
@@ -171,13 +174,15 @@ class Daily(commands.Cog):
     @daily.command(name="now", description="Post a daily question right now (an extra one)")
     @admin_only()
     async def now(self, interaction: discord.Interaction) -> None:
-        settings = await self.service.settings(interaction.guild_id)
+        settings = await self.service.settings(guild_id_of(interaction))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             post = await self.bot.services.daily_posts.post_now(settings)
         except PostDelayed:
             self.scheduler.retry_later(settings.guild_id)  # the scheduler sends the same post again
             raise
+        if post is None:  # only a scheduled post can find its day's post claimed already
+            raise UserInputError("Another daily question was being posted at the same moment; try again in a minute.")
         self.scheduler.wake()  # a reveal time to wait for
         await interaction.followup.send(f"Posted Day {post.day_number} in <#{settings.channel_id}>.", ephemeral=True)
 
@@ -186,15 +191,16 @@ class Daily(commands.Cog):
     @app_commands.command(name="streak", description="Your daily-question streak: current, best, freezes held and used")
     @app_commands.guild_only()
     async def streak(self, interaction: discord.Interaction) -> None:
-        streak = await self.service.streak(interaction.guild_id, interaction.user.id)
+        streak = await self.service.streak(guild_id_of(interaction), interaction.user.id)
         await interaction.response.send_message(daily_views.streak_text(
             streak.current, streak.best, streak.answered, streak.freezes_held, streak.freezes_used),
                                                 ephemeral=True)
 
     async def _archive(self, interaction: discord.Interaction, days: int, module: str | None,
                        page: int) -> tuple[discord.Embed, discord.ui.View]:
-        edition = await self.bot.services.editions.edition_for(interaction.guild_id)
-        archive = await self.service.archive(interaction.guild_id, interaction.user.id, days, module, self._now(),
+        guild_id = guild_id_of(interaction)
+        edition = await self.bot.services.editions.edition_for(guild_id)
+        archive = await self.service.archive(guild_id, interaction.user.id, days, module, self._now(),
                                              syllabus=edition.syllabus)
         entries, page, pages = page_of(archive.entries, page, ARCHIVE_PAGE)
         return daily_views.archive_message(archive, page, pages, entries, edition.syllabus)
@@ -213,13 +219,14 @@ class Daily(commands.Cog):
         embed, view = await self._archive(interaction, days, module, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    async def _leaderboard(self, interaction: discord.Interaction, period: str, module: str | None,
+    async def _leaderboard(self, interaction: discord.Interaction, period: Period, module: str | None,
                            page: int) -> tuple[discord.Embed, discord.ui.View]:
-        board = await self.service.leaderboard(interaction.guild_id, period, module, self._now())
+        guild_id = guild_id_of(interaction)
+        board = await self.service.leaderboard(guild_id, period, module, self._now())
         rows, page, pages = page_of(board.ranked, page, LEADERBOARD_PAGE)
-        names = await self.bot.member_names.display_names(interaction.guild_id, (row.tally.user_id for row in rows))
+        names = await self.bot.member_names.display_names(guild_id, (row.tally.user_id for row in rows))
         return daily_views.leaderboard_message(board, page, pages, rows, interaction.user.id,
-                                               await self._lens(interaction.guild_id), names)
+                                               await self._lens(guild_id), names)
 
     @app_commands.command(name="leaderboard", description="Who answers the daily question best")
     @app_commands.describe(period="This week, this month, this season (see /admin settings season) or all time",

@@ -15,7 +15,7 @@ from study.errors import UserInputError
 log = logging.getLogger(__name__)
 
 
-def describe_error(error: app_commands.AppCommandError) -> tuple[str, bool]:
+def describe_error(error: Exception) -> tuple[str, bool]:
     """The message for the member and whether it is an internal fault (to be logged with a reference)."""
     original = getattr(error, "original", error)
     if isinstance(original, UserInputError):
@@ -83,8 +83,9 @@ async def on_app_command_error(interaction: discord.Interaction, error: app_comm
 
 async def answer_component_error(interaction: discord.Interaction, error: Exception) -> None:
     """The same answer for a button, select or modal: discord.py only logs errors raised there."""
-    if isinstance(error, UserInputError):
-        await _answer(interaction, error, str(error), False, "component")
+    if isinstance(error, UserInputError | app_commands.NoPrivateMessage):
+        message, _ = describe_error(error)
+        await _answer(interaction, error, message, False, "component")
         return
-    custom_id = (interaction.data or {}).get("custom_id", "?")
+    custom_id = interaction.data.get("custom_id", "?") if interaction.data else "?"
     await _answer(interaction, error, "", True, f"component {custom_id}")

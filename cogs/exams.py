@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.checks import guild_id_of
 from cogs.ui.autocomplete import module_autocomplete
 from cogs.ui.limits import DateText, DaysText, KeyText
 from cogs.ui.times import local_time
@@ -40,8 +41,9 @@ class Exams(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete)
     async def exam_set(self, interaction: discord.Interaction, date: DateText, time: DateText | None = None,
                        module: KeyText | None = None) -> None:
-        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
-        plan = await self.exams.set_exam(interaction.guild_id, interaction.user.id, module, date, time, self._now(),
+        guild_id = guild_id_of(interaction)
+        lens = await self.bot.services.editions.lens_for(guild_id)
+        plan = await self.exams.set_exam(guild_id, interaction.user.id, module, date, time, self._now(),
                                             lens)
         code = lens.edition.name if lens.editions.is_exam_key(plan.exam.module) else lens.module_name(plan.exam.module)
         when = plan.exam.exam_date.strftime("%a %d %b %Y") + (f" at {plan.exam.exam_time:%H:%M}"
@@ -54,7 +56,7 @@ class Exams(commands.Cog):
 
     @exam.command(name="list", description="Your exam dates")
     async def exam_list(self, interaction: discord.Interaction) -> None:
-        exams = await self.exams.exam_countdowns(interaction.guild_id, interaction.user.id, self._now())
+        exams = await self.exams.exam_countdowns(guild_id_of(interaction), interaction.user.id, self._now())
         if not exams:
             await interaction.response.send_message("No exams set. Add one with /exam set.", ephemeral=True)
             return
@@ -70,8 +72,9 @@ class Exams(commands.Cog):
     @app_commands.describe(module="The module (CPIM 2017), or empty for the CPIM 8 exam")
     @app_commands.autocomplete(module=module_autocomplete)
     async def exam_cancel(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
-        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
-        exam = await self.exams.cancel_exam(interaction.guild_id, interaction.user.id, module, lens)
+        guild_id = guild_id_of(interaction)
+        lens = await self.bot.services.editions.lens_for(guild_id)
+        exam = await self.exams.cancel_exam(guild_id, interaction.user.id, module, lens)
         code = lens.module_name(exam.module)
         await interaction.response.send_message(f"Removed your {code} exam and its nudges.", ephemeral=True)
 
@@ -79,7 +82,7 @@ class Exams(commands.Cog):
     @app_commands.describe(days="Days before the exam (0 = exam morning), 'default' or 'off'")
     async def exam_nudges(self, interaction: discord.Interaction, days: DaysText) -> None:
         offsets = parse_offsets(days)
-        count = await self.exams.set_member_offsets(interaction.guild_id, interaction.user.id, offsets,
+        count = await self.exams.set_member_offsets(guild_id_of(interaction), interaction.user.id, offsets,
                                                        self._now())
         shown = ", ".join(map(str, offsets)) or "none"
         await interaction.response.send_message(f"Nudge days: {shown}. {count} nudge(s) now scheduled.",

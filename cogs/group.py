@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import organizer_only
+from cogs.checks import guild_id_of, organizer_only
 from cogs.member_names import EXPORT_LOOKUP_SECONDS
 from cogs.ui import group_views as views
 from services.progress import ProgressService
@@ -45,9 +45,10 @@ class Group(commands.Cog):
     @group.command(name="progress", description="Active members, modules passed, accuracy by module, exams soon")
     @organizer_only(ORGANIZERS_ONLY)
     async def progress(self, interaction: discord.Interaction) -> None:
+        guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        lens = await self.bot.services.editions.lens_for(interaction.guild_id)
-        report = await self.service.group_report(interaction.guild_id, self.bot.clock.now())
+        lens = await self.bot.services.editions.lens_for(guild_id)
+        report = await self.service.group_report(guild_id, self.bot.clock.now())
         chart = await self.service.group_chart(report, lens)
         embed = views.group_embed(report, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="group.png"),
@@ -57,7 +58,7 @@ class Group(commands.Cog):
     @organizer_only(ORGANIZERS_ONLY)
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
 
         async def names(user_ids: list[int]) -> dict[int, str]:  # fetched like /leaderboard: no members intent
             return await self.bot.member_names.display_names(guild_id, user_ids, within=EXPORT_LOOKUP_SECONDS)

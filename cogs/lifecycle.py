@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from cogs.busy import StudyTree as BusyTree
+from cogs.errors import on_app_command_error
 
 log = logging.getLogger(__name__)
 RESTARTING = "The bot is restarting; try again in a minute."
@@ -40,6 +41,9 @@ class StudyTree(BusyTree):
         if interaction.type is discord.InteractionType.autocomplete:
             return False  # no answer: Discord shows no suggestions
         raise BotRestarting(RESTARTING)
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        await on_app_command_error(interaction, error)
 
 
 # discord.py runs each command, each click and each event listener (such as on_app_command_completion) in a

@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import is_guild_admin, organizer_only
+from cogs.checks import guild_id_of, is_guild_admin, organizer_only
 from cogs.errors import send_ephemeral
 from cogs.ui import live_views as views
 from cogs.ui.autocomplete import module_autocomplete
@@ -80,7 +80,7 @@ class LiveQuiz(commands.Cog):
     async def quiz_live(self, interaction: discord.Interaction, module: str | None = None,
                         questions: app_commands.Range[int, 1, 20] = rules.DEFAULT_QUESTIONS,
                         seconds: app_commands.Range[int, 10, 120] = rules.DEFAULT_SECONDS) -> None:
-        guild_id = interaction.guild_id
+        guild_id = guild_id_of(interaction)
         edition, module_key, picked = await self.service.plan(guild_id, module, questions)
         running = await self.service.running_in(guild_id)
         if running is not None:
@@ -120,6 +120,8 @@ class LiveQuiz(commands.Cog):
                 log.info("no thread for a live quiz in %s: %s", channel.id, error)
             else:
                 return thread.id, True, ""
+        if interaction.channel_id is None:  # a slash command always comes from a channel
+            raise UserInputError("I cannot tell which channel this is; no game was started.")
         return (interaction.channel_id, False,
                 "\nI could not open a thread here (threads are not allowed or I lack Create Public Threads), "
                 "so the game runs in this channel.")

@@ -56,8 +56,10 @@ class MemberNames:
             for task in pending:
                 task.cancel()
             for user_id, task in zip(missing, tasks, strict=True):
-                if task in done and not task.cancelled() and task.exception() is None and task.result():
-                    names[user_id] = task.result()
+                if task in done and not task.cancelled() and task.exception() is None:
+                    name = task.result()
+                    if name:
+                        names[user_id] = name
         return names
 
     async def _fetch(self, guild: discord.Guild, user_id: int) -> str | None:

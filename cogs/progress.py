@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.busy import answer_busy
-from cogs.checks import is_guild_admin
+from cogs.checks import guild_id_of, is_guild_admin
 from cogs.errors import send_ephemeral
 from cogs.ui import progress_views as views
 from cogs.ui.autocomplete import module_autocomplete
@@ -89,20 +89,21 @@ class ProgressCog(commands.Cog):
             await self._progress(interaction, target)
 
     async def _progress(self, interaction: discord.Interaction, target: discord.abc.User) -> None:
+        guild_id = guild_id_of(interaction)
         # acknowledged before any query: the figures and the chart may take longer than Discord's 3 seconds
         await interaction.response.defer(ephemeral=True, thinking=True)
         service = self.service
-        allowed = await service.can_view(interaction.guild_id, interaction.user.id, target.id,
+        allowed = await service.can_view(guild_id, interaction.user.id, target.id,
                                          viewer_is_admin=is_guild_admin(interaction))
         if not allowed:
             raise UserInputError(f"{target.display_name} has not chosen to share their progress. "
                                  "They can turn sharing on with /progress-sharing on.")
         now = self._now()
-        service, lens = await self.service_for(interaction.guild_id)
-        figures = await service.progress(interaction.guild_id, target.id, now)
-        passed = await service.passed(interaction.guild_id, target.id)
+        service, lens = await self.service_for(guild_id)
+        figures = await service.progress(guild_id, target.id, now)
+        passed = await service.passed(guild_id, target.id)
         chart = await service.progress_chart(figures, lens,
-                                             key=(interaction.guild_id, target.id, now.date(), lens.key))
+                                             key=(guild_id, target.id, now.date(), lens.key))
         embed = views.progress_embed(figures, target.display_name, lens, passed, lens)
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), filename="progress.png"),
                                         ephemeral=True)
@@ -111,7 +112,7 @@ class ProgressCog(commands.Cog):
     @app_commands.describe(share="on: members can see your progress; off: only you and the admins")
     @app_commands.guild_only()
     async def progress_sharing(self, interaction: discord.Interaction, share: Literal["on", "off"]) -> None:
-        await self.service.set_sharing(interaction.guild_id, interaction.user.id, share == "on", self._now())
+        await self.service.set_sharing(guild_id_of(interaction), interaction.user.id, share == "on", self._now())
         text = ("Sharing is **on**: members of this server can see your progress with /progress." if share == "on"
                 else "Sharing is **off**: only you (and the server's admins) can see your progress.")
         await interaction.response.send_message(text, ephemeral=True)
@@ -121,11 +122,12 @@ class ProgressCog(commands.Cog):
                            module="CPIM 2017 only: the module (CPIM 8 is one exam: leave it empty)")
     @app_commands.autocomplete(module=module_autocomplete)
     async def passed_add(self, interaction: discord.Interaction, date: DateText, module: KeyText | None = None) -> None:
-        service, lens = await self.service_for(interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        service, lens = await self.service_for(guild_id)
         key = self._passed_key(module, lens)
         day = parse_date(date)
-        new = await service.mark_passed(interaction.guild_id, interaction.user.id, key, day, self._now())
-        passed = await service.passed(interaction.guild_id, interaction.user.id)
+        new = await service.mark_passed(guild_id, interaction.user.id, key, day, self._now())
+        passed = await service.passed(guild_id, interaction.user.id)
         verb = "Congratulations on passing" if new else "Updated the date for"
         if key == lens.edition.exam_key:
             text = (f"🎓 {verb} the **{lens.edition.name} exam** ({day.isoformat()}): you are certified. "
@@ -139,33 +141,36 @@ class ProgressCog(commands.Cog):
     @app_commands.describe(module="The module (CPIM 2017), or empty for the CPIM 8 exam")
     @app_commands.autocomplete(module=module_autocomplete)
     async def passed_remove(self, interaction: discord.Interaction, module: KeyText | None = None) -> None:
-        service, lens = await self.service_for(interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        service, lens = await self.service_for(guild_id)
         key = self._passed_key(module, lens)
         code = lens.module_name(key)
-        if not await service.unmark_passed(interaction.guild_id, interaction.user.id, key):
+        if not await service.unmark_passed(guild_id, interaction.user.id, key):
             raise UserInputError(f"{code} is not on your passed list, so nothing changed.")
-        passed = await service.passed(interaction.guild_id, interaction.user.id)
+        passed = await service.passed(guild_id, interaction.user.id)
         await interaction.response.send_message(f"Removed **{code}**: {views.passed_line(lens, passed, bold=False)}.",
                                                 ephemeral=True)
 
     @passed.command(name="list", description="Your certification path: the exam or modules you passed")
     async def passed_list(self, interaction: discord.Interaction) -> None:
-        service, lens = await self.service_for(interaction.guild_id)
-        passed = await service.passed(interaction.guild_id, interaction.user.id)
+        guild_id = guild_id_of(interaction)
+        service, lens = await self.service_for(guild_id)
+        passed = await service.passed(guild_id, interaction.user.id)
         embed = views.passed_list_embed(lens, passed)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="studyplan", description="Questions a day per module until your exam, and this week")
     @app_commands.guild_only()
     async def studyplan(self, interaction: discord.Interaction) -> None:
-        service, lens = await self.service_for(interaction.guild_id)
-        plan = await service.study_plan(interaction.guild_id, interaction.user.id, self._now())
+        guild_id = guild_id_of(interaction)
+        service, lens = await self.service_for(guild_id)
+        plan = await service.study_plan(guild_id, interaction.user.id, self._now())
         await interaction.response.send_message(embed=views.plan_embed(plan, lens), ephemeral=True)
 
     @export.command(name="anki", description="The questions you missed, as an Anki deck (.apkg)")
     async def export_anki(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        count, data = await self.service.missed_deck(interaction.guild_id, interaction.user.id, self._now())
+        count, data = await self.service.missed_deck(guild_id_of(interaction), interaction.user.id, self._now())
         await interaction.followup.send(
             f"Your Anki deck: {count} question{'s' if count != 1 else ''} you missed. In Anki, File → Import; "
             "importing a newer export updates the same deck.",
@@ -175,7 +180,7 @@ class ProgressCog(commands.Cog):
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await self.service.my_data(interaction.guild_id, interaction.user.id, self._now())
+        data = await self.service.my_data(guild_id_of(interaction), interaction.user.id, self._now())
         limit = int(interaction.filesize_limit * UPLOAD_SHARE)
         if len(data) > limit:
             await interaction.followup.send(
@@ -199,6 +204,7 @@ class ProgressCog(commands.Cog):
         if interaction.user.id != user_id or interaction.guild_id is None:
             await send_ephemeral(interaction, "This button belongs to someone else; nothing was deleted.")
             return
+        guild_id = guild_id_of(interaction)
         if action == "no":
             await interaction.response.edit_message(content="Kept: nothing was deleted.", embed=None, view=None)
             return
@@ -206,8 +212,8 @@ class ProgressCog(commands.Cog):
             await interaction.response.edit_message(
                 content="This confirmation expired; nothing was deleted. Run /forgetme again.", embed=None, view=None)
             return
-        counts = await self.service.forget(interaction.guild_id, user_id)
-        self.bot.services.catalog.invalidate(interaction.guild_id)  # questions they wrote stay, without their name
+        counts = await self.service.forget(guild_id, user_id)
+        self.bot.services.catalog.invalidate(guild_id)  # questions they wrote stay, without their name
         await interaction.response.edit_message(content=views.forgotten_text(counts), embed=None, view=None)
 
 

@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only, organizer_only
+from cogs.checks import admin_only, guild_id_of, organizer_only
+from cogs.contribute import Contributions
 from cogs.ui import question_admin_views as views
 from cogs.ui.limits import KeyText, excerpt, fit_content, fit_embed
 from cogs.ui.quiz_views import question_detail_embed
@@ -21,7 +22,6 @@ from study.questions import Question
 
 if TYPE_CHECKING:
     from app.factory import StudyBot
-    from cogs.contribute import Contributions
 
 PARSE_SECONDS = 20
 
@@ -53,7 +53,10 @@ class QuestionAdmin(commands.Cog):
 
     @property
     def contributions(self) -> Contributions:
-        return self.bot.get_cog("Contributions")  # type: ignore[return-value]
+        cog = self.bot.get_cog("Contributions")
+        if not isinstance(cog, Contributions):
+            raise RuntimeError("the Contributions cog is not loaded")
+        return cog
 
     async def _retirement_key(self, guild_id: int, question_id: str) -> str:
         question_id = question_id.strip()
@@ -66,7 +69,7 @@ class QuestionAdmin(commands.Cog):
     @questions.command(name="flagged", description="Questions members flagged, most flagged first")
     @admin_only()
     async def flagged(self, interaction: discord.Interaction) -> None:
-        flags = await self.bot.services.question_bank.flagged(interaction.guild_id)
+        flags = await self.bot.services.question_bank.flagged(guild_id_of(interaction))
         if not flags:
             await interaction.response.send_message("No flagged questions. 🎉", ephemeral=True)
             return
@@ -76,7 +79,7 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(question_id="The id, e.g. dsp-lot-004 or gen:eoq:12345 (from a flag or a quiz footer)")
     @admin_only()
     async def show(self, interaction: discord.Interaction, question_id: KeyText) -> None:
-        question = await self.bot.services.catalog.get(interaction.guild_id, question_id.strip())
+        question = await self.bot.services.catalog.get(guild_id_of(interaction), question_id.strip())
         if question is None:
             raise UserInputError(f"There is no question `{excerpt(question_id)}`.")
         await interaction.response.send_message(embed=fit_embed(question_detail_embed(question)), ephemeral=True)
@@ -85,8 +88,9 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(question_id="The question's id, e.g. dsp-lot-004 (or gen:<family> for a generator)")
     @admin_only()
     async def retire(self, interaction: discord.Interaction, question_id: KeyText) -> None:
-        key = await self._retirement_key(interaction.guild_id, question_id)
-        changed = await self.bot.services.question_bank.retire(interaction.guild_id, key, interaction.user.id,
+        guild_id = guild_id_of(interaction)
+        key = await self._retirement_key(guild_id, question_id)
+        changed = await self.bot.services.question_bank.retire(guild_id, key, interaction.user.id,
                                                                self.bot.clock.now())
         what = f"the calculation family `{key}`" if key.startswith("gen:") else f"`{key}`"
         text = (f"{what} is retired: quizzes in this server no longer ask it." if changed
@@ -98,7 +102,7 @@ class QuestionAdmin(commands.Cog):
     @admin_only()
     async def restore(self, interaction: discord.Interaction, question_id: KeyText) -> None:
         key = self.bot.services.catalog.retirement_key(question_id.strip()) or question_id.strip()
-        changed = await self.bot.services.question_bank.restore(interaction.guild_id, key)
+        changed = await self.bot.services.question_bank.restore(guild_id_of(interaction), key)
         if not changed:
             raise UserInputError(f"`{excerpt(question_id)}` is not retired in this server.")
         await interaction.response.send_message(f"`{key}` is back in the quizzes.", ephemeral=True)
@@ -128,7 +132,7 @@ class QuestionAdmin(commands.Cog):
             await interaction.followup.send(fit_content(f"{heading}\n{lines}{more}"), ephemeral=True)
             return
         added, updated = await self.bot.services.question_bank.import_questions(
-            interaction.guild_id, questions, interaction.user.id, self.bot.clock.now())
+            guild_id_of(interaction), questions, interaction.user.id, self.bot.clock.now())
         await interaction.followup.send(
             f"Imported {len(questions)} question(s) from {file.filename}: {added} new, {updated} updated. "
             f"They are asked in this server only.", ephemeral=True)
@@ -137,7 +141,7 @@ class QuestionAdmin(commands.Cog):
     @app_commands.describe(format="csv (one file) or yaml (one file per module)")
     @admin_only()
     async def export(self, interaction: discord.Interaction, format: Literal["csv", "yaml"] = "csv") -> None:
-        questions = await self.bot.services.question_bank.own_questions(interaction.guild_id)
+        questions = await self.bot.services.question_bank.own_questions(guild_id_of(interaction))
         if not questions:
             raise UserInputError("This server has no questions of its own yet; add some with /questions import.")
         if format == "csv":

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from cogs.busy import answer_busy, edit, in_time, send
+from cogs.checks import guild_id_of
 from cogs.errors import send_ephemeral
 from cogs.ui import quiz_views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
@@ -105,10 +106,11 @@ class Quiz(commands.Cog):
 
     async def _start_quiz(self, interaction: discord.Interaction, module: str | None, topic: str | None,
                           count: int, mode: str) -> None:
-        lens = await self._lens(interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        lens = await self._lens(guild_id)
         module_key, topic_key = self.service.resolve_scope(module, topic, lens)
         step = await in_time(interaction, self.service.start(
-            interaction.guild_id, interaction.user.id, kind=SessionKind.QUIZ, module=module_key, topic=topic_key,
+            guild_id, interaction.user.id, kind=SessionKind.QUIZ, module=module_key, topic=topic_key,
             count=count, mode=mode, now=self._now(), lens=lens))
         embed, view = quiz_views.question_message(step, lens)
         await send(interaction, embed=embed, view=view)
@@ -155,23 +157,23 @@ class Quiz(commands.Cog):
         now = self._now()
         lens = await self._lens(interaction.guild_id)
 
-        async def next_or_summary() -> tuple[Step | None, Summary | None]:
+        async def next_or_summary() -> Step | Summary:
             step = await self.service.advance(session_id, position, interaction.user.id, now)
             if step is None:
                 _, summary = await self.service.finish(session_id, now, lens)
-                return None, summary
-            return step, None
+                return summary
+            return step
 
         try:
-            step, summary = await in_time(interaction, next_or_summary())
+            shown = await in_time(interaction, next_or_summary())
         except SessionClosed as closed:
             await edit(interaction, content=str(closed), embed=None, view=None)
             return
-        if step is None:
-            embed = quiz_views.summary_embed("Quiz finished", summary, lens)
+        if isinstance(shown, Summary):
+            embed = quiz_views.summary_embed("Quiz finished", shown, lens)
             await edit(interaction, embed=embed, view=None)
             return
-        embed, view = quiz_views.question_message(step, lens)
+        embed, view = quiz_views.question_message(shown, lens)
         await edit(interaction, embed=embed, view=view)
 
     async def on_flag(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
@@ -195,12 +197,13 @@ class Quiz(commands.Cog):
     async def exam_start(self, interaction: discord.Interaction, module: KeyText | None = None,
                          questions: app_commands.Range[int, 1, 150] = 20,
                          minutes: app_commands.Range[int, 1, 240] | None = None, full: bool = False) -> None:
-        lens = await self._lens(interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        lens = await self._lens(guild_id)
         module_key, _ = self.service.resolve_scope(module if module and module.lower() != "all" else None, None,
                                                    lens)
         count, minutes = exam_length(lens.edition, module_key, questions, minutes, full)
         now = self._now()
-        step = await self.service.start(interaction.guild_id, interaction.user.id, kind=SessionKind.EXAM,
+        step = await self.service.start(guild_id, interaction.user.id, kind=SessionKind.EXAM,
                                         module=module_key, topic=None, count=count, mode="mixed", now=now,
                                         minutes=minutes, lens=lens)
         embed, view = quiz_views.question_message(step, lens,
@@ -208,8 +211,9 @@ class Quiz(commands.Cog):
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def _exam_report(self, interaction: discord.Interaction, session_id: str, note: str | None) -> None:
+        guild_id = guild_id_of(interaction)
         now = self._now()
-        lens = await self._lens(interaction.guild_id)
+        lens = await self._lens(guild_id)
         session, summary = await self.service.finish(session_id, now, lens)
         if session.deadline_at and now >= session.deadline_at and note is None:
             note = "⏰ Time ran out: unanswered questions count as wrong."
@@ -241,8 +245,9 @@ class Quiz(commands.Cog):
 
     @practice.command(name="history", description="Your past practice exams")
     async def exam_history(self, interaction: discord.Interaction) -> None:
-        lens = await self._lens(interaction.guild_id)
-        history = await self.service.exam_history(interaction.guild_id, interaction.user.id, self._now(), lens)
+        guild_id = guild_id_of(interaction)
+        lens = await self._lens(guild_id)
+        history = await self.service.exam_history(guild_id, interaction.user.id, self._now(), lens)
         if not history:
             await interaction.response.send_message("No practice exams yet: try /practice-exam start.",
                                                     ephemeral=True)

@@ -52,13 +52,16 @@ class DiscordSender:
 
     async def _content(self, reminder: Reminder) -> tuple[str, discord.ui.View | None]:
         editions = self.bot.content.editions
-        owner = editions.edition_of_module(reminder.module) if reminder.module else None
+        key = reminder.module
+        owner = editions.edition_of_module(key) if key else None
         # a reminder keeps the module it was booked for, shown under that module's own edition's name
-        module = owner.syllabus.module(reminder.module) if owner is not None and reminder.module else None
-        code = module.code if module else (editions.module_name(reminder.module) if owner is not None else None)
+        module = owner.syllabus.module(key) if owner is not None and key else None
+        code = module.code if module else (editions.module_name(key) if owner is not None and key else None)
         if reminder.kind == ReminderKind.EXAM_NUDGE:
             exam_date = dt.date.fromisoformat(reminder.payload["exam_date"])
-            facts = await self.bot.services.exams.nudge_facts(reminder.guild_id, reminder.user_id, reminder.module,
+            if key is None:  # every exam nudge is stored with its exam's key
+                raise ValueError(f"exam nudge {reminder.id} has no module")
+            facts = await self.bot.services.exams.nudge_facts(reminder.guild_id, reminder.user_id, key,
                                                               exam_date, self.bot.clock.now(), reminder.timezone)
             text = nudge_text(facts)
         elif reminder.kind == ReminderKind.STUDY:
@@ -70,7 +73,7 @@ class DiscordSender:
                     f"Book your exam if you have not yet.")
         elif reminder.payload.get("announce") == "opening":
             window = reminder.payload.get("window_id")
-            found = await self.bot.services.windows.window(reminder.guild_id, window)
+            found = await self.bot.services.windows.window(reminder.guild_id, window) if window is not None else None
             if found is None:
                 return "", None
             text = (f"📣 The exam window **{found.name}** is open: {found.starts_on:%d %b} to "
@@ -99,7 +102,7 @@ class DiscordSender:
         if not text:
             return DeliveryOutcome.gone("the exam window no longer exists")
         try:
-            if reminder.is_dm:
+            if reminder.channel_id is None:  # reminder.is_dm, spelled so that the type checker sees it
                 channel = await self._dm_channel(reminder.user_id)
             else:
                 channel = self.bot.get_partial_messageable(reminder.channel_id)

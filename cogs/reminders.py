@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.checks import guild_id_of
 from cogs.errors import send_ephemeral
 from cogs.ui import reminder_views
 from cogs.ui.autocomplete import module_autocomplete
@@ -58,10 +59,11 @@ class Reminders(commands.Cog):
     @app_commands.autocomplete(module=module_autocomplete)
     async def remind_study(self, interaction: discord.Interaction, at: DateText,
                            days: DaysText = "daily", module: KeyText | None = None) -> None:
-        row, schedule = await self.reminders.remind_study(interaction.guild_id, interaction.user.id, at, days,
+        guild_id = guild_id_of(interaction)
+        row, schedule = await self.reminders.remind_study(guild_id, interaction.user.id, at, days,
                                                           module, self._now(),
                                                           await self.bot.services.editions.lens_for(
-                                                              interaction.guild_id))
+                                                              guild_id))
         await interaction.response.send_message(
             f"Study reminder #{row.id}: {schedule.describe()} ({row.timezone}). First one: "
             f"{local_time(row.due_at, row.timezone)}.", ephemeral=True)
@@ -69,7 +71,7 @@ class Reminders(commands.Cog):
     @remind.command(name="me", description="A one-off reminder: 'tomorrow 7pm', 'in 2 hours', '2027-03-01 18:00'")
     @app_commands.describe(when="When, in your time zone", text="What to remind you of")
     async def remind_me(self, interaction: discord.Interaction, when: WhenText, text: ReminderText) -> None:
-        row, parsed = await self.reminders.remind_once(interaction.guild_id, interaction.user.id, when, text,
+        row, parsed = await self.reminders.remind_once(guild_id_of(interaction), interaction.user.id, when, text,
                                                       self._now())
         note = (f" You gave no time of day, so I picked {parsed.assumed_time:%H:%M}; set another with a time, "
                 f"e.g. '{excerpt(when)} 18:00'." if parsed.assumed_time else "")
@@ -79,7 +81,7 @@ class Reminders(commands.Cog):
 
     @remind.command(name="list", description="Your active reminders")
     async def remind_list(self, interaction: discord.Interaction) -> None:
-        own, nudges = await self.reminders.member_reminders(interaction.guild_id, interaction.user.id)
+        own, nudges = await self.reminders.member_reminders(guild_id_of(interaction), interaction.user.id)
         if not own and not nudges:
             await interaction.response.send_message("No active reminders. Try /remind study or /remind me.",
                                                     ephemeral=True)
@@ -89,7 +91,7 @@ class Reminders(commands.Cog):
     @remind.command(name="cancel", description="Cancel one of your reminders by its number")
     @app_commands.describe(reminder="The reminder's number from /remind list")
     async def remind_cancel(self, interaction: discord.Interaction, reminder: int) -> None:
-        await self.reminders.cancel(interaction.guild_id, interaction.user.id, reminder)
+        await self.reminders.cancel(guild_id_of(interaction), interaction.user.id, reminder)
         await interaction.response.send_message(f"Cancelled reminder #{reminder}.", ephemeral=True)
 
     @remind.command(name="resume", description="Resume reminders paused because I could not DM you")

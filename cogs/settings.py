@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.checks import guild_id_of
 from cogs.ui.autocomplete import timezone_autocomplete
 from cogs.ui.limits import ZoneText
 
@@ -37,15 +38,16 @@ class Settings(commands.Cog):
     @app_commands.autocomplete(zone=timezone_autocomplete)
     @app_commands.describe(zone="Your IANA time zone")
     async def timezone_set(self, interaction: discord.Interaction, zone: ZoneText) -> None:
-        saved = await self.settings.set_timezone(interaction.guild_id, interaction.user.id, zone, self._now())
+        saved = await self.settings.set_timezone(guild_id_of(interaction), interaction.user.id, zone, self._now())
         local = self._now().astimezone(ZoneInfo(saved)).strftime("%H:%M")
         await interaction.response.send_message(f"Your time zone is now **{saved}** (it is {local} there). "
                                                 "New reminders use it.", ephemeral=True)
 
     @timezone.command(name="show", description="Your time zone")
     async def timezone_show(self, interaction: discord.Interaction) -> None:
-        own = await self.settings.own_timezone(interaction.guild_id, interaction.user.id)
-        zone = await self.settings.timezone_for(interaction.guild_id, interaction.user.id)
+        guild_id = guild_id_of(interaction)
+        own = await self.settings.own_timezone(guild_id, interaction.user.id)
+        zone = await self.settings.timezone_for(guild_id, interaction.user.id)
         note = "" if own else " (the server's default; set yours with /timezone set)"
         await interaction.response.send_message(f"Your time zone: **{zone}**{note}.", ephemeral=True)
 

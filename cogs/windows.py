@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.checks import guild_id_of
 from cogs.ui import window_views
 from cogs.ui.limits import WindowName, excerpt
 from cogs.ui.times import local_time
@@ -35,7 +36,8 @@ class Windows(commands.Cog):
 
     @window.command(name="list", description="The chapter's exam windows")
     async def window_list(self, interaction: discord.Interaction) -> None:
-        listing = await self.windows.list_windows(interaction.guild_id, self._now())
+        guild_id = guild_id_of(interaction)
+        listing = await self.windows.list_windows(guild_id, self._now())
         closed = f"{listing.closed} closed window{'s' if listing.closed != 1 else ''} not shown" \
             if listing.closed else ""
         if not listing.shown:
@@ -43,20 +45,21 @@ class Windows(commands.Cog):
                 "No open or upcoming exam windows; admins add them with /admin window add."
                 + (f" ({closed}.)" if closed else ""), ephemeral=True)
             return
-        mine = await self.windows.member_windows(interaction.guild_id, interaction.user.id)
+        mine = await self.windows.member_windows(guild_id, interaction.user.id)
         embed = window_views.windows_embed(listing, mine, self.bot.content.syllabus, closed)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @window.command(name="join", description="Get a DM before an exam window closes")
     async def window_join(self, interaction: discord.Interaction, name: WindowName) -> None:
-        when = await self.windows.join_window(interaction.guild_id, interaction.user.id, name, self._now())
-        zone = await self.bot.services.settings.timezone_for(interaction.guild_id, interaction.user.id)
+        guild_id = guild_id_of(interaction)
+        when = await self.windows.join_window(guild_id, interaction.user.id, name, self._now())
+        zone = await self.bot.services.settings.timezone_for(guild_id, interaction.user.id)
         detail = f" I'll DM you on {local_time(when, zone)}." if when else " It closes soon, so no reminder is planned."
         await interaction.response.send_message(f"You joined '{excerpt(name)}'.{detail}", ephemeral=True)
 
     @window.command(name="leave", description="Stop reminders for an exam window")
     async def window_leave(self, interaction: discord.Interaction, name: WindowName) -> None:
-        window = await self.windows.leave_window(interaction.guild_id, interaction.user.id, name)
+        window = await self.windows.leave_window(guild_id_of(interaction), interaction.user.id, name)
         await interaction.response.send_message(f"You left '{window.name}'.", ephemeral=True)
 
 

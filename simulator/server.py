@@ -56,7 +56,7 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         self.enforce_default_member_permissions = enforce_default_member_permissions
         self.deferred_timeout = deferred_timeout
         self._patch = patch
-        self._snowflake = SnowflakeFactory()
+        self._snowflake: Callable[[], int] = SnowflakeFactory()  # the sandbox swaps in fixed ids for its world
 
         self.bot_user = FakeUser(self._snowflake(), bot_name, bot=True)
         self.application_id = self.bot_user.id

@@ -12,7 +12,7 @@ import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from study.errors import UserInputError
@@ -29,6 +29,14 @@ FIRST_CORRECT_SHOWN = 3
 WEAKEST = "weakest"
 Period = Literal["week", "month", "season", "all"]
 PERIODS: tuple[Period, ...] = ("week", "month", "season", "all")
+
+
+def as_period(text: str) -> Period:
+    """A period named in a button's id (a command's choices are periods already)."""
+    for period in PERIODS:
+        if period == text:
+            return period
+    raise UserInputError(f"'{text}' is not a period: use week, month, season or all.")
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
@@ -281,7 +289,10 @@ def period_start(period: Period, today: dt.date) -> dt.date | None:
                          f"study.seasons).")
 
 
-def page_of(ranked: Sequence[Ranked], page: int, size: int) -> tuple[list[Ranked], int, int]:
+Row = TypeVar("Row")
+
+
+def page_of(ranked: Sequence[Row], page: int, size: int) -> tuple[list[Row], int, int]:
     """The rows of a page (clamped into range), the page actually shown and the page count."""
     pages = max(1, -(-len(ranked) // size))
     page = min(max(page, 0), pages - 1)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from cogs.checks import services_of
+from study.syllabus import Syllabus
 from study.timezones import canonical_zones, zone_aliases
 
 _ZONES = canonical_zones()  # IANA zone names only: no localtime, posix/…, right/…, Factory
 _ALIASES = sorted(zone_aliases().items())
 
 
-async def _syllabus(interaction: discord.Interaction):
-    """The syllabus of the edition the server follows."""
-    edition = await interaction.client.services.editions.edition_for(interaction.guild_id)  # type: ignore[attr-defined]
+async def _syllabus(interaction: discord.Interaction) -> Syllabus:
+    """The syllabus of the edition the server follows (the default edition's in a DM)."""
+    edition = await services_of(interaction).editions.edition_for(interaction.guild_id)
     return edition.syllabus
 
 
@@ -26,7 +28,7 @@ async def topic_autocomplete(interaction: discord.Interaction, current: str) -> 
     """Topics of the module already chosen in the same command, or of every module."""
     syllabus = await _syllabus(interaction)
     chosen = getattr(interaction.namespace, "module", None)
-    modules = [syllabus.module(chosen)] if chosen and syllabus.module(chosen) else list(syllabus.modules)
+    modules = [found] if chosen and (found := syllabus.module(chosen)) else list(syllabus.modules)
     wanted = current.strip().lower()
     choices = []
     for module in modules:

@@ -24,15 +24,26 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Self
 
 import discord
+from discord.ext import commands
 
 from cogs.busy import answer_busy, sheds
 from cogs.errors import answer_component_error
 from cogs.lifecycle import answer_restarting, is_stopping
 
 log = logging.getLogger(__name__)
+
+
+def handler_of(interaction: discord.Interaction, cog: str, handler: str) -> Callable[..., Awaitable[None]]:
+    """The click handler `handler` of the loaded cog `cog`; RuntimeError if that cog is not loaded."""
+    client = interaction.client
+    found = client.get_cog(cog) if isinstance(client, commands.Bot) else None
+    if found is None:
+        raise RuntimeError(f"the {cog} cog that handles this click is not loaded")
+    return getattr(found, handler)
 
 
 class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
@@ -64,10 +75,11 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!
         return text
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> Self:
         """The clicked button as it is on the message (label, style), with its parsed values; never raises (a
-        failure here would leave the click unanswered), since the template already matched."""
+        failure here would leave the click unanswered), since the template already matched a button's id."""
+        assert isinstance(item, discord.ui.Button)  # our templates match only the ids of our buttons
         button = cls.__new__(cls)
         PersistentButton.__init__(button, item)
         return button
@@ -87,9 +99,6 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            cog = interaction.client.get_cog(self.cog)  # type: ignore[attr-defined]
-            if cog is None:
-                raise RuntimeError(f"the {self.cog} cog that handles {type(self).__name__} is not loaded")
-            await getattr(cog, self.handler)(interaction, *self.values)
+            await handler_of(interaction, self.cog, self.handler)(interaction, *self.values)
         except Exception as error:
             await answer_component_error(interaction, error)

@@ -10,8 +10,8 @@ submission from its custom id and values, so a form filled in across a restart s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -34,6 +34,12 @@ def credit_line(author_id: int | None) -> str:
 
 class DraftModal(discord.ui.Modal):
     """Stem, choices (one per line), right letter, explanation, difficulty: a modal holds five inputs."""
+
+    stem: discord.ui.TextInput[DraftModal]
+    choices: discord.ui.TextInput[DraftModal]
+    answer: discord.ui.TextInput[DraftModal]
+    explanation: discord.ui.TextInput[DraftModal]
+    difficulty: discord.ui.TextInput[DraftModal]
 
     def __init__(self, *, title: str, custom_id: str, draft: Draft | None = None) -> None:
         super().__init__(title=title, custom_id=custom_id)
@@ -89,11 +95,11 @@ def shown(modal: discord.ui.Modal) -> discord.ui.Modal:
     return modal
 
 
-def modal_values(data: dict) -> dict[str, str]:
+def modal_values(data: Mapping[str, Any]) -> dict[str, str]:
     """Every text input's value by custom id, in action-row or Label layout."""
     values: dict[str, str] = {}
 
-    def walk(component: dict) -> None:
+    def walk(component: Mapping[str, Any]) -> None:
         if "custom_id" in component and "value" in component:
             values[component["custom_id"]] = component["value"] or ""
         for child in component.get("components") or []:

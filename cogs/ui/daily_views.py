@@ -22,6 +22,7 @@ from study.questions import LETTERS, Question
 if TYPE_CHECKING:
     from db.daily import DailySettings, Post
     from services.daily import AnswerResult, Archive, ArchiveEntry, Leaderboard, Reveal, SeasonEnd, WeeklySummary
+    from study.editions import Lens
     from study.seasons import Champions
     from study.syllabus import Syllabus
 
@@ -87,7 +88,7 @@ DYNAMIC_ITEMS = (DailyAnswerButton, LeaderboardPageButton, ArchivePageButton)
 
 # ---- the post -------------------------------------------------------------------------------------------------
 
-def _label(question: Question, syllabus: Syllabus) -> str:
+def _label(question: Question, syllabus: Syllabus | Lens) -> str:
     """Module and topic under the server's edition when `syllabus` is a study.editions.Lens."""
     place = getattr(syllabus, "place", None)
     module_key, topic_key = place(question) if place else (question.module, question.topic)
@@ -107,7 +108,7 @@ def _count_line(count: int) -> str:
     return "No answers yet: be the first!" if count == 0 else f"{count} answer{'s' if count != 1 else ''} so far"
 
 
-def post_embed(post: Post, question: Question, syllabus: Syllabus, count: int) -> discord.Embed:
+def post_embed(post: Post, question: Question, syllabus: Syllabus | Lens, count: int) -> discord.Embed:
     embed = discord.Embed(title=f"Daily question · Day {post.day_number}", colour=BRAND,
                           description=_stem_block(question))
     embed.add_field(name="Module", value=_label(question, syllabus), inline=True)
@@ -125,7 +126,7 @@ def post_view(post: Post, question: Question) -> discord.ui.View:
     return view
 
 
-def reveal_message(reveal: Reveal, syllabus: Syllabus,
+def reveal_message(reveal: Reveal, syllabus: Syllabus | Lens,
                    names: Mapping[int, str] | None = None) -> tuple[discord.Embed, discord.ui.View]:
     post, question, figures = reveal.post, reveal.question, reveal.figures
     embed = discord.Embed(title=f"Daily question · Day {post.day_number} · revealed", colour=RIGHT,
@@ -181,7 +182,7 @@ def feedback_embed(result: AnswerResult) -> discord.Embed:
 
 # ---- settings -------------------------------------------------------------------------------------------------
 
-def settings_embed(settings: DailySettings, syllabus: Syllabus, next_post: dt.datetime | None,
+def settings_embed(settings: DailySettings, syllabus: Syllabus | Lens, next_post: dt.datetime | None,
                    last_day: int | None) -> discord.Embed:
     state = "⏸️ Paused" if settings.paused else "▶️ Active"
     embed = discord.Embed(title="Daily question", colour=BRAND, description=state)
@@ -189,7 +190,7 @@ def settings_embed(settings: DailySettings, syllabus: Syllabus, next_post: dt.da
     embed.add_field(name="Time", value=f"{format_time(settings.hour, settings.minute)} {settings.timezone}",
                     inline=True)
     embed.add_field(name="Days", value=describe_days(settings.days), inline=True)
-    codes = [syllabus.module(key).code if syllabus.module(key) else key for key in settings.modules]
+    codes = [module.code if (module := syllabus.module(key)) else key for key in settings.modules]
     modules = ", ".join(codes) if codes else "all modules"
     modules = f"the group's weakest of {modules}" if settings.rotation == "weakest" else f"{modules}, in turn"
     embed.add_field(name="Modules", value=modules, inline=False)
@@ -213,7 +214,7 @@ def _tally_text(right: int, answered: int, percent: int) -> str:
 
 
 def leaderboard_message(board: Leaderboard, page: int, pages: int, rows: list, caller_id: int,
-                        syllabus: Syllabus, names: Mapping[int, str] | None = None,
+                        syllabus: Syllabus | Lens, names: Mapping[int, str] | None = None,
                         ) -> tuple[discord.Embed, discord.ui.View]:
     title = f"Daily leaderboard · {PERIOD_TITLES[board.period]}"
     if board.season is not None:
@@ -245,7 +246,7 @@ ARCHIVE_STEM = 300
 
 
 def archive_message(archive: Archive, page: int, pages: int, entries: list[ArchiveEntry],
-                    syllabus: Syllabus) -> tuple[discord.Embed, discord.ui.View]:
+                    syllabus: Syllabus | Lens) -> tuple[discord.Embed, discord.ui.View]:
     title = f"Daily archive · last {archive.days} day{'s' if archive.days != 1 else ''}"
     if archive.module:
         module = syllabus.module(archive.module)
@@ -311,7 +312,7 @@ def streak_text(current: int, best: int, answered: int, held: int = 0, used: int
             f"instead of breaking your streak.")
 
 
-def summary_embed(summary: WeeklySummary, syllabus: Syllabus,
+def summary_embed(summary: WeeklySummary, syllabus: Syllabus | Lens,
                   names: Mapping[int, str] | None = None) -> discord.Embed:
     embed = discord.Embed(title=f"Last week in the daily question ({summary.week_start:%d %b} – "
                                 f"{summary.week_end:%d %b})", colour=BRAND)

@@ -79,9 +79,9 @@ def cpim_current_embed(facts: CertificationFacts, edition: Edition) -> discord.E
         embed.add_field(name=fact.item.capitalize(),
                         value=f"{fact.text}\n-# confidence {fact.confidence}, as of {_date(fact.as_of)}"[:1024],
                         inline=False)
-    for fact in facts.facts:
-        if not fact.is_historical and fact.topic in ("Who runs it", "Since", "How many hold it", "Structure since"):
-            embed.add_field(name=fact.topic, value=f"{fact.text}\n-# as of {_date(fact.as_of)}", inline=False)
+    for known in facts.facts:
+        if not known.is_historical and known.topic in ("Who runs it", "Since", "How many hold it", "Structure since"):
+            embed.add_field(name=known.topic, value=f"{known.text}\n-# as of {_date(known.as_of)}", inline=False)
     modules = "\n".join(f"**{m.code}** {m.name}" for m in edition.modules)
     embed.add_field(name=f"The {len(edition.modules)} modules (as of {_date(edition.syllabus.as_of)})",
                     value=clip(modules, FIELD_VALUE), inline=False)

@@ -26,7 +26,7 @@ def _code(syllabus: Syllabus | Lens, key: str) -> str:
 MORE = "… and {n} more (see /group export)"
 
 
-def group_embed(report: GroupReport, syllabus: Syllabus) -> discord.Embed:
+def group_embed(report: GroupReport, syllabus: Syllabus | Lens) -> discord.Embed:
     passed = ", ".join(f"{_code(syllabus, m)}: {n}" for m, n in sorted(report.passed.items())) or "none recorded yet"
     embed = discord.Embed(
         title="The group's progress", colour=BRAND,

@@ -9,6 +9,8 @@ an overlong value before it reaches the bot (`app_commands.Range[str, 1, N]`).
 
 from __future__ import annotations
 
+from typing import overload
+
 import discord
 from discord import app_commands
 
@@ -36,6 +38,10 @@ def excerpt(value: str, limit: int = 60) -> str:
     return clip(" ".join(str(value).split()), limit)
 
 
+@overload
+def fit_content(text: str) -> str: ...
+@overload
+def fit_content(text: None) -> None: ...
 def fit_content(text: str | None) -> str | None:
     return None if text is None else clip(text, CONTENT)
 

@@ -109,7 +109,7 @@ def progress_embed(progress: Progress, name: str, syllabus: Syllabus | Lens, pas
     return embed
 
 
-def plan_embed(plan: StudyPlan, syllabus: Syllabus) -> discord.Embed:
+def plan_embed(plan: StudyPlan, syllabus: Syllabus | Lens) -> discord.Embed:
     def code(key: str) -> str:
         module = syllabus.module(key)
         return module.code if module else key
@@ -130,7 +130,7 @@ def plan_embed(plan: StudyPlan, syllabus: Syllabus) -> discord.Embed:
                        f"(about {ANSWERS_TO_LEARN} answers per question still to learn, plus reviews due).")
     embed = discord.Embed(title="Your study plan", description=description, colour=BRAND)
     for t in plan.targets[:10]:
-        if t.exam_on is not None:
+        if t.exam_on is not None and t.days_left is not None:  # an exam's target has both
             days = {0: "today", 1: "tomorrow"}.get(t.days_left, f"in {t.days_left} days")
             name = f"{code(t.module)} · exam {t.exam_on.isoformat()} ({days})"
         else:

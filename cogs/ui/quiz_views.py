@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 import discord
 
 from cogs.errors import answer_component_error
-from cogs.ui.buttons import PersistentButton
+from cogs.ui.buttons import PersistentButton, handler_of
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from cogs.ui.limits import DESCRIPTION, FIELD_VALUE, clip
@@ -69,9 +69,6 @@ class ExamFinishButton(PersistentButton, template=r"exam-end:(?P<session>[0-9a-f
                                            custom_id=f"exam-end:{session_id}"))
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Quiz")
-
 
 DYNAMIC_ITEMS = (AnswerButton, ExamAnswerButton, NextButton, FlagButton, ExamFinishButton)
 
@@ -87,10 +84,11 @@ class FlagModal(discord.ui.Modal, title="Flag this question"):
         self.session_id, self.position = session_id, position
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_flag_submit(interaction, self.session_id, self.position, self.reason.value)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await answer_component_error(interaction, error)
+        try:
+            on_flag_submit = handler_of(interaction, "Quiz", "on_flag_submit")
+            await on_flag_submit(interaction, self.session_id, self.position, self.reason.value)
+        except Exception as error:  # answered here, as a click's: Modal.on_error's signature is not BaseView's
+            await answer_component_error(interaction, error)
 
 
 def _stem_block(question: Question) -> str:

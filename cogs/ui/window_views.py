@@ -22,7 +22,7 @@ def windows_embed(listing: WindowListing, mine: Collection[int], syllabus: Sylla
     out, or is empty."""
     embed = discord.Embed(title="Exam windows", colour=BRAND)
     for window in listing.shown[:MAX_FIELDS]:
-        codes = ", ".join(syllabus.module(m).code for m in window.modules if syllabus.module(m))
+        codes = ", ".join(module.code for m in window.modules if (module := syllabus.module(m)))
         joined = " · ✅ you're in" if window.id in mine else ""
         embed.add_field(name=f"{window.name}{joined}",
                         value=f"{window.starts_on:%d %b} – {window.ends_on:%d %b %Y} · {codes or 'all'} · "
