@@ -16,7 +16,10 @@ from services.catalog import QuestionCatalog
 from services.editions import EditionService
 from study import live as rules
 from study.errors import UserInputError
+from study.generated_ids import generated_id, parse_generated_id
 from study.questions import Question
+from study.selection import SEED_SPACE
+from study.srs import item_key
 from study.syllabus import require_module
 
 
@@ -69,7 +72,8 @@ class LiveService:
         self.rng = rng or random.SystemRandom()
 
     async def plan(self, guild_id: int, module: str | None, count: int) -> tuple[str, str | None, list[Question]]:
-        """(edition, module key in that edition, questions): written questions, the server's own included."""
+        """(edition, module key in that edition, questions): written questions, the server's own included, and a
+        share of generated calculations (study.live.calculation_count)."""
         edition = await self.editions.edition_for(guild_id)
         key = None
         if module:
@@ -77,9 +81,17 @@ class LiveService:
         places = self.catalog.content.editions
         pool = [q for q in await self.catalog.pool(guild_id)
                 if key is None or places.place(q, edition.key)[0] == key]
-        if not pool:
+        families = await self.catalog.families(guild_id, key)  # placed by the edition the module key belongs to
+        calculations = rules.calculation_count(count, len(families), len(pool))
+        if not pool and not calculations:
             raise UserInputError("There are no questions in that module yet.")
-        return edition.key, key, self.rng.sample(pool, min(count, len(pool)))
+        picked = self.rng.sample(pool, min(count - calculations, len(pool)))
+        for family in self.rng.sample(families, calculations):
+            question = await self.catalog.get(guild_id, generated_id(family.name, self.rng.randrange(SEED_SPACE)))
+            if question is not None:
+                picked.append(question)
+        self.rng.shuffle(picked)
+        return edition.key, key, picked
 
     async def start(self, *, guild_id: int, channel_id: int, in_thread: bool, started_by: int, edition: str,
                     module: str | None, seconds: int, questions: list[Question], now: dt.datetime) -> Current:
@@ -90,6 +102,15 @@ class LiveService:
             edition=edition, module=module, seconds=seconds, now=now,
             items=[records.Planned(q.id, q.module, q.topic) for q in questions])
         return await self.current(game_id)
+
+    async def _item_keys(self, game_id: int) -> dict[str, str]:
+        """The review card each generated question trains (its family), so a live answer counts like a /quiz one."""
+        keys = {}
+        for item in await records.items(self.db, game_id):
+            generated = parse_generated_id(item.question_id)
+            if generated:
+                keys[item.question_id] = item_key(item.question_id, generated[0])
+        return keys
 
     async def running_in(self, guild_id: int) -> records.Game | None:
         return await records.open_game_of(self.db, guild_id)
@@ -193,7 +214,7 @@ class LiveService:
         item = await self._item(game_id, game.position)
         if item.deadline_ms is None or records.to_ms(now) < item.deadline_ms:
             return None
-        closed, finished = await records.advance(self.db, game, {}, now)
+        closed, finished = await records.advance(self.db, game, await self._item_keys(game_id), now)
         if not closed:
             return None
         reveal = await self._reveal(await self._game(game_id), game.position)
@@ -204,7 +225,7 @@ class LiveService:
     async def end(self, game_id: int, now: dt.datetime, *, state: str, by: int | None = None) -> Step | None:
         """Stop (the Stop button) or close (too late to resume) an open game; None if it was not open."""
         game = await records.get(self.db, game_id)
-        if game is None or not await records.end(self.db, game_id, state, by, {}, now):
+        if game is None or not await records.end(self.db, game_id, state, by, await self._item_keys(game_id), now):
             return None
         return Step(await self._reveal(await self._game(game_id), game.position), None,
                     await self.final(game_id))

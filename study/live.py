@@ -15,9 +15,19 @@ MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 20, 10
 MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 10, 120, 30
 MAX_POINTS = 1000
 MIN_RIGHT_POINTS = 500
+# A quarter of a game's questions are calculations drawn from the generator families in scope (one per family),
+# so a quiz night also drills the numbers; a game of 1 to 3 questions asks written ones only.
+CALCULATION_SHARE = 0.25
 # A game whose question ran out more than this long before the bot came back is closed, not resumed:
 # the people who were playing have gone.
 RESUME_GRACE_MS = 5 * 60 * 1000
+
+
+def calculation_count(questions: int, families: int, written: int) -> int:
+    """How many of a game's `questions` are generated calculations: a quarter (rounded down), at most one per
+    family in scope, and more only when the written pool (`written` questions) is too small to fill the rest."""
+    share = min(int(questions * CALCULATION_SHARE), families)
+    return min(max(share, questions - written), families)
 
 
 def points(correct: bool, answered_ms: int, opened_ms: int, deadline_ms: int) -> int:

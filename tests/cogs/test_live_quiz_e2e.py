@@ -13,6 +13,8 @@ import discord
 import pytest
 
 from simulator import FakeDiscordError
+from study.generated_ids import parse_generated_id
+from study.generators import generate
 from tests.conftest import World
 
 
@@ -52,10 +54,16 @@ async def final_board(world: World, channel) -> dict:
         lambda m: bool(m["embeds"]) and m["embeds"][0]["title"] == "Live quiz: final board", channel=channel)
 
 
+def question_of(world: World, question_id: str):
+    """A bank question, or a generated calculation rebuilt from its id (gen:<family>:<seed>)."""
+    generated = parse_generated_id(question_id)
+    return generate(*generated) if generated else world.content.bank.get(question_id)
+
+
 def right_choice(world: World, position: int, game_id: int = 1) -> int:
     [(question_id,)] = rows(world, "SELECT question_id FROM live_items WHERE game_id = ? AND position = ?",
                             (game_id, position))
-    return world.content.bank.get(question_id).answer_index
+    return question_of(world, question_id).answer_index
 
 
 def letter(index: int) -> str:
@@ -213,11 +221,36 @@ async def test_a_cpim8_server_plays_a_cpim8_module(world: World):
     await start(world, module="inventory", questions=5, seconds=10)
     places = world.content.editions
     for (question_id,) in rows(world, "SELECT question_id FROM live_items"):
-        assert places.place(world.content.bank.get(question_id), "cpim-8")[0] == "inventory"
+        assert places.place(question_of(world, question_id), "cpim-8")[0] == "inventory"
     first = await question(world, thread_of(world), 0)
     assert "M6 · " in first["embeds"][0]["footer"]["text"]
     unknown = await world.fake.slash(world.admin, world.channel, "quiz-live", module="dsp")
     assert "I don't know a module called 'dsp'" in unknown.content
+
+
+async def test_a_quarter_of_the_questions_are_calculations_that_count_in_the_members_family_card(world: World):
+    await world.fake.slash(world.admin, world.channel, "admin settings edition", edition="cpim-8")
+    await start(world, module="inventory", questions=4, seconds=10)
+    items = rows(world, "SELECT position, question_id FROM live_items ORDER BY position")
+    generated = [(position, question_id) for position, question_id in items if parse_generated_id(question_id)]
+    assert len(items) == 4 and len(generated) == 1  # one of four: a quarter
+    position, question_id = generated[0]
+    family = parse_generated_id(question_id)[0]
+    thread = thread_of(world)
+    for at in range(4):
+        shown = await question(world, thread, at)
+        if at == position:
+            assert question_of(world, question_id).stem[:60] in shown["embeds"][0]["description"]
+            answer = letter(right_choice(world, position))
+            await world.fake.click(world.member, shown, world.fake.find_button(shown, answer))
+        world.clock.advance(dt.timedelta(seconds=11))
+        await revealed(world, int(shown["id"]))
+    await final_board(world, thread)
+    # the calculation trains the member's card for its family, as a /quiz calculation does
+    assert rows(world, "SELECT item, right_count FROM cards WHERE user_id = ?", (world.member.id,)) == [
+        (f"gen:{family}", 1)]
+    assert rows(world, "SELECT question_id, source FROM answers WHERE user_id = ?", (world.member.id,)) == [
+        (question_id, "live")]
 
 
 async def test_mydata_and_forgetme_cover_live_answers(world: World):

@@ -7,6 +7,7 @@ from study.live import (
     MIN_RIGHT_POINTS,
     RESUME_GRACE_MS,
     LiveAnswer,
+    calculation_count,
     choice_counts,
     points,
     resume_or_close,
@@ -52,3 +53,12 @@ def test_a_game_resumes_within_the_grace_and_closes_after_it():
     assert resume_or_close(10_000, 20_000) == "resume"
     assert resume_or_close(20_000 + RESUME_GRACE_MS, 20_000) == "resume"
     assert resume_or_close(20_001 + RESUME_GRACE_MS, 20_000) == "close"
+
+
+def test_a_quarter_of_a_game_is_calculations_one_per_family_and_more_only_to_fill_a_small_pool():
+    assert calculation_count(10, families=37, written=400) == 2
+    assert calculation_count(3, families=37, written=400) == 0  # short games ask written questions only
+    assert calculation_count(8, families=1, written=400) == 1  # one per family in scope
+    assert calculation_count(10, families=0, written=400) == 0
+    assert calculation_count(10, families=5, written=7) == 3  # the written pool cannot fill the rest
+    assert calculation_count(10, families=2, written=0) == 2
