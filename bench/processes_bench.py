@@ -160,7 +160,7 @@ def quiz_figures(args: argparse.Namespace) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="processes-bench-quiz-") as folder:
         path = Path(folder) / "quiz.sqlite3"
         asyncio.run(quiz_bench.migrate(path))
-        quiz_bench.fill(path, content, args.members, args.answers_per_member, random.Random(7))
+        quiz_bench.fill(path, quiz_bench.history(content, args.members, args.answers_per_member, random.Random(7)))
         url, why, cluster = _postgres_copy(path)  # before the SQLite run writes its answers into the file
         for backend, target in (("sqlite", path), ("postgresql", url)):
             if target is None:
