@@ -53,6 +53,15 @@ async def applied_versions(connection: aiosqlite.Connection) -> set[int]:
         return {int(row[0]) for row in await cursor.fetchall()}
 
 
+def newer_schema_error(unknown: set[int], known: set[int]) -> SchemaTooNewError:
+    """The refusal both backends give a database written by a newer release."""
+    return SchemaTooNewError(
+        f"the database has schema version {max(unknown)}, which this version of the bot does not know "
+        f"(it knows up to {max(known, default=0)}): it was written by a newer release. Upgrade the bot; "
+        f"the database was not changed."
+    )
+
+
 async def current_version(connection: aiosqlite.Connection) -> int:
     return max(await applied_versions(connection), default=0)
 
@@ -62,11 +71,7 @@ async def refuse_newer_schema(connection: aiosqlite.Connection, directory: Path 
     known = {m.version for m in available_migrations(directory)}
     unknown = await applied_versions(connection) - known
     if unknown:
-        raise SchemaTooNewError(
-            f"the database has schema version {max(unknown)}, which this version of the bot does not know "
-            f"(it knows up to {max(known, default=0)}): it was written by a newer release. Upgrade the bot; "
-            f"the database was not changed."
-        )
+        raise newer_schema_error(unknown, known)
 
 
 async def apply_migrations(connection: aiosqlite.Connection, *, target: int | None = None,

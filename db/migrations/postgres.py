@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.migrations import MIGRATIONS_DIR, Migration, SchemaTooNewError, available_migrations
+from db.migrations import MIGRATIONS_DIR, Migration, available_migrations, newer_schema_error
 
 if TYPE_CHECKING:
     import asyncpg
@@ -42,11 +42,7 @@ async def refuse_newer_schema(connection: asyncpg.Connection, directory: Path = 
     known = {m.version for m in available_migrations(directory)}
     unknown = await applied_versions(connection) - known
     if unknown:
-        raise SchemaTooNewError(
-            f"the database has schema version {max(unknown)}, which this version of the bot does not know "
-            f"(it knows up to {max(known, default=0)}): it was written by a newer release. Upgrade the bot; "
-            f"the database was not changed."
-        )
+        raise newer_schema_error(unknown, known)
 
 
 async def apply_migrations(connection: asyncpg.Connection, *, target: int | None = None,
