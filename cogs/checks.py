@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from services.registry import Services
+from study.errors import UserInputError
 
 
 def guild_id_of(interaction: discord.Interaction) -> int:
@@ -74,3 +75,14 @@ def organizer_only(refusal: str) -> Callable[[T], T]:
         raise app_commands.CheckFailure(refusal)
 
     return app_commands.check(predicate)
+
+
+def missing_bot_permissions(interaction: discord.Interaction, channel: discord.TextChannel,
+                            needed: tuple[str, ...]) -> str | None:
+    """The permissions the bot lacks in `channel`, as readable names ("Send Messages, Pin Messages"), or None."""
+    me = interaction.guild.me if interaction.guild else None
+    if me is None:
+        raise UserInputError("I cannot see my own membership in this server yet; try again in a minute.")
+    permissions = channel.permissions_for(me)
+    missing = [name for name in needed if not getattr(permissions, name)]
+    return ", ".join(name.replace("_", " ").title() for name in missing) or None

@@ -24,7 +24,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import guild_id_of, organizer_only
+from cogs.checks import guild_id_of, missing_bot_permissions, organizer_only
 from cogs.ui import countdown_views as views
 from cogs.ui.limits import DateText
 from scheduling.dispatcher import DeliveryOutcome
@@ -265,13 +265,8 @@ class CountdownBoard(commands.Cog):
         return views.board_embed(figures, post_time, self.bot.content.editions.module_name, names)
 
     def _check_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        me = interaction.guild.me if interaction.guild else None
-        if me is None:
-            raise UserInputError("I cannot see my own membership in this server yet; try again in a minute.")
-        permissions = channel.permissions_for(me)
-        missing = [name for name in NEEDED if not getattr(permissions, name)]
-        if missing:
-            names = ", ".join(name.replace("_", " ").title() for name in missing)
+        names = missing_bot_permissions(interaction, channel, NEEDED)
+        if names:
             raise UserInputError(f"I cannot pin the countdown in {channel.mention}: I am missing **{names}** "
                                  "there. Grant it (or pick another channel) and run `/countdown-board post` again. "
                                  "Nothing was posted or changed.")

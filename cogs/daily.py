@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.checks import admin_only, guild_id_of
+from cogs.checks import admin_only, guild_id_of, missing_bot_permissions
 from cogs.errors import send_ephemeral
 from cogs.ui import daily_views
 from cogs.ui.autocomplete import module_autocomplete, timezone_autocomplete
@@ -94,14 +94,8 @@ class Daily(commands.Cog):
     # ---- admin commands ---------------------------------------------------------------------------------------
 
     def _check_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        guild = interaction.guild
-        me = guild.me if guild else None
-        if me is None:
-            raise UserInputError("I cannot see my own membership in this server yet; try again in a minute.")
-        permissions = channel.permissions_for(me)
-        missing = [name for name in NEEDED if not getattr(permissions, name)]
-        if missing:
-            names = ", ".join(name.replace("_", " ").title() for name in missing)
+        names = missing_bot_permissions(interaction, channel, NEEDED)
+        if names:
             raise UserInputError(f"I cannot post in {channel.mention}: I am missing **{names}** there. "
                                  f"Grant it (or pick another channel) and run /daily setup again. Nothing was saved.")
 
