@@ -29,9 +29,10 @@ import sys
 
 if __package__:
     from .patching import patch_discord
-else:  # executed as a path: python simulator/run_bot.py ...
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from patching import patch_discord  # type: ignore[no-redef]
+else:  # executed as a path (python simulator/run_bot.py ...): import the package from the repository root.
+    # This folder, first on sys.path, would make simulator/http.py shadow the standard library's http.
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    from simulator.patching import patch_discord
 
 
 def main(argv: list[str] | None = None) -> int:
