@@ -41,6 +41,7 @@ from scheduling.daily_scheduler import DailyScheduler
 from scheduling.dispatcher import ReminderDispatcher
 from simulator import FakeDiscord, FakeGuild, FakeUser
 from simulator.web import WebUI
+from simulator.world import SnowflakeFactory
 from study.content import Content
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,11 @@ def remove_database(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
-class FixedSnowflakes:
+class FixedSnowflakes(SnowflakeFactory):
     """Ids for the world (server, channels, members, roles) that are the same every run."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._counter = itertools.count(1)
 
     def __call__(self) -> int:

@@ -11,11 +11,12 @@ import copy
 import json
 import secrets
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from aiohttp import WSMsgType, web
 
+from .base import FakeDiscordBase
 from .errors import FakeDiscordError, JSONDict
 from .world import (
     EPHEMERAL,
@@ -26,15 +27,12 @@ from .world import (
     FakeGuild,
 )
 
-if TYPE_CHECKING:
-    from .server import FakeDiscord
-
 GATEWAY_PATH = "/gateway"
 
 
 
 class _Session:
-    def __init__(self, fake: FakeDiscord, ws: web.WebSocketResponse) -> None:
+    def __init__(self, fake: FakeDiscordBase, ws: web.WebSocketResponse) -> None:
         self.fake = fake
         self.ws = ws
         self.session_id = secrets.token_hex(16)
@@ -75,7 +73,7 @@ class _Session:
 
 
 
-class GatewayMixin:
+class GatewayMixin(FakeDiscordBase):
     """Gateway sessions and the bots this process runs against the simulator."""
 
     # ------------------------------------------------------------------ bots

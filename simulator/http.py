@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .base import FakeDiscordBase
 from .errors import FakeDiscordError, HTTPError
 
 log = logging.getLogger("simulator")
@@ -120,7 +121,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[_Upload]]:
         raise HTTPError(400, 50109, "The request body contains invalid JSON.") from e
 
 
-class HttpMixin:
+class HttpMixin(FakeDiscordBase):
     """The HTTP side of the simulator: routes, failure injection, rate limits, request log."""
 
     def assert_no_unknown_routes(self) -> None:

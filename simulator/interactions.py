@@ -12,8 +12,9 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import FakeDiscordBase
 from .errors import FakeDiscordError, JSONDict
 from .http import _Upload
 from .kinds import (
@@ -55,9 +56,6 @@ from .world import (
     object_id,
 )
 
-if TYPE_CHECKING:
-    from .server import FakeDiscord
-
 
 @dataclass
 class InteractionState:
@@ -86,7 +84,7 @@ class InteractionState:
 class InteractionResult:
     """What the bot answered to one interaction. Properties always read the fake's *current* state."""
 
-    def __init__(self, fake: FakeDiscord, state: InteractionState) -> None:
+    def __init__(self, fake: FakeDiscordBase, state: InteractionState) -> None:
         self._fake = fake
         self.state = state
 
@@ -227,7 +225,7 @@ def _fill_modal_component(comp: JSONDict, values: dict[str, Any]) -> JSONDict | 
 
 
 
-class InteractionsMixin:
+class InteractionsMixin(FakeDiscordBase):
     """Members acting through the bot's commands and components."""
 
     async def wait_for_commands(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from .base import FakeDiscordBase
 from .checks import is_empty_message, validate_message
 from .errors import FakeDiscordError, HTTPError, JSONDict
 from .http import _Upload
@@ -38,7 +39,7 @@ def _walk_components(components: list[JSONDict]) -> Iterable[JSONDict]:
 
 
 
-class MessagesMixin:
+class MessagesMixin(FakeDiscordBase):
     """Stored messages: create, edit, delete, attachments, and the read side."""
 
     # ------------------------------------------------------------------ inspection

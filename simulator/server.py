@@ -1,8 +1,7 @@
 """FakeDiscord: the simulator as one object, an in-process fake of Discord's REST API and gateway that the real
-discord.py 2.7 client talks to, on 127.0.0.1. Each surface lives in its own module (see README.md); this
-module holds the shared state, the lifecycle and the waiting."""
-
-# ruff: noqa: ASYNC109
+discord.py 2.7 client talks to, on 127.0.0.1. Each surface lives in its own module (see README.md), a mixin
+deriving from FakeDiscordBase (base.py), which declares the shared state with its types; this module gives that
+state its first values and holds the lifecycle and the route table."""
 
 from __future__ import annotations
 
@@ -10,17 +9,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
-import re
-from collections import deque
 from collections.abc import Callable
 
-import discord
 from aiohttp import web
 
-from .errors import FakeDiscordError, JSONDict
-from .gateway import GATEWAY_PATH, GatewayMixin, _Session
-from .http import API_PREFIX, HttpMixin, RequestRecord, RouteHandler, _Failure
-from .interactions import InteractionsMixin, InteractionState
+from .gateway import GATEWAY_PATH, GatewayMixin
+from .http import API_PREFIX, HttpMixin
+from .interactions import InteractionsMixin
 from .messages import MessagesMixin
 from .patching import patch_discord
 from .routes.channels import ChannelRoutes
@@ -28,7 +23,7 @@ from .routes.commands import CommandRoutes
 from .routes.guilds import GuildRoutes
 from .routes.interactions import InteractionRoutes
 from .routes.users import UserRoutes
-from .world import FakeChannel, FakeGuild, FakeUser, SnowflakeFactory, WorldMixin
+from .world import FakeUser, SnowflakeFactory, WorldMixin
 
 
 class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, HttpMixin,
@@ -47,63 +42,58 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
         patch: bool = True,
         validate_bodies: bool = True,
     ) -> None:
+        # what each attribute holds, and its type: FakeDiscordBase (base.py)
         self.interaction_deadline = interaction_deadline
-        # False for load runs only: checking every message body against Discord's limits costs the fake more
-        # CPU than the bot spends on the interaction, so the fake, not the bot, would be what is measured
         self.validate_bodies = validate_bodies
         self.followup_window = followup_window
         self.guild_ready_timeout = guild_ready_timeout
         self.enforce_default_member_permissions = enforce_default_member_permissions
         self.deferred_timeout = deferred_timeout
         self._patch = patch
-        self._snowflake: Callable[[], int] = SnowflakeFactory()  # the sandbox swaps in fixed ids for its world
+        self._snowflake = SnowflakeFactory()
 
         self.bot_user = FakeUser(self._snowflake(), bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.app_owner = FakeUser(self._snowflake(), "app-owner")
-        self.users: dict[int, FakeUser] = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
-        self.guilds: dict[int, FakeGuild] = {}
-        self.channels: dict[int, FakeChannel] = {}
-        self.dm_channels: dict[int, FakeChannel] = {}  # user id -> DM channel
-        self.messages: dict[int, JSONDict] = {}
-        # enforce_nonce memory: (channel id, nonce) -> (message id, monotonic time); Discord keeps it minutes
+        self.users = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
+        self.guilds = {}
+        self.channels = {}
+        self.dm_channels = {}
+        self.messages = {}
         self.nonce_window_seconds = 5 * 60.0
-        self._nonces_seen: dict[tuple[int, str], tuple[int, float]] = {}
-        self._channel_order: dict[int, list[int]] = {}
-        self.deleted_messages: dict[int, JSONDict] = {}
-        self._pin_order: dict[int, int] = {}  # message id -> when it was pinned (routes/channels.py)
-        self._attachments: dict[int, bytes] = {}
-        self.global_commands: list[JSONDict] = []
-        self.guild_commands: dict[int, list[JSONDict]] = {}
-        self.command_overwrites: list[tuple[int | None, float]] = []  # (guild id or None, monotonic time)
-        self.interactions: dict[int, InteractionState] = {}
-        self._interactions_by_token: dict[str, InteractionState] = {}
-        self.dms_closed: set[int] = set()
-        self.accepted_tokens: set[str] | None = None  # None: any token is accepted
+        self._nonces_seen = {}
+        self._channel_order = {}
+        self.deleted_messages = {}
+        self._pin_order = {}
+        self._attachments = {}
+        self.global_commands = []
+        self.guild_commands = {}
+        self.command_overwrites = []
+        self.interactions = {}
+        self._interactions_by_token = {}
+        self.dms_closed = set()
+        self.accepted_tokens = None
 
-        self.request_log: list[RequestRecord] = []
-        self.unknown_routes: list[tuple[str, str]] = []
-        self.rejected_requests: list[tuple[str, str, int, JSONDict]] = []
-        self._failures: list[_Failure] = []
-        self._rate_limit: float | None = None
-        #: seconds every REST answer waits, as a round trip to Discord would (0: answer at once)
+        self.request_log = []
+        self.unknown_routes = []
+        self.rejected_requests = []
+        self._failures = []
+        self._rate_limit = None
         self.response_delay = 0.0
-        self._rl_windows: dict[str, deque[float]] = {}
+        self._rl_windows = {}
 
-        self._sessions: list[_Session] = []
-        self._resumable: dict[str, _Session] = {}
+        self._sessions = []
+        self._resumable = {}
         self.identify_count = 0
-        #: what GET /gateway/bot recommends; a bot started without a shard count runs this many shards
         self.recommended_shards = 1
-        self.identified_shards: list[tuple[int, int]] = []  # (shard id, shard count) of every IDENTIFY
-        self._bot_tasks: dict[int, tuple[discord.Client, asyncio.Task[None]]] = {}
+        self.identified_shards = []
+        self._bot_tasks = {}
         self._change = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._restore: Callable[[], None] | None = None
+        self._runner = None
+        self._restore = None
         self.port = 0
-        self._routes: list[tuple[str, re.Pattern[str], RouteHandler]] = []
-        #: the time messages are stamped with; the sandbox points it at the bot's simulated clock
-        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self._routes = []
+        self.now = lambda: dt.datetime.now(dt.UTC)
         self._build_routes()
 
     # ------------------------------------------------------------------ lifecycle
@@ -174,26 +164,6 @@ class FakeDiscord(WorldMixin, MessagesMixin, InteractionsMixin, GatewayMixin, Ht
             FAKE_DISCORD_TOKEN=token,
         )
         return env
-
-    # ------------------------------------------------------------------ waiting
-    def _notify(self) -> None:
-        self._change.set()
-        self._change = asyncio.Event()
-
-    async def _wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            for _bot, task in list(self._bot_tasks.values()):
-                if task.done() and not task.cancelled() and task.exception() is not None:
-                    raise FakeDiscordError(f"the bot task died while waiting for {what}") from task.exception()
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise FakeDiscordError(f"timed out after {timeout}s waiting for {what}")
-            ev = self._change
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ev.wait(), min(remaining, 0.25))
-
 
     # ------------------------------------------------------------------ HTTP plumbing
     def _build_routes(self) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import discord
 
+from .base import FakeDiscordBase
 from .errors import HTTPError, JSONDict
 from .kinds import DM_CHANNEL, NEWS_CHANNEL, PUBLIC_THREAD, TEXT_CHANNEL
 
@@ -395,7 +396,7 @@ def object_id(obj: Any) -> int:
     return int(obj)
 
 
-class WorldMixin:
+class WorldMixin(FakeDiscordBase):
     """Building and changing the world; each change dispatches the gateway event Discord would."""
 
     # ------------------------------------------------------------------ world building

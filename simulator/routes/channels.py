@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..base import FakeDiscordBase
 from ..errors import HTTPError, JSONDict
 from ..http import _Upload
 from ..kinds import NEWS_CHANNEL, PINS_ADD_MESSAGE, PUBLIC_THREAD, TEXT_CHANNEL
@@ -25,7 +26,7 @@ from ..world import (
 )
 
 
-class ChannelRoutes:
+class ChannelRoutes(FakeDiscordBase):
     def _channel(self, cid: str) -> FakeChannel:
         chan = self.channels.get(int(cid))
         if chan is None:

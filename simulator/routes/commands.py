@@ -9,12 +9,13 @@ from typing import Any
 
 from aiohttp import web
 
+from ..base import FakeDiscordBase
 from ..checks import FormErrors
 from ..errors import HTTPError, JSONDict
 from ..kinds import CHAT_INPUT
 
 
-class CommandRoutes:
+class CommandRoutes(FakeDiscordBase):
     def _check_app(self, app: str) -> None:
         if int(app) != self.application_id:
             raise HTTPError(403, 50001, "Missing Access")

@@ -7,13 +7,14 @@ from typing import Any
 import discord
 from aiohttp import web
 
+from ..base import FakeDiscordBase
 from ..errors import HTTPError, JSONDict
 from ..world import ALL_PERMISSIONS, INTENT_GUILD_MEMBERS, FakeGuild, compute_base_permissions
 
 MANAGE_ROLES: int = discord.Permissions(manage_roles=True).value
 
 
-class GuildRoutes:
+class GuildRoutes(FakeDiscordBase):
     def _guild(self, gid: str) -> FakeGuild:
         guild = self.guilds.get(int(gid))
         if guild is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..base import FakeDiscordBase
 from ..checks import FormErrors
 from ..errors import HTTPError, JSONDict
 from ..http import _Upload
@@ -26,7 +27,7 @@ from ..kinds import (
 from ..world import EPHEMERAL, LOADING
 
 
-class InteractionRoutes:
+class InteractionRoutes(FakeDiscordBase):
     async def _interaction_callback(self, request: web.Request, iid: str, token: str, body: Any,
                                     files: list[_Upload], **_: Any) -> Any:
         st = self.interactions.get(int(iid))

@@ -6,10 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
+from ..base import FakeDiscordBase
 from ..errors import HTTPError, JSONDict
 
 
-class UserRoutes:
+class UserRoutes(FakeDiscordBase):
     async def _get_me(self, request: web.Request, **_: Any) -> JSONDict:
         return {**self.bot_user.to_dict(), "verified": True, "mfa_enabled": False, "locale": "en-US",
                 "email": None}

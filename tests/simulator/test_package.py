@@ -1,4 +1,4 @@
-"""The simulator package's own shape: run_bot.py started by path."""
+"""The simulator package's own shape: the state its surfaces share, and run_bot.py started by path."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from simulator import FakeDiscord
+from simulator.base import FakeDiscordBase
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_declared_attribute_gets_a_value() -> None:
+    # base.py declares the shared state for the type checker; FakeDiscord() must give each of them a value
+    fake = FakeDiscord(patch=False)
+    missing = [name for name in FakeDiscordBase.__annotations__ if not hasattr(fake, name)]
+    assert missing == []
 
 
 def test_run_bot_started_by_path_imports_and_prints_its_usage(tmp_path: Path) -> None:
