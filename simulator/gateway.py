@@ -169,7 +169,7 @@ class GatewayMixin(FakeDiscordBase):
 
     async def _gateway_op(self, sess: _Session, payload: JSONDict) -> None:
         op = payload.get("op")
-        d = payload.get("d")
+        d: Any = payload.get("d")  # the op's data: a dict for IDENTIFY, RESUME and member requests
         if op == 1:
             sess.send(11, None)
         elif op == 2:

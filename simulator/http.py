@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .base import FakeDiscordBase
 from .errors import FakeDiscordError, HTTPError
@@ -99,16 +99,16 @@ async def _read_body(request: web.Request) -> tuple[Any, list[_Upload]]:
             part = await reader.next()
             if part is None:
                 break
-            name = part.name or ""  # type: ignore[union-attr]
-            raw = await part.read()  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
+            name = part.name or ""
+            raw = await part.read()
             if name == "payload_json":
                 payload = json.loads(raw.decode())
             else:
                 m = re.fullmatch(r"files?\[(\d+)\]|file(\d*)", name)
                 idx = int(next((g for g in m.groups() if g), len(uploads))) if m else len(uploads)
                 uploads.append(
-                    (idx, _Upload(part.filename or f"file{idx}", bytes(raw),  # type: ignore[union-attr]
-                                  part.headers.get("Content-Type")))  # type: ignore[union-attr]
+                    (idx, _Upload(part.filename or f"file{idx}", bytes(raw), part.headers.get("Content-Type")))
                 )
         uploads.sort(key=lambda x: x[0])
         return payload, [u for _, u in uploads]

@@ -190,7 +190,7 @@ class ChannelRoutes(FakeDiscordBase):
         Threads); it keeps its parent's overwrites, is known by id (not listed in the guild) and is announced
         with THREAD_CREATE."""
         parent = self._channel(cid)
-        if parent.is_dm or parent.type not in (TEXT_CHANNEL, NEWS_CHANNEL):
+        if parent.guild_id is None or parent.type not in (TEXT_CHANNEL, NEWS_CHANNEL):  # DMs have no guild
             raise HTTPError(400, 50024, "Cannot execute action on this channel type")
         self._require(parent, CREATE_PUBLIC_THREADS)
         name = str((body or {}).get("name") or "")

@@ -117,8 +117,8 @@ class InteractionRoutes(FakeDiscordBase):
         if mid == "@original":
             # component interactions: @original is the message the component is attached to
             src = st.source_message_id
-            updated_source = st.response_type in (DEFERRED_UPDATE, UPDATE) and src is not None and src in self.messages
-            if st.original_id is None and updated_source:
+            if (st.original_id is None and st.response_type in (DEFERRED_UPDATE, UPDATE) and src is not None
+                    and src in self.messages):
                 return self.messages[src]
             if st.original_id is None or st.original_id not in self.messages:
                 raise HTTPError(404, 10008, "Unknown Message")
