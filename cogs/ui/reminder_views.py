@@ -34,7 +34,7 @@ class SnoozeButton(PersistentButton, template=r"snooze:(?P<reminder>\d+):(?P<cho
                                            custom_id=f"snooze:{reminder_id}:{choice}"))
 
 
-class StartQuizButton(PersistentButton, template=r"startquiz:(?P<guild>\d+):(?P<module>[a-z]*)"):
+class StartQuizButton(PersistentButton, template=r"startquiz:(?P<guild>\d+):(?P<module>[a-z0-9_-]*)"):
     """A quiz on the reminder's module, in the server the reminder belongs to (a DM has no server)."""
 
     cog, handler = "Quiz", "start_from_button"

@@ -67,6 +67,18 @@ def test_the_base_parses_the_id_in_the_templates_order_with_its_types():
     assert ForgetButton("yes", 7, 1_800_000_000).values == ("yes", 7, 1_800_000_000)
 
 
+def test_a_reminders_quiz_button_parses_back_for_every_module_and_exam_of_both_editions(content):
+    """A CPIM 8 exam's DM carries "cpim-8" and modules like "quality-tech": an id its own template did not
+    match was a button that did nothing."""
+    keys = {edition.exam_key for edition in content.editions} | {
+        module.key for edition in content.editions for module in edition.modules}
+    assert {"cpim-8", "quality-tech", "dsp"} <= keys
+    for key in keys:
+        button = StartQuizButton(99, key, "Start a quiz")
+        assert StartQuizButton.__discord_ui_compiled_template__.fullmatch(button.custom_id), key
+        assert button.values == (99, key)
+
+
 async def test_a_click_rebuilt_from_its_message_keeps_the_buttons_look_and_values():
     sent = DailyAnswerButton(12, 3)
     rebuilt = await DailyAnswerButton.from_custom_id(None, sent.item, sent.template.fullmatch(sent.custom_id))
