@@ -155,17 +155,18 @@ class Quiz(commands.Cog):
 
     async def _next(self, interaction: discord.Interaction, session_id: str, position: int) -> None:
         now = self._now()
-        lens = await self._lens(interaction.guild_id)
 
-        async def next_or_summary() -> Step | Summary:
+        async def next_or_summary() -> tuple[Step | Summary, Lens]:
+            # the session's server, not the interaction's: a quiz started from a reminder DM has no server there
             step = await self.service.advance(session_id, position, interaction.user.id, now)
-            if step is None:
-                _, summary = await self.service.finish(session_id, now, lens)
-                return summary
-            return step
+            if step is not None:
+                return step, await self._lens(step.session.guild_id)
+            lens = await self._lens(await self.service.guild_of(session_id))
+            _, summary = await self.service.finish(session_id, now, lens)
+            return summary, lens
 
         try:
-            shown = await in_time(interaction, next_or_summary())
+            shown, lens = await in_time(interaction, next_or_summary())
         except SessionClosed as closed:
             await edit(interaction, content=str(closed), embed=None, view=None)
             return

@@ -164,6 +164,10 @@ class QuizService:
             raise SessionClosed("That session no longer exists; start a new one with /quiz.")
         return session
 
+    async def guild_of(self, session_id: str) -> int:
+        """The server a session belongs to: its edition applies wherever the click comes from (a DM has none)."""
+        return (await self._session(session_id)).guild_id
+
     async def _open_session(self, session_id: str, user_id: int, now: dt.datetime) -> records.Session:
         return await self._check_open(await records.get_session(self.db, session_id), user_id, now)
 

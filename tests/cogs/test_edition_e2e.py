@@ -269,3 +269,27 @@ async def test_daily_rotation_follows_the_cpim8_weights_and_the_leaderboard_its_
     _, question = question_of(world, await post_now(world))
     order = ["bscm", "mpr", "dsp", "eco", "smr"]
     assert question.module == order[(order.index(last) + 1) % 5]  # 2017: the five modules in turn again
+
+
+async def test_a_quiz_started_from_a_reminder_dm_stays_in_the_servers_edition_to_its_summary(world: World):
+    """The DM has no server, so every step of the quiz takes the edition from the session's server."""
+    from tests.cogs.dm_helpers import advance_to, dms
+
+    await switch(world, "cpim-8")
+    await world.fake.slash(world.member, world.channel, "exam set", module="cpim-8", date="2027-01-10")
+    await advance_to(world, dt.datetime(2026, 12, 11, 8, 0, tzinfo=dt.UTC))  # the 30-day nudge
+    [nudge] = await dms(world, world.member, 1)
+    start = await world.fake.click(world.member, nudge, f"startquiz:{world.guild.id}:cpim-8")
+    codes = {f"M{n}" for n in range(1, 9)}
+    message = start.message
+    for position in range(5):
+        assert message["embeds"][0]["title"] == f"Quiz: question {position + 1} of 5"
+        assert message["embeds"][0]["footer"]["text"].split(" · ")[0] in codes, message["embeds"][0]["footer"]
+        result, _, _ = await answer(world, message, right=position % 2 == 0)
+        assert result.embeds[0]["footer"]["text"].split(" · ")[0] in codes
+        nxt = next(i for i in custom_ids(result.message) if "quiz-next" in i)
+        message = (await world.fake.click(world.member, result.message, nxt)).message
+    summary = message["embeds"][0]
+    assert summary["title"] == "Quiz finished"
+    by_topic = next(f["value"] for f in summary["fields"] if f["name"].startswith("By topic"))
+    assert {line.split(" · ")[0] for line in by_topic.splitlines()} <= codes, by_topic
