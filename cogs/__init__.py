@@ -1,4 +1,4 @@
-"""Discord-facing and thin: one module per feature. Parse the interaction, call db and study, render.
+"""Discord-facing and thin: one module per feature. Parse the interaction, call a service, render, reply.
 
 Every module here that defines `async def setup(bot)` is loaded as an extension at start.
 """

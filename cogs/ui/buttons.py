@@ -46,6 +46,18 @@ def handler_of(interaction: discord.Interaction, cog: str, handler: str) -> Call
     return getattr(found, handler)
 
 
+def is_button_id(custom_id: str) -> bool:
+    """Whether a button of this release has this custom id (every one derives from PersistentButton)."""
+    return any(button.__discord_ui_compiled_template__.fullmatch(custom_id) for button in _buttons(PersistentButton))
+
+
+def _buttons(base: type[PersistentButton]) -> list[type[PersistentButton]]:
+    found: list[type[PersistentButton]] = []
+    for sub in base.__subclasses__():
+        found += [sub, *_buttons(sub)]
+    return found
+
+
 class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
     """See the module docstring. `values` are the parsed groups of the custom id, in the template's order."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+import discord
 import pytest
 
 from services.daily import DailyService
@@ -88,3 +89,17 @@ async def test_a_click_a_member_can_fix_gets_its_own_words_and_no_traceback(worl
     click, _, _ = await answer(world, post, world.member, right=True)
     assert click.ephemeral and click.content == "This daily question belongs to another server."
     assert logged_errors(caplog) == []
+
+
+async def test_a_button_from_an_earlier_release_is_answered_and_changes_nothing(world: World):
+    """A message an older release posted, whose button id no button of this release has."""
+    old = discord.ui.View()
+    old.add_item(discord.ui.Button(label="Snooze", custom_id="snooze-v0:12"))
+    old.stop()  # so that this process's discord.py keeps no callback for it: the id is all there is
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    posted = await channel.send("⏰ Reminder: flashcards", view=old)
+    before = world.fake.channel_messages(world.channel)
+    result = await world.fake.click(world.member, posted.id, "snooze-v0:12")
+    assert result.ephemeral and "earlier version of the bot" in result.content and "/help" in result.content
+    assert world.fake.channel_messages(world.channel) == before
