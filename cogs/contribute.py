@@ -7,16 +7,14 @@ Discord, which hides all its subcommands). The review buttons re-check organizer
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from cogs.checks import guild_id_of, is_organizer
-from cogs.errors import answer_component_error, send_ephemeral
-from cogs.lifecycle import answer_restarting, is_stopping
+from cogs.errors import send_ephemeral
 from cogs.ui import contribution_views as views
 from cogs.ui.autocomplete import module_autocomplete, topic_autocomplete
 from cogs.ui.limits import KeyText
@@ -61,30 +59,7 @@ class Contributions(commands.Cog):
         topic_key = place.cpim8_topic if edition.key == "cpim-8" else place.topic
         topic_found = found.topic(topic_key) if found else None
         heading = f"{found.code} · {topic_found.name}" if found and topic_found else topic_key
-        await interaction.response.send_modal(views.shown(views.ContributeModal(picked, topic_key, heading)))
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Every form of this feature, answered from its custom id (see cogs/ui/contribution_views.py)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: Mapping[str, Any] = interaction.data or {}
-        match = views.MODALS.match(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        if is_stopping(self.bot):
-            await answer_restarting(interaction)
-            return
-        values = views.modal_values(data)
-        try:
-            if match["module"]:
-                await self.on_contribute_submit(interaction, match["module"], match["topic"], views.draft_from(values))
-            elif match["action"] == "edit":
-                await self.on_edit_submit(interaction, int(match["submission"]), views.draft_from(values))
-            else:
-                await self.on_reject_submit(interaction, int(match["submission"]), values.get("reason", ""))
-        except Exception as error:
-            await answer_component_error(interaction, error)
+        await interaction.response.send_modal(views.ContributeModal(picked, topic_key, heading))
 
     async def on_contribute_submit(self, interaction: discord.Interaction, module: str, topic: str,
                                    draft: Draft) -> None:
@@ -142,10 +117,10 @@ class Contributions(commands.Cog):
                                              f"quizzes and the daily question, with your name under it. Thank you!")
         elif action == "edit":
             submission = await self.service.pending(guild_id, submission_id)
-            await interaction.response.send_modal(views.shown(views.EditModal(submission)))
+            await interaction.response.send_modal(views.EditModal(submission))
         else:
             await self.service.pending(guild_id, submission_id)
-            await interaction.response.send_modal(views.shown(views.RejectModal(submission_id)))
+            await interaction.response.send_modal(views.RejectModal(submission_id))
 
     async def on_edit_submit(self, interaction: discord.Interaction, submission_id: int, draft: Draft) -> None:
         await self._require_reviewer(interaction)

@@ -2,21 +2,20 @@
 
 The review buttons (cogs/ui/buttons.py) carry the submission id: the queue lives in SQLite, so a review
 message from before a restart still works (a submission another reviewer already handled is refused).
-The forms are restart-proof too: their custom id says what they are for (MODALS), they are never kept in
-discord.py's memory (`shown()` marks them finished before they are sent), and the cog answers every
-submission from its custom id and values, so a form filled in across a restart still arrives.
+The forms are restart-proof too (cogs/ui/modals.py): their custom id says what they are for, and cogs/forms.py
+hands every submission to the cog from its id and typed values, so a form filled in across a restart arrives.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs.ui.buttons import PersistentButton
 from cogs.ui.embeds import BRAND, fit_lines
+from cogs.ui.modals import PersistentModal, reason_input
 from study.contributions import MAX_PENDING, Draft
 from study.questions import LETTERS
 
@@ -32,7 +31,7 @@ def credit_line(author_id: int | None) -> str:
     return f"\n-# ✍️ Written by <@{author_id}>" if author_id else ""
 
 
-class DraftModal(discord.ui.Modal):
+class DraftModal(PersistentModal):
     """Stem, choices (one per line), right letter, explanation, difficulty: a modal holds five inputs."""
 
     stem: discord.ui.TextInput[DraftModal]
@@ -61,13 +60,22 @@ class DraftModal(discord.ui.Modal):
         for item in (self.stem, self.choices, self.answer, self.explanation, self.difficulty):
             self.add_item(item)
 
+    @staticmethod
+    def inputs(values: dict[str, str]) -> tuple[Any, ...]:
+        return (draft_from(values),)
 
-class ContributeModal(DraftModal):
+
+class ContributeModal(DraftModal, template=r"contribute:(?P<module>[a-z0-9-]+):(?P<topic>[a-z0-9-]+)"):
+    cog, handler = "Contributions", "on_contribute_submit"
+
     def __init__(self, module: str, topic: str, heading: str) -> None:
         super().__init__(title=f"New question: {heading}"[:45], custom_id=f"contribute:{module}:{topic}"[:100])
 
 
-class EditModal(DraftModal):
+class EditModal(DraftModal, template=r"qreview-edit:(?P<submission>\d+)"):
+    cog, handler = "Contributions", "on_edit_submit"
+    ints = ("submission",)
+
     def __init__(self, submission: Submission) -> None:
         draft = Draft(stem=submission.stem, choices="\n".join(submission.choices),
                       answer=LETTERS[submission.answer_index], explanation=submission.explanation,
@@ -76,40 +84,17 @@ class EditModal(DraftModal):
                          draft=draft)
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(PersistentModal, template=r"qreview-reject:(?P<submission>\d+)"):
+    cog, handler = "Contributions", "on_reject_submit"
+    ints = ("submission",)
+    inputs = staticmethod(reason_input)
+
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="Why? (sent to the author)", style=discord.TextStyle.paragraph, min_length=5, max_length=500,
         custom_id="reason", placeholder="e.g. two choices could both be right; say which one the syllabus means")
 
     def __init__(self, submission_id: int) -> None:
         super().__init__(title=f"Reject submission #{submission_id}", custom_id=f"qreview-reject:{submission_id}")
-
-
-MODALS = re.compile(r"^(?:contribute:(?P<module>[a-z0-9-]+):(?P<topic>[a-z0-9-]+)"
-                    r"|qreview-(?P<action>edit|reject):(?P<submission>\d+))$")
-
-
-def shown(modal: discord.ui.Modal) -> discord.ui.Modal:
-    """Mark a form finished before sending it, so discord.py does not keep it: the cog answers it by custom id."""
-    modal.stop()
-    return modal
-
-
-def modal_values(data: Mapping[str, Any]) -> dict[str, str]:
-    """Every text input's value by custom id, in action-row or Label layout."""
-    values: dict[str, str] = {}
-
-    def walk(component: Mapping[str, Any]) -> None:
-        if "custom_id" in component and "value" in component:
-            values[component["custom_id"]] = component["value"] or ""
-        for child in component.get("components") or []:
-            walk(child)
-        if isinstance(component.get("component"), dict):
-            walk(component["component"])
-
-    for component in data.get("components") or []:
-        walk(component)
-    return values
 
 
 def draft_from(values: dict[str, str]) -> Draft:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
-from cogs.errors import answer_component_error
-from cogs.ui.buttons import PersistentButton, handler_of
+from cogs.ui.buttons import PersistentButton
 from cogs.ui.contribution_views import credit_line
 from cogs.ui.embeds import BRAND, fit_lines
 from cogs.ui.limits import DESCRIPTION, FIELD_VALUE, clip
+from cogs.ui.modals import PersistentModal, reason_input
 from services.quiz import SessionKind
 from study.questions import LETTERS, Question
 from study.scoring import Summary, weakest_first
@@ -73,7 +73,12 @@ class ExamFinishButton(PersistentButton, template=r"exam-end:(?P<session>[0-9a-f
 DYNAMIC_ITEMS = (AnswerButton, ExamAnswerButton, NextButton, FlagButton, ExamFinishButton)
 
 
-class FlagModal(discord.ui.Modal, title="Flag this question"):
+class FlagModal(PersistentModal, title="Flag this question",
+                template=r"quiz-flag-modal:(?P<session>[0-9a-f]+):(?P<position>\d+)"):
+    cog, handler = "Quiz", "on_flag_submit"
+    ints = ("position",)
+    inputs = staticmethod(reason_input)
+
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="What is wrong with it?", style=discord.TextStyle.paragraph, min_length=5, max_length=500,
         placeholder="e.g. the answer should be C because…", custom_id="reason",
@@ -81,14 +86,6 @@ class FlagModal(discord.ui.Modal, title="Flag this question"):
 
     def __init__(self, session_id: str, position: int) -> None:
         super().__init__(custom_id=f"quiz-flag-modal:{session_id}:{position}")
-        self.session_id, self.position = session_id, position
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        try:
-            on_flag_submit = handler_of(interaction, "Quiz", "on_flag_submit")
-            await on_flag_submit(interaction, self.session_id, self.position, self.reason.value)
-        except Exception as error:  # answered here, as a click's: Modal.on_error's signature is not BaseView's
-            await answer_component_error(interaction, error)
 
 
 def _stem_block(question: Question) -> str:

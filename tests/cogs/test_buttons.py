@@ -83,3 +83,25 @@ async def test_a_click_rebuilt_from_its_message_keeps_the_buttons_look_and_value
     sent = DailyAnswerButton(12, 3)
     rebuilt = await DailyAnswerButton.from_custom_id(None, sent.item, sent.template.fullmatch(sent.custom_id))
     assert isinstance(rebuilt, DailyAnswerButton) and rebuilt.item is sent.item and rebuilt.values == (12, 3)
+
+
+async def test_every_form_derives_from_the_one_base_names_an_existing_handler_and_finds_itself_by_its_id():
+    from cogs.ui.contribution_views import ContributeModal, RejectModal
+    from cogs.ui.modals import PersistentModal, form_for
+    from cogs.ui.quiz_views import FlagModal
+
+    _, cogs = _loaded()
+    forms = [cls for cls in _all_subclasses(discord.ui.Modal) if cls.__module__.startswith("cogs.")]
+    concrete = [cls for cls in forms if cls.pattern.pattern != "(?!)"]
+    assert len(concrete) >= 4
+    for form in forms:
+        assert issubclass(form, PersistentModal), f"{form.__qualname__} does not derive from PersistentModal"
+    for form in concrete:
+        handler = getattr(cogs[form.cog], form.handler, None)
+        assert inspect.iscoroutinefunction(handler), f"{form.__qualname__}: {form.cog}.{form.handler}"
+    for shown, values in ((FlagModal("ab12", 3), ("ab12", 3)), (RejectModal(41), (41,)),
+                          (ContributeModal("supply", "mrp", "M4 · MRP"), ("supply", "mrp"))):
+        assert shown.is_finished()  # never kept in memory: cogs/forms.py answers it by its id
+        found = form_for(shown.custom_id)
+        assert found is not None and found[0] is type(shown) and found[0].ids(found[1]) == values
+    assert form_for("quiz-report:ab12:0") is None

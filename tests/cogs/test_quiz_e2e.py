@@ -151,6 +151,31 @@ async def test_a_member_flags_a_question_and_an_admin_sees_it(world: World):
     assert rows(world, "SELECT COUNT(*) FROM question_retirements") == [(0,)]
 
 
+async def test_a_flag_typed_while_the_bot_restarted_still_arrives(world: World):
+    start = await world.fake.slash(world.member, world.channel, "quiz", module="mpr", count=1, mode="new")
+    right, question, _ = await answer(world, start.message, right=True)
+    modal = await world.fake.click(world.member, right.message,
+                                   next(i for i in custom_ids(right.message) if i.startswith("quiz-flag:")))
+    await world.restart()
+    thanks = await world.fake.submit_modal(world.member, modal, {"reason": "Two choices say the same thing."})
+    assert thanks.ephemeral and question.id in thanks.content
+    assert rows(world, "SELECT question_id, reason FROM question_flags") == [
+        (question.id, "Two choices say the same thing.")]
+
+
+async def test_a_form_from_an_earlier_release_gives_the_member_back_what_they_typed(world: World):
+    start = await world.fake.slash(world.member, world.channel, "quiz", module="mpr", count=1, mode="new")
+    right, _, _ = await answer(world, start.message, right=True)
+    modal = await world.fake.click(world.member, right.message,
+                                   next(i for i in custom_ids(right.message) if i.startswith("quiz-flag:")))
+    assert modal.modal is not None
+    modal.modal["custom_id"] = "quiz-report:ab12:0"  # the id an earlier release gave this form
+    answered = await world.fake.submit_modal(world.member, modal, {"reason": "Choice B reads as right too."})
+    assert answered.ephemeral and "earlier version of the bot" in answered.content
+    assert "> Choice B reads as right too." in answered.content
+    assert rows(world, "SELECT COUNT(*) FROM question_flags") == [(0,)]
+
+
 async def test_practice_exam_runs_to_its_report(world: World):
     start = await world.fake.slash(world.member, world.channel, "practice-exam start", module="eco", questions=3,
                                    minutes=10)
