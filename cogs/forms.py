@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STALE_FORM = ("This form is from an earlier version of the bot, so nothing was saved. "
-              "Open it again from its command or button; here is what you typed:")
+              "Open it again from its command or button.")
+TYPED = "Here is what you typed:"
 
 
 class Forms(commands.Cog):
@@ -42,7 +43,7 @@ class Forms(commands.Cog):
         if found is None:
             log.info("a form %r, which no form of this release has; answered with its values", custom_id)
             typed = "\n".join(f"> {value}" for value in values.values() if value)
-            await send_ephemeral(interaction, f"{STALE_FORM}\n{typed}" if typed else STALE_FORM.split(";")[0] + ".")
+            await send_ephemeral(interaction, f"{STALE_FORM} {TYPED}\n{typed}" if typed else STALE_FORM)
             return
         if is_stopping(self.bot):
             await answer_restarting(interaction)

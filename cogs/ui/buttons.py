@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 import discord
 from discord.ext import commands
@@ -35,6 +35,7 @@ from cogs.errors import answer_component_error
 from cogs.lifecycle import answer_restarting, is_stopping
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def handler_of(interaction: discord.Interaction, cog: str, handler: str) -> Callable[..., Awaitable[None]]:
@@ -48,13 +49,15 @@ def handler_of(interaction: discord.Interaction, cog: str, handler: str) -> Call
 
 def is_button_id(custom_id: str) -> bool:
     """Whether a button of this release has this custom id (every one derives from PersistentButton)."""
-    return any(button.__discord_ui_compiled_template__.fullmatch(custom_id) for button in _buttons(PersistentButton))
+    return any(button.__discord_ui_compiled_template__.fullmatch(custom_id)
+               for button in subclasses_of(PersistentButton))
 
 
-def _buttons(base: type[PersistentButton]) -> list[type[PersistentButton]]:
-    found: list[type[PersistentButton]] = []
+def subclasses_of(base: type[T]) -> list[type[T]]:
+    """Every class deriving from `base`, at any depth: the buttons (or forms) of this release."""
+    found: list[type[T]] = []
     for sub in base.__subclasses__():
-        found += [sub, *_buttons(sub)]
+        found += [sub, *subclasses_of(sub)]
     return found
 
 

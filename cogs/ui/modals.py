@@ -9,7 +9,7 @@ parts of the id are numbers, and how the typed values become the handler's last 
     class FlagModal(PersistentModal, template=r"quiz-flag-modal:(?P<session>[0-9a-f]+):(?P<position>\\d+)"):
         cog, handler = "Quiz", "on_flag_submit"   # Quiz.on_flag_submit(interaction, session, position, reason)
         ints = ("position",)
-        inputs = staticmethod(reason_input)                # the typed reason, its one text input
+        inputs = staticmethod(reason_input)        # its one text input, the typed reason
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import discord
+
+from cogs.ui.buttons import subclasses_of
 
 
 class PersistentModal(discord.ui.Modal):
@@ -51,18 +53,11 @@ class PersistentModal(discord.ui.Modal):
 def form_for(custom_id: str) -> tuple[type[PersistentModal], re.Match[str]] | None:
     """The form class whose template matches a submission's custom id, with the match; None for an id no form
     of this release has."""
-    for form in _forms(PersistentModal):
+    for form in subclasses_of(PersistentModal):
         match = form.pattern.fullmatch(custom_id)
         if match is not None:
             return form, match
     return None
-
-
-def _forms(base: type[PersistentModal]) -> list[type[PersistentModal]]:
-    found: list[type[PersistentModal]] = []
-    for sub in base.__subclasses__():
-        found += [sub, *_forms(sub)]
-    return found
 
 
 def modal_values(data: Mapping[str, Any]) -> dict[str, str]:
