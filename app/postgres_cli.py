@@ -33,8 +33,13 @@ async def _connect(url: str):  # -> asyncpg.Connection
     return await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
 
 
-def _one_line(error: BaseException, url: str) -> str | None:
-    return postgres_connect_problem(error, url)
+def _one_line(error: Exception, url: str) -> str:
+    """The one line a failure reaching PostgreSQL is told in (the URL's password hidden); anything else, a bug,
+    is raised again with its traceback."""
+    problem = postgres_connect_problem(error, url)
+    if problem is None:
+        raise error
+    return problem
 
 
 async def postgres_status(url: str) -> tuple[str | None, str]:
@@ -42,10 +47,7 @@ async def postgres_status(url: str) -> tuple[str | None, str]:
     try:
         connection = await _connect(url)
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        return problem, ""
+        return _one_line(error, url), ""
     try:
         server = await connection.fetchval("SHOW server_version")
         await pg_migrations.refuse_newer_schema(connection)
@@ -53,10 +55,7 @@ async def postgres_status(url: str) -> tuple[str | None, str]:
     except SchemaTooNewError as error:
         return f"{redact_url(url)}: {error}", ""
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        return problem, ""
+        return _one_line(error, url), ""
     finally:
         await connection.close()
     head = available_migrations()[-1].version
@@ -71,10 +70,7 @@ async def db_upgrade(config: Config) -> int:
     try:
         connection = await _connect(url)
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
+        print(_one_line(error, url), file=sys.stderr)
         return EXIT_FAILED
     try:
         applied = await pg_migrations.apply_migrations(connection)
@@ -83,10 +79,7 @@ async def db_upgrade(config: Config) -> int:
         print(f"{redact_url(url)}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
+        print(_one_line(error, url), file=sys.stderr)
         return EXIT_FAILED
     finally:
         await connection.close()
@@ -107,10 +100,7 @@ async def db_migrate_to(config: Config, args: argparse.Namespace) -> int:
     try:
         connection = await _connect(url)
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
+        print(_one_line(error, url), file=sys.stderr)
         return EXIT_FAILED
     shown = redact_url(url)
     print(f"copying {source} into {shown} (the bot must be stopped)", flush=True)
@@ -127,10 +117,7 @@ async def db_migrate_to(config: Config, args: argparse.Namespace) -> int:
         print(f"{source}: cannot be read ({error}); nothing was copied", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
-        problem = _one_line(error, url)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
+        print(_one_line(error, url), file=sys.stderr)
         return EXIT_FAILED
     finally:
         await connection.close()
