@@ -4,39 +4,22 @@ off, refused to members whatever the server opens up, and covered by /mydata and
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import json
-import sqlite3
 import zipfile
 
 import discord
 
 from cogs.countdown import ORGANIZERS_ONLY
 from cogs.ui.countdown_views import REPLACED_NOTE, STOPPED_NOTE
+from tests.cogs.dm_helpers import advance_to, rows
 from tests.conftest import World
 
 UTC = dt.UTC
 PIN = discord.Permissions(pin_messages=True)
 # the clock starts on Wednesday 25 Nov 2026 12:00 UTC; the server is in Europe/Berlin (UTC+1 in winter)
 MORNING = dt.datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
-
-
-def rows(world: World, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(world.config.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-async def settle(world: World) -> None:
-    for _ in range(3):
-        await asyncio.sleep(0.05)
-        await world.bot.services.dispatcher.wait_idle()
-
-
-async def advance_to(world: World, instant: dt.datetime) -> None:
-    world.clock.set(instant)
-    await settle(world)
 
 
 async def setup_group(world: World) -> None:
